@@ -1,0 +1,202 @@
+package io.byol4j.sdk.model;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What an exported byol4j model promises its callers: the input tensor and how to preprocess images
+ * for it, and the output tensor. The exporter writes it into the ONNX model's metadata with
+ * {@link #toMetadata()}; the SDK reads it back with {@link #fromMetadata(Map)}.
+ *
+ * <p>Preprocessing: the image is converted to {@code channels}, resized so its shorter side is
+ * {@code resizeShorter} (bilinear), centre-cropped to {@code height × width}, scaled to [0, 1] and
+ * normalised per channel with {@code (x - mean) / std}. The input layout is always NCHW float32 with a
+ * dynamic batch dimension.
+ */
+public record ModelContract(
+        String inputName,
+        String outputName,
+        int channels,
+        int height,
+        int width,
+        int resizeShorter,
+        float[] mean,
+        float[] std,
+        int embeddingDim,
+        String architecture) {
+
+    /** Prefix of every metadata key byol4j writes. */
+    public static final String PREFIX = "byol4j.";
+    /** Version of this metadata layout. */
+    public static final String FORMAT_VERSION = "1";
+
+    public static final String KEY_FORMAT = PREFIX + "format_version";
+    public static final String KEY_INPUT_NAME = PREFIX + "input_name";
+    public static final String KEY_OUTPUT_NAME = PREFIX + "output_name";
+    public static final String KEY_LAYOUT = PREFIX + "layout";
+    public static final String KEY_CHANNELS = PREFIX + "channels";
+    public static final String KEY_HEIGHT = PREFIX + "height";
+    public static final String KEY_WIDTH = PREFIX + "width";
+    public static final String KEY_RESIZE = PREFIX + "resize_shorter";
+    public static final String KEY_CROP = PREFIX + "crop";
+    public static final String KEY_MEAN = PREFIX + "mean";
+    public static final String KEY_STD = PREFIX + "std";
+    public static final String KEY_EMBEDDING_DIM = PREFIX + "embedding_dim";
+    public static final String KEY_ARCHITECTURE = PREFIX + "architecture";
+    /** SHA-256 (hex) of the model file with this value replaced by {@link #DIGEST_PLACEHOLDER}. */
+    public static final String KEY_DIGEST = PREFIX + "digest_sha256";
+    /** Same length as a hex SHA-256, so substituting the real digest keeps the file's byte layout. */
+    public static final String DIGEST_PLACEHOLDER = "0".repeat(64);
+
+    /** Validates the contract. */
+    public ModelContract {
+        Objects.requireNonNull(inputName, "inputName");
+        Objects.requireNonNull(outputName, "outputName");
+        Objects.requireNonNull(architecture, "architecture");
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+        }
+        if (height <= 0 || width <= 0 || resizeShorter < Math.min(height, width)) {
+            throw new IllegalArgumentException("bad input geometry: " + height + "x" + width
+                    + " with resize_shorter " + resizeShorter);
+        }
+        if (mean == null || std == null || mean.length != channels || std.length != channels) {
+            throw new IllegalArgumentException("mean and std need one value per channel (" + channels + ")");
+        }
+        for (float s : std) {
+            if (!(s > 0)) {
+                throw new IllegalArgumentException("std must be positive, got " + Arrays.toString(std));
+            }
+        }
+        if (embeddingDim <= 0) {
+            throw new IllegalArgumentException("embeddingDim must be positive, got " + embeddingDim);
+        }
+        mean = mean.clone();
+        std = std.clone();
+    }
+
+    @Override
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public float[] std() {
+        return std.clone();
+    }
+
+    /** The metadata entries that describe this contract (insertion-ordered). */
+    public Map<String, String> toMetadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(KEY_FORMAT, FORMAT_VERSION);
+        m.put(KEY_INPUT_NAME, inputName);
+        m.put(KEY_OUTPUT_NAME, outputName);
+        m.put(KEY_LAYOUT, "NCHW");
+        m.put(KEY_CHANNELS, Integer.toString(channels));
+        m.put(KEY_HEIGHT, Integer.toString(height));
+        m.put(KEY_WIDTH, Integer.toString(width));
+        m.put(KEY_RESIZE, Integer.toString(resizeShorter));
+        m.put(KEY_CROP, "center");
+        m.put(KEY_MEAN, join(mean));
+        m.put(KEY_STD, join(std));
+        m.put(KEY_EMBEDDING_DIM, Integer.toString(embeddingDim));
+        m.put(KEY_ARCHITECTURE, architecture);
+        return m;
+    }
+
+    /**
+     * Reads a contract from model metadata.
+     *
+     * @throws IllegalArgumentException naming the first missing or malformed key; a model without
+     *     {@link #KEY_FORMAT} is not a byol4j export
+     */
+    public static ModelContract fromMetadata(Map<String, String> meta) {
+        if (!meta.containsKey(KEY_FORMAT)) {
+            throw new IllegalArgumentException("not a byol4j export: metadata has no " + KEY_FORMAT);
+        }
+        if (!FORMAT_VERSION.equals(meta.get(KEY_FORMAT))) {
+            throw new IllegalArgumentException("unsupported byol4j format version " + meta.get(KEY_FORMAT)
+                    + " (this SDK reads " + FORMAT_VERSION + ")");
+        }
+        String layout = require(meta, KEY_LAYOUT);
+        if (!"NCHW".equals(layout)) {
+            throw new IllegalArgumentException("unsupported layout " + layout + ", expected NCHW");
+        }
+        return new ModelContract(
+                require(meta, KEY_INPUT_NAME),
+                require(meta, KEY_OUTPUT_NAME),
+                integer(meta, KEY_CHANNELS),
+                integer(meta, KEY_HEIGHT),
+                integer(meta, KEY_WIDTH),
+                integer(meta, KEY_RESIZE),
+                floats(meta, KEY_MEAN),
+                floats(meta, KEY_STD),
+                integer(meta, KEY_EMBEDDING_DIM),
+                require(meta, KEY_ARCHITECTURE));
+    }
+
+    private static String require(Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("byol4j metadata key " + key + " is missing");
+        }
+        return v;
+    }
+
+    private static int integer(Map<String, String> meta, String key) {
+        String v = require(meta, key);
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("byol4j metadata key " + key + " is not an integer: " + v, e);
+        }
+    }
+
+    private static float[] floats(Map<String, String> meta, String key) {
+        String[] parts = require(meta, key).split(",");
+        float[] out = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Float.parseFloat(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("byol4j metadata key " + key + " has a bad number: " + parts[i], e);
+            }
+        }
+        return out;
+    }
+
+    private static String join(float[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(String.format(Locale.ROOT, "%s", values[i]));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelContract c
+                && inputName.equals(c.inputName) && outputName.equals(c.outputName)
+                && channels == c.channels && height == c.height && width == c.width
+                && resizeShorter == c.resizeShorter && Arrays.equals(mean, c.mean)
+                && Arrays.equals(std, c.std) && embeddingDim == c.embeddingDim
+                && architecture.equals(c.architecture);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(inputName, outputName, channels, height, width, resizeShorter,
+                Arrays.hashCode(mean), Arrays.hashCode(std), embeddingDim, architecture);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelContract" + toMetadata();
+    }
+}
