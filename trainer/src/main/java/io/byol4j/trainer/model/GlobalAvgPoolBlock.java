@@ -18,7 +18,8 @@ public final class GlobalAvgPoolBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(inputs.singletonOrThrow().mean(new int[] {2, 3}));
+        // The PyTorch engine reduces one axis per call: average W, then H (equal to the mean over both).
+        return new NDList(inputs.singletonOrThrow().mean(new int[] {3}).mean(new int[] {2}));
     }
 
     @Override

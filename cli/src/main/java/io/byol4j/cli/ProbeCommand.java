@@ -1,0 +1,108 @@
+package io.byol4j.cli;
+
+import io.byol4j.sdk.features.FeatureFile;
+import io.byol4j.sdk.features.FeatureSet;
+import io.byol4j.sdk.head.KnnClassifier;
+import io.byol4j.sdk.head.LogisticRegression;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code byol4j probe}: a linear probe (multinomial logistic regression, L2 chosen on a validation
+ * split) and a kNN classifier on frozen features, trained on one feature folder and scored on another.
+ */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        description = "Linear probe and kNN on frozen features (folders written by 'embed').")
+final class ProbeCommand implements Callable<Integer> {
+
+    /** Configuration of one probe run. */
+    record ProbeConfig(String train, String test, String out, double[] l2Grid, double valFraction, int knnK,
+            double knnTemperature, long seed) {}
+
+    /** What a probe run measured. */
+    record ProbeResult(double linearAccuracy, double knnAccuracy, double l2, double validationAccuracy,
+            int trainSize, int testSize, int dim, double seconds) {}
+
+    static final ProbeConfig DEFAULTS = new ProbeConfig(null, null, null, LogisticRegression.DEFAULT_L2_GRID, 0.2,
+            KnnClassifier.DEFAULT_K, KnnClassifier.DEFAULT_TEMPERATURE, 1L);
+
+    @Option(names = "--config", description = "JSON file with the probe configuration.")
+    Path configFile;
+
+    @Option(names = "--train", description = "Feature folder to fit on (features.npy + labels.npy).")
+    String train;
+
+    @Option(names = "--test", description = "Feature folder to score on.")
+    String test;
+
+    @Option(names = "--out", description = "Folder for head.json, knn.bin and probe-report.json (default: beside --train).")
+    String out;
+
+    @Option(names = "--knn-k", description = "Neighbours for kNN (default 20).")
+    Integer knnK;
+
+    @Option(names = "--seed", description = "Seed of the validation split.")
+    Long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("train", train);
+        flags.put("test", test);
+        flags.put("out", out);
+        flags.put("knnK", knnK);
+        flags.put("seed", seed);
+        ProbeConfig cfg = CommandConfigs.resolve(ProbeConfig.class, DEFAULTS, configFile, flags);
+        if (cfg.train() == null || cfg.test() == null) {
+            throw new CliException("--train and --test feature folders are required");
+        }
+        CommandConfigs.print(System.out, "probe", cfg);
+        Path outDir = cfg.out() != null ? Path.of(cfg.out()) : Path.of(cfg.train()).resolveSibling("probe");
+        CommandConfigs.save(outDir, "probe", cfg);
+        ProbeResult r = run(cfg, outDir);
+        System.out.printf(Locale.ROOT, "linear probe accuracy %.4f (l2 %.0e, validation %.4f)%n",
+                r.linearAccuracy(), r.l2(), r.validationAccuracy());
+        System.out.printf(Locale.ROOT, "kNN (k=%d) accuracy     %.4f%n", cfg.knnK(), r.knnAccuracy());
+        System.out.println("head: " + outDir.resolve("head.json"));
+        return 0;
+    }
+
+    /** Fits both heads on {@code cfg.train()}, scores them on {@code cfg.test()}, saves heads and report. */
+    static ProbeResult run(ProbeConfig cfg, Path outDir) throws IOException {
+        long t0 = System.nanoTime();
+        FeatureSet tr = read(cfg.train());
+        FeatureSet te = read(cfg.test());
+        if (tr.dim() != te.dim()) {
+            throw new CliException("train features have dimension " + tr.dim() + " but test features " + te.dim());
+        }
+        int classes = tr.classNames().size();
+        if (classes < 2) {
+            throw new CliException("the train features need labels of at least 2 classes; " + cfg.train()
+                    + " has " + classes);
+        }
+        LogisticRegression lr = LogisticRegression.fitWithValidation(
+                tr.features(), tr.labels(), classes, cfg.l2Grid(), cfg.valFraction(), cfg.seed());
+        KnnClassifier knn = KnnClassifier.fit(tr.features(), tr.labels(), classes, cfg.knnK(), cfg.knnTemperature());
+        ProbeResult r = new ProbeResult(lr.accuracy(te.features(), te.labels()), knn.accuracy(te.features(), te.labels()),
+                lr.l2(), lr.validationAccuracy(), tr.size(), te.size(), tr.dim(), (System.nanoTime() - t0) / 1e9);
+        lr.save(outDir.resolve("head.json"));
+        CommandConfigs.saveJson(outDir.resolve("probe-report.json"), r);
+        return r;
+    }
+
+    private static FeatureSet read(String dir) throws IOException {
+        FeatureSet set = FeatureFile.read(Path.of(dir));
+        for (int label : set.labels()) {
+            if (label < 0) {
+                throw new CliException("feature folder " + dir + " has unlabeled rows; probe needs labels");
+            }
+        }
+        return set;
+    }
+}

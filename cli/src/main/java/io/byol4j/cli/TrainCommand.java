@@ -1,0 +1,104 @@
+package io.byol4j.cli;
+
+import io.byol4j.trainer.config.TrainConfig;
+import io.byol4j.trainer.train.ByolTrainer;
+import io.byol4j.trainer.train.TrainResult;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code byol4j train}: BYOL pretraining from a preset or config file, with flag overrides. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Pretrain an encoder with BYOL (GPU when present, CPU otherwise).")
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--preset", description = "Shipped preset: ${COMPLETION-CANDIDATES} (default cpu-tiny).",
+            completionCandidates = Presets.class)
+    String preset;
+
+    @Option(names = "--config", description = "JSON training config (as saved in a run's config.json).")
+    Path configFile;
+
+    @Option(names = "--dataset", description = "Dataset spec, e.g. synthetic, folder:/data/imgs, cifar10-bin:/dir.")
+    String dataset;
+
+    @Option(names = "--epochs", description = "Number of epochs.")
+    Integer epochs;
+
+    @Option(names = "--batch-size", description = "Images per step.")
+    Integer batchSize;
+
+    @Option(names = "--out", description = "Run folder for checkpoints, metrics and plots.")
+    String out;
+
+    @Option(names = "--device", description = "auto (all GPUs, else CPU), cpu or gpu.")
+    String device;
+
+    @Option(names = "--seed", description = "Random seed.")
+    Long seed;
+
+    @Option(names = "--resume", description = "Continue from the run folder's latest checkpoint.")
+    boolean resume;
+
+    @Option(names = "--set", description = "Override any config key, e.g. --set optimizer.baseLr=0.5 (repeatable).")
+    List<String> sets = List.of();
+
+    /** Lists the preset names for the help text. */
+    static final class Presets implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return TrainConfig.PRESETS.iterator();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (preset != null && configFile != null) {
+            throw new CliException("give either --preset or --config, not both");
+        }
+        TrainConfig cfg = resolve();
+        System.out.println("== train configuration");
+        System.out.println(cfg.toJson());
+        TrainResult r = new ByolTrainer().run(cfg, resume, System.out);
+        System.out.printf(Locale.ROOT, "trained %d/%d steps in %s: final loss %.4f, %.1f images/s, data wait %.1f%%,"
+                        + " %d images skipped%n", r.steps(), r.totalSteps(), Durations.format(r.elapsed()),
+                r.finalLoss(), r.imagesPerSecond(), 100 * r.dataWaitShare(), r.skippedImages());
+        System.out.println("checkpoint: " + r.finalCheckpoint());
+        return 0;
+    }
+
+    TrainConfig resolve() {
+        TrainConfig base = configFile != null ? TrainConfig.fromJson(configFile)
+                : TrainConfig.preset(preset == null ? "cpu-tiny" : preset);
+        Map<String, String> overrides = new LinkedHashMap<>();
+        put(overrides, "dataset", dataset);
+        put(overrides, "epochs", epochs);
+        put(overrides, "batchSize", batchSize);
+        put(overrides, "outputDir", out);
+        put(overrides, "device", device);
+        put(overrides, "seed", seed);
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new CliException("--set expects key=value, got '" + s + "'");
+            }
+            overrides.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+        }
+        return overrides.isEmpty() ? base : base.withOverrides(overrides);
+    }
+
+    private static void put(Map<String, String> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value.toString());
+        }
+    }
+
+    static Path runDir(TrainConfig cfg) {
+        return Path.of(cfg.outputDir());
+    }
+}

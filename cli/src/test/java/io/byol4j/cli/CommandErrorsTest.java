@@ -1,0 +1,70 @@
+package io.byol4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Bad input to the command line gives exit code 2 and a message that names the problem. */
+class CommandErrorsTest {
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        int code = cl.execute(args);
+        return new Run(code, err.toString());
+    }
+
+    @Test
+    void unknownPresetListsTheKnownOnes() {
+        Run r = run("train", "--preset", "huge", "--out", tmp.resolve("run").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("unknown preset 'huge'") && r.err().contains("cpu-tiny"), r.err());
+    }
+
+    @Test
+    void exportOfAMissingCheckpointSaysSoAndWritesNothing() {
+        Path out = tmp.resolve("m.onnx");
+        Run r = run("export", "--checkpoint", tmp.resolve("nope").toString(), "--out", out.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("nope"), r.err());
+        assertTrue(Files.notExists(out));
+    }
+
+    @Test
+    void embedWithANonModelFileIsRefused() throws Exception {
+        Path fake = Files.writeString(tmp.resolve("fake.onnx"), "definitely not onnx");
+        Run r = run("embed", "--model", fake.toString(), "--dataset", "synthetic:size=10", "--out",
+                tmp.resolve("f").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().toLowerCase().contains("onnx"), r.err());
+    }
+
+    @Test
+    void unknownConfigKeyIsNamed() throws Exception {
+        Path cfg = Files.writeString(tmp.resolve("probe.json"), "{\"train\":\"a\",\"bogus\":1}");
+        Run r = run("probe", "--config", cfg.toString(), "--test", "b");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("bogus"), r.err());
+    }
+
+    @Test
+    void probeNeedsItsInputs() {
+        Run r = run("probe", "--train", tmp.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--test"), r.err());
+    }
+}

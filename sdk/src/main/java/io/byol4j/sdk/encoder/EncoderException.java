@@ -1,0 +1,18 @@
+package io.byol4j.sdk.encoder;
+
+/**
+ * ONNX Runtime failed while setting up a session or running inference, or a required device is
+ * unavailable. The cause, when present, is the underlying {@link ai.onnxruntime.OrtException}.
+ */
+public class EncoderException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public EncoderException(String message) {
+        super(message);
+    }
+
+    public EncoderException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Embedding images with an exported byol4j model on ONNX Runtime: {@link io.byol4j.sdk.encoder.Encoder}
+ * for calls from application code, {@link io.byol4j.sdk.encoder.BulkExtractor} for whole datasets.
+ */
+package io.byol4j.sdk.encoder;

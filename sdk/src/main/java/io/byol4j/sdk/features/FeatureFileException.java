@@ -1,0 +1,16 @@
+package io.byol4j.sdk.features;
+
+import java.io.IOException;
+
+/**
+ * A feature directory is malformed: a {@code .npy} file with a bad magic, version, dtype or size, or
+ * files that disagree with each other. The message names the file and the problem.
+ */
+public class FeatureFileException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    public FeatureFileException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,114 @@
+package io.byol4j.sdk.head;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Binary head files: 8 ASCII magic bytes, a big-endian int32 format version, then a head-specific
+ * big-endian body and nothing after it. Written atomically via a temporary file in the same folder.
+ */
+final class HeadFiles {
+
+    /** Writes the body of a head file. */
+    @FunctionalInterface
+    interface Body {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** Reads the body of a head file. */
+    @FunctionalInterface
+    interface Reader<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    private HeadFiles() {
+    }
+
+    static void write(Path target, String magic, int version, Body body) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        Path temp = temporaryFile(dir, absolute.getFileName().toString());
+        try {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temp)))) {
+                out.write(magicBytes(magic));
+                out.writeInt(version);
+                body.write(out);
+            }
+            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    static <T> T read(Path file, String magic, int version, String kind, Reader<T> reader) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, kind + " file does not exist");
+        }
+        try (InputStream raw = Files.newInputStream(file);
+             DataInputStream in = new DataInputStream(new BufferedInputStream(raw))) {
+            byte[] expected = magicBytes(magic);
+            byte[] actual = in.readNBytes(expected.length);
+            if (!Arrays.equals(expected, actual)) {
+                throw new IOException(file + " is not a byol4j " + kind + " file (bad magic bytes)");
+            }
+            int found = in.readInt();
+            if (found != version) {
+                throw new IOException(file + " has " + kind + " format version " + found + ", this SDK reads "
+                        + version);
+            }
+            T value = reader.read(in);
+            if (in.read() >= 0) {
+                throw new IOException(file + " has trailing bytes after the " + kind + " data");
+            }
+            return value;
+        } catch (EOFException e) {
+            throw new IOException(file + " is truncated: it ends inside the " + kind + " data", e);
+        }
+    }
+
+    /** A new hidden temporary file in {@code dir} with default (umask) permissions. */
+    private static Path temporaryFile(Path dir, String name) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                    + ".tmp");
+            try {
+                return Files.createFile(candidate);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Reads a count field and checks it is within [min, max]. */
+    static int readCount(DataInputStream in, String name, int min, int max, Path file) throws IOException {
+        int value = in.readInt();
+        if (value < min || value > max) {
+            throw new IOException(file + " has an invalid " + name + ": " + value);
+        }
+        return value;
+    }
+
+    private static byte[] magicBytes(String magic) {
+        byte[] bytes = magic.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length != 8) {
+            throw new IllegalArgumentException("magic must be 8 ASCII characters: " + magic);
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,68 @@
+package io.byol4j.trainer.device;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntSupplier;
+
+/**
+ * Chooses the devices to train on from a config value.
+ *
+ * <ul>
+ *   <li>{@code auto}: every GPU the engine sees, or the CPU when there is none;
+ *   <li>{@code gpu}: every GPU; an error when there is none;
+ *   <li>{@code cpu}: the CPU.
+ * </ul>
+ */
+public final class DeviceSelector {
+
+    private final IntSupplier gpuCount;
+
+    /** @param gpuCount how many GPUs are available (injected so selection can be tested without GPUs) */
+    public DeviceSelector(IntSupplier gpuCount) {
+        this.gpuCount = gpuCount;
+    }
+
+    /** A selector asking the deep-learning engine how many GPUs it sees. */
+    public static DeviceSelector system() {
+        return new DeviceSelector(() -> Engine.getInstance().getGpuCount());
+    }
+
+    /**
+     * The devices for {@code mode}, never empty, GPUs in index order.
+     *
+     * @throws IllegalArgumentException for an unknown mode, or {@code gpu} without a GPU
+     */
+    public List<Device> select(String mode) {
+        String m = mode == null ? "" : mode.trim().toLowerCase(Locale.ROOT);
+        switch (m) {
+            case "cpu":
+                return List.of(Device.cpu());
+            case "gpu": {
+                int n = gpuCount.getAsInt();
+                if (n <= 0) {
+                    throw new IllegalArgumentException("device 'gpu' requested but no GPU is available to the "
+                            + "PyTorch engine; use device 'cpu' or 'auto', or install a CUDA build of libtorch "
+                            + "(build with -Pgpu)");
+                }
+                return gpus(n);
+            }
+            case "auto": {
+                int n = gpuCount.getAsInt();
+                return n > 0 ? gpus(n) : List.of(Device.cpu());
+            }
+            default:
+                throw new IllegalArgumentException("unknown device '" + mode + "'; use auto, cpu or gpu");
+        }
+    }
+
+    private static List<Device> gpus(int n) {
+        List<Device> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(Device.gpu(i));
+        }
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,140 @@
+package io.byol4j.trainer.train;
+
+import ai.djl.Device;
+import io.byol4j.sdk.data.Dataset;
+import io.byol4j.sdk.data.Datasets;
+import io.byol4j.trainer.checkpoint.Checkpoint;
+import io.byol4j.trainer.checkpoint.Checkpoints;
+import io.byol4j.trainer.config.TrainConfig;
+import io.byol4j.trainer.device.DeviceSelector;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains BYOL: for every step, two augmented views of a batch go through the online and target networks,
+ * the symmetric loss is back-propagated into the online network only, the optimiser applies the
+ * scheduled learning rate, and the target follows by EMA with the scheduled rate.
+ *
+ * <p>The run directory ({@code cfg.outputDir()}) receives {@code config.json} at start, a progress line
+ * every {@code logEverySteps} steps on the given stream, {@code metrics.csv}, {@code steps.csv},
+ * {@code loss.png} and {@code monitors.png} after every epoch, and checkpoints every
+ * {@code checkpointEverySteps} steps and at the end (see {@link Checkpoints}). A resumed run continues
+ * from the latest checkpoint and reproduces the uninterrupted run's losses (data order and augmentation
+ * depend only on the seed and the step).
+ *
+ * <p>Devices: the first device chosen by {@link DeviceSelector} is used. With several GPUs the trainer
+ * logs that it trains on the first one only (no data parallelism).
+ */
+public final class ByolTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ByolTrainer.class);
+
+    /** Config keys that may change between an interrupted run and its resumption. */
+    static final Set<String> RESUMABLE_CHANGES = Set.of("workers", "prefetchBatches", "checkpointEverySteps",
+            "keepCheckpoints", "logEverySteps", "outputDir", "device", "monitor.knnEveryEpochs", "monitor.knnK",
+            "monitor.knnSamples");
+
+    private final DeviceSelector devices;
+    private long stopAfterSteps = Long.MAX_VALUE;
+    private StepHook hook = (step, network) -> { };
+
+    /** A trainer that picks devices from what the engine sees. */
+    public ByolTrainer() {
+        this(DeviceSelector.system());
+    }
+
+    /** A trainer that picks devices with {@code devices}. */
+    public ByolTrainer(DeviceSelector devices) {
+        this.devices = devices;
+    }
+
+    /** Test support: end the session after this many steps without a final checkpoint, like a kill. */
+    ByolTrainer stopAfter(long steps) {
+        this.stopAfterSteps = steps;
+        return this;
+    }
+
+    /** Test support: observe or perturb the network after each step. */
+    ByolTrainer onStep(StepHook stepHook) {
+        this.hook = stepHook;
+        return this;
+    }
+
+    /**
+     * Opens {@code cfg.dataset()} with {@code Datasets.open} and trains on it.
+     *
+     * @see #run(TrainConfig, Dataset, boolean, PrintStream)
+     */
+    public TrainResult run(TrainConfig cfg, boolean resume, PrintStream progress) {
+        Dataset dataset = Datasets.open(cfg.dataset(), cfg.channels());
+        return run(cfg, dataset, resume, progress);
+    }
+
+    /**
+     * Trains on {@code dataset}.
+     *
+     * @param resume continue from the latest checkpoint in {@code cfg.outputDir()}; the config may differ
+     *     from the checkpoint's only in {@link #RESUMABLE_CHANGES}
+     * @param progress receives human-readable progress lines
+     * @throws IllegalArgumentException if the dataset is smaller than a batch, or a resumed config changes
+     *     the training trajectory
+     * @throws IllegalStateException if {@code resume} is false and the output directory already holds a
+     *     run, or {@code resume} is true and it holds none
+     * @throws TrainingDivergedException if the loss becomes NaN or infinite
+     * @throws UncheckedIOException if outputs cannot be written
+     */
+    public TrainResult run(TrainConfig cfg, Dataset dataset, boolean resume, PrintStream progress) {
+        Path runDir = cfg.outputPath();
+        Checkpoint from = resume ? resumePoint(cfg, runDir) : null;
+        if (!resume) {
+            Checkpoints.latest(runDir).ifPresent(existing -> {
+                throw new IllegalStateException(runDir + " already holds a run (checkpoint " + existing.getFileName()
+                        + "); resume it, or choose another outputDir");
+            });
+        }
+        ProgressReporter out = new ProgressReporter(progress);
+        Device device = pickDevice(cfg, out);
+        TrainingSession session = new TrainingSession(cfg, dataset, from, out, device, stopAfterSteps, hook);
+        try {
+            Checkpoints.writeAtomically(runDir.resolve(Checkpoints.CONFIG), cfg.toJson() + "\n");
+            return session.train();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write training outputs in " + runDir + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("training was interrupted", e);
+        }
+    }
+
+    private static Checkpoint resumePoint(TrainConfig cfg, Path runDir) {
+        if (Checkpoints.latest(runDir).isEmpty()) {
+            throw new IllegalStateException("nothing to resume in " + runDir + ": it holds no checkpoint");
+        }
+        Checkpoint from = Checkpoints.read(runDir);
+        List<String> changed = cfg.differences(from.config()).stream()
+                .filter(k -> !RESUMABLE_CHANGES.contains(k)).toList();
+        if (!changed.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume " + runDir + " with a different training setup; "
+                    + "changed keys: " + changed + ". Only " + RESUMABLE_CHANGES.stream().sorted().toList()
+                    + " may change; start a new run for anything else");
+        }
+        return from;
+    }
+
+    private Device pickDevice(TrainConfig cfg, ProgressReporter out) {
+        List<Device> chosen = devices.select(cfg.device());
+        if (chosen.size() > 1) {
+            String note = chosen.size() + " GPUs found; byol4j trains on " + chosen.get(0)
+                    + " only (no multi-GPU data parallelism)";
+            LOG.warn(note);
+            out.line("note: " + note);
+        }
+        return chosen.get(0);
+    }
+}

@@ -1,0 +1,38 @@
+package io.byol4j.trainer.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DeviceSelectorTest {
+
+    @Test
+    void autoUsesEveryGpuOrFallsBackToCpu() {
+        assertEquals(List.of(Device.cpu()), new DeviceSelector(() -> 0).select("auto"));
+        assertEquals(List.of(Device.gpu(0), Device.gpu(1)), new DeviceSelector(() -> 2).select("AUTO"));
+    }
+
+    @Test
+    void cpuIgnoresGpus() {
+        assertEquals(List.of(Device.cpu()), new DeviceSelector(() -> 4).select("cpu"));
+    }
+
+    @Test
+    void gpuNeedsAGpu() {
+        assertEquals(List.of(Device.gpu(0)), new DeviceSelector(() -> 1).select("gpu"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DeviceSelector(() -> 0).select("gpu"));
+        assertTrue(e.getMessage().contains("no GPU"), e.getMessage());
+    }
+
+    @Test
+    void unknownModeIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DeviceSelector(() -> 0).select("tpu"));
+        assertTrue(e.getMessage().contains("tpu") && e.getMessage().contains("auto, cpu or gpu"));
+    }
+}

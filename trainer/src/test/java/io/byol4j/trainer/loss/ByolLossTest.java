@@ -1,0 +1,67 @@
+package io.byol4j.trainer.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.Test;
+
+class ByolLossTest {
+
+    @Test
+    void matchesHandComputedValues() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            // sample 0: p1 ⟂ z2 -> 2; p2 at 45° to z1 -> 2 - sqrt(2)
+            // sample 1: p1 ∥ z2 -> 0; p2 opposite z1 -> 4
+            NDArray p1 = m.create(new float[] {1, 0, 2, 0}, new Shape(2, 2));
+            NDArray p2 = m.create(new float[] {1, 1, 0, 1}, new Shape(2, 2));
+            NDArray z1 = m.create(new float[] {1, 0, 0, -2}, new Shape(2, 2));
+            NDArray z2 = m.create(new float[] {0, 1, 3, 0}, new Shape(2, 2));
+            double expected = ((2.0 + (2.0 - Math.sqrt(2.0))) + (0.0 + 4.0)) / 2.0;
+            assertEquals(expected, ByolLoss.compute(p1, p2, z1, z2).getFloat(), 1e-6);
+        }
+    }
+
+    @Test
+    void identicalDirectionsGiveZeroAndScaleDoesNotMatter() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray p = m.create(new float[] {0.3f, -1.2f, 2.0f, 5f, 0.1f, 0.2f}, new Shape(2, 3));
+            assertEquals(0.0, ByolLoss.compute(p, p.mul(7), p.mul(0.01), p).getFloat(), 1e-6);
+        }
+    }
+
+    @Test
+    void gradientReachesPredictionsButNotTargets() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray p1 = m.randomNormal(new Shape(4, 8));
+            NDArray p2 = m.randomNormal(new Shape(4, 8));
+            NDArray z1 = m.randomNormal(new Shape(4, 8));
+            NDArray z2 = m.randomNormal(new Shape(4, 8));
+            for (NDArray a : new NDArray[] {p1, p2, z1, z2}) {
+                a.setRequiresGradient(true);
+            }
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(ByolLoss.compute(p1, p2, z1, z2));
+            }
+            assertTrue(p1.getGradient().abs().sum().getFloat() > 0);
+            assertTrue(p2.getGradient().abs().sum().getFloat() > 0);
+            assertEquals(0f, z1.getGradient().abs().sum().getFloat());
+            assertEquals(0f, z2.getGradient().abs().sum().getFloat());
+        }
+    }
+
+    @Test
+    void rejectsMismatchedShapes() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray a = m.zeros(new Shape(2, 3));
+            NDArray b = m.zeros(new Shape(2, 4));
+            assertThrows(IllegalArgumentException.class, () -> ByolLoss.compute(a, a, a, b));
+        }
+    }
+}
