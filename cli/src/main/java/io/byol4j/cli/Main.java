@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             EmbedCommand.class,
             ProbeCommand.class,
+            SemiCommand.class,
             ServeCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.byol4j.exporter.graph.OnnxGraphBuilder;
 import io.byol4j.exporter.head.LinearHead;
-import io.byol4j.exporter.model.ContentDigest;
 import io.byol4j.sdk.model.ModelContract;
+import io.byol4j.sdk.model.ModelDigest;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The metadata an exported model carries beyond its {@link ModelContract}: the training configuration
- * and where the weights came from. All keys start with {@link ModelContract#PREFIX}.
+ * The metadata an exported model carries beyond its {@link ModelContract}: the training configuration,
+ * the export options, and provenance (where the weights came from and when the model was made, under
+ * {@link #PROVENANCE}). All keys start with {@link ModelContract#PREFIX}.
  */
 public final class ExportMetadata {
 
@@ -23,14 +24,16 @@ public final class ExportMetadata {
     public static final String KEY_TRAIN_CONFIG = ModelContract.PREFIX + "train_config";
     /** Hex SHA-256 of the UTF-8 bytes of {@link #KEY_TRAIN_CONFIG}'s value. */
     public static final String KEY_TRAIN_CONFIG_SHA256 = ModelContract.PREFIX + "train_config_sha256";
-    /** Description of the dataset the encoder was trained on. */
-    public static final String KEY_DATASET = ModelContract.PREFIX + "dataset";
-    /** Optimiser steps the checkpoint had taken. */
-    public static final String KEY_STEPS = ModelContract.PREFIX + "steps";
+    /** Prefix of the provenance keys. */
+    public static final String PROVENANCE = ModelContract.PREFIX + "provenance.";
+    /** The dataset spec the encoder was trained on. */
+    public static final String KEY_DATASET = PROVENANCE + "dataset";
+    /** Optimiser steps the checkpoint had taken (0 for a random initialisation). */
+    public static final String KEY_STEPS = PROVENANCE + "steps";
     /** When the model was exported (ISO-8601 instant, UTC). */
-    public static final String KEY_EXPORTED_AT = ModelContract.PREFIX + "exported_at";
+    public static final String KEY_EXPORTED_AT = PROVENANCE + "exported_at";
     /** Version of the exporter that wrote the model. */
-    public static final String KEY_EXPORTER_VERSION = ModelContract.PREFIX + "exporter_version";
+    public static final String KEY_EXPORTER_VERSION = PROVENANCE + "exporter_version";
     /** ONNX operator set of the graph. */
     public static final String KEY_OPSET = ModelContract.PREFIX + "opset";
     /** {@code true} when weights are stored as float16. */
@@ -75,7 +78,7 @@ public final class ExportMetadata {
         Map<String, String> m = new LinkedHashMap<>(contract.toMetadata());
         String config = encoder.configJson() == null ? "" : encoder.configJson();
         m.put(KEY_TRAIN_CONFIG, config);
-        m.put(KEY_TRAIN_CONFIG_SHA256, ContentDigest.sha256Hex(config.getBytes(StandardCharsets.UTF_8)));
+        m.put(KEY_TRAIN_CONFIG_SHA256, ModelDigest.sha256Hex(config.getBytes(StandardCharsets.UTF_8)));
         m.put(KEY_DATASET, encoder.dataset() == null ? "" : encoder.dataset());
         m.put(KEY_STEPS, Long.toString(encoder.step()));
         m.put(KEY_EXPORTED_AT, exportedAt.toString());

@@ -8,9 +8,10 @@ import java.util.Optional;
  * How {@link OnnxExporter} exports and verifies a model. Build with {@link #builder()}; all options
  * have defaults ({@link #defaults()}).
  *
- * @param tolerance largest absolute difference between ONNX Runtime and DJL that passes the parity
- *     check; null for the default, {@value #FLOAT32_TOLERANCE} for float32 weights and
- *     {@value #FLOAT16_TOLERANCE} for float16 weights
+ * @param tolerance the absolute term of the parity bound (see {@link ParityTolerance}); null for the
+ *     default of the weight precision, {@link ParityTolerance#FLOAT32} or {@link ParityTolerance#FLOAT16}
+ * @param relativeTolerance the relative term of the parity bound, a fraction of the largest absolute
+ *     output; null for the default of the weight precision
  * @param parityBatchSize images per inference call during the parity check
  * @param randomInputs number of random-normal input images compared (at least 1)
  * @param float16 store weights as float16 (inputs, outputs and arithmetic stay float32)
@@ -25,6 +26,7 @@ import java.util.Optional;
  */
 public record ExportOptions(
         Double tolerance,
+        Double relativeTolerance,
         int parityBatchSize,
         int randomInputs,
         boolean float16,
@@ -35,15 +37,14 @@ public record ExportOptions(
         LinearHead head,
         long seed) {
 
-    /** Default parity tolerance for float32 weights. */
-    public static final double FLOAT32_TOLERANCE = 1e-4;
-    /** Default parity tolerance for float16 weights. */
-    public static final double FLOAT16_TOLERANCE = 1e-2;
-
     /** Validates ranges. */
     public ExportOptions {
-        if (tolerance != null && !(tolerance >= 0)) {
-            throw new IllegalArgumentException("tolerance must be a non-negative number, got " + tolerance);
+        if (tolerance != null && (!(tolerance >= 0) || tolerance.isInfinite())) {
+            throw new IllegalArgumentException("tolerance must be a finite number >= 0, got " + tolerance);
+        }
+        if (relativeTolerance != null && (!(relativeTolerance >= 0) || relativeTolerance.isInfinite())) {
+            throw new IllegalArgumentException("relative tolerance must be a finite number >= 0, got "
+                    + relativeTolerance);
         }
         if (parityBatchSize < 1) {
             throw new IllegalArgumentException("parity batch size must be at least 1, got " + parityBatchSize);
@@ -70,6 +71,7 @@ public record ExportOptions(
     public Builder toBuilder() {
         Builder b = new Builder();
         b.tolerance = tolerance;
+        b.relativeTolerance = relativeTolerance;
         b.parityBatchSize = parityBatchSize;
         b.randomInputs = randomInputs;
         b.float16 = float16;
@@ -82,12 +84,12 @@ public record ExportOptions(
         return b;
     }
 
-    /** The tolerance in effect: the explicit one, or the default for the weight precision. */
-    public double effectiveTolerance() {
-        if (tolerance != null) {
-            return tolerance;
-        }
-        return float16 ? FLOAT16_TOLERANCE : FLOAT32_TOLERANCE;
+    /** The tolerance in effect: each term as given, or else the default for the weight precision. */
+    public ParityTolerance effectiveTolerance() {
+        ParityTolerance defaults = ParityTolerance.defaultFor(float16);
+        return new ParityTolerance(
+                tolerance != null ? tolerance : defaults.absolute(),
+                relativeTolerance != null ? relativeTolerance : defaults.relative());
     }
 
     /** The parity dataset, if any. */
@@ -103,6 +105,7 @@ public record ExportOptions(
     /** Builds {@link ExportOptions}. */
     public static final class Builder {
         private Double tolerance;
+        private Double relativeTolerance;
         private int parityBatchSize = 4;
         private int randomInputs = 8;
         private boolean float16;
@@ -115,9 +118,15 @@ public record ExportOptions(
 
         private Builder() {}
 
-        /** Parity tolerance (absolute); null restores the precision-dependent default. */
+        /** Absolute term of the parity tolerance; null restores the precision-dependent default. */
         public Builder tolerance(Double value) {
             tolerance = value;
+            return this;
+        }
+
+        /** Relative term of the parity tolerance; null restores the precision-dependent default. */
+        public Builder relativeTolerance(Double value) {
+            relativeTolerance = value;
             return this;
         }
 
@@ -177,8 +186,8 @@ public record ExportOptions(
 
         /** The options; validates ranges. */
         public ExportOptions build() {
-            return new ExportOptions(tolerance, parityBatchSize, randomInputs, float16, foldBatchNorm, force,
-                    parityDataset, maxParityImages, head, seed);
+            return new ExportOptions(tolerance, relativeTolerance, parityBatchSize, randomInputs, float16,
+                    foldBatchNorm, force, parityDataset, maxParityImages, head, seed);
         }
     }
 }

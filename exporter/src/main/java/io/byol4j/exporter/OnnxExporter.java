@@ -8,10 +8,9 @@ import io.byol4j.exporter.graph.ConverterRegistry;
 import io.byol4j.exporter.graph.GraphOptions;
 import io.byol4j.exporter.graph.OnnxGraphBuilder;
 import io.byol4j.exporter.graph.ops.StandardConverters;
-import io.byol4j.exporter.model.ContentDigest;
 import io.byol4j.exporter.model.ModelAssembler;
-import io.byol4j.exporter.model.StampedModel;
 import io.byol4j.sdk.model.ModelContract;
+import io.byol4j.sdk.model.ModelDigest;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import java.io.IOException;
@@ -29,11 +28,12 @@ import org.slf4j.LoggerFactory;
  * <p>The encoder's block tree is translated to an opset-{@value OnnxGraphBuilder#OPSET} graph (input
  * {@code "input"} NCHW float32 with a dynamic batch, output {@code "embedding"}, and
  * {@code "probabilities"} when a head is fused); the model's metadata holds its {@link ModelContract},
- * the training configuration, provenance and a content digest ({@link ContentDigest}). The model is
- * first written to {@code <out>.tmp}, run in ONNX Runtime next to DJL (inference mode) on random and
- * optionally real inputs, and only moved into place when every output agrees within the tolerance.
- * The {@link ExportReport} is then written beside it as {@code <out without .onnx>.export.json}. On any
- * failure nothing is left behind and an existing output is untouched.
+ * the training configuration, provenance and a content digest ({@link ModelDigest}). The model is
+ * first written to a temporary file beside {@code out}, run in ONNX Runtime next to DJL (inference
+ * mode) on random and optionally real inputs, and only moved into place when every output agrees
+ * within the {@link ParityTolerance}. The {@link ExportReport} is then written beside it as
+ * {@code <out without .onnx>.export.json}. On any failure nothing is left behind (no model, report,
+ * temporary file or newly created folder) and an existing output is untouched.
  */
 public final class OnnxExporter {
 
@@ -72,6 +72,9 @@ public final class OnnxExporter {
      */
     public static ExportReport export(Path checkpoint, Path out, ExportOptions options) throws ExportException {
         Objects.requireNonNull(checkpoint, "checkpoint");
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(options, "options");
+        checkTarget(out.toAbsolutePath().normalize(), options.force());
         try (NDManager manager = NDManager.newBaseManager()) {
             LoadedEncoder encoder;
             try {
@@ -98,7 +101,7 @@ public final class OnnxExporter {
         Objects.requireNonNull(options, "options");
         long start = System.nanoTime();
         Path target = out.toAbsolutePath().normalize();
-        prepareTarget(target, options.force());
+        checkTarget(target, options.force());
 
         GraphProto graph = buildGraph(encoder, options);
         int embeddingDim = (int) graph.getOutput(0).getType().getTensorType().getShape().getDim(1).getDimValue();
@@ -113,26 +116,28 @@ public final class OnnxExporter {
             throw new ExportException("the checkpoint does not describe a valid model input: " + e.getMessage(), e);
         }
         Map<String, String> metadata = ExportMetadata.of(encoder, contract, options, clock.instant());
-        StampedModel model = ContentDigest.serializeStamped(
-                ModelAssembler.assemble(graph, metadata, ExporterVersion.get()));
+        byte[] model = seal(graph, metadata);
 
         Path report = reportPath(target);
-        Path modelTmp = AtomicFiles.temporarySibling(target);
-        Path reportTmp = AtomicFiles.temporarySibling(report);
+        Path createdFolder = null;
+        Path modelTmp = null;
+        Path reportTmp = null;
         Throwable failure = null;
         try {
-            Files.write(modelTmp, model.bytes());
+            createdFolder = AtomicFiles.createParentFolders(target);
+            modelTmp = AtomicFiles.createTemporarySibling(target);
+            reportTmp = AtomicFiles.createTemporarySibling(report);
+            Files.write(modelTmp, model);
             ParityCheck.Result parity = new ParityCheck(encoder.encoder(), contract, options).run(modelTmp);
-            double tolerance = options.effectiveTolerance();
+            ParityTolerance tolerance = options.effectiveTolerance();
             ExportReport result = new ExportReport(target, contract.architecture(), embeddingDim,
                     OnnxGraphBuilder.OPSET, options.float16(), options.foldBatchNorm(), options.head() != null,
-                    graph.getNodeCount(), parity.random(), parity.real(), tolerance, parity.within(tolerance),
-                    model.bytes().length, ContentDigest.sha256Hex(model.bytes()), model.digest(),
-                    (System.nanoTime() - start) / 1e9);
+                    graph.getNodeCount(), parity.random(), parity.real(), parity.randomProbabilities(),
+                    parity.realProbabilities(), tolerance, parity.acceptedBy(tolerance), model.length,
+                    ModelDigest.sha256Hex(model), ModelDigest.declared(model), (System.nanoTime() - start) / 1e9);
             if (!result.passed()) {
                 throw new ExportException("parity check failed, ONNX Runtime and DJL disagree: " + result.summary()
-                        + "; no model was written (the tolerance is absolute: if the differences are small next to"
-                        + " the output scale, pass a larger tolerance)", result);
+                        + "; no model was written", result);
             }
             Files.writeString(reportTmp, result.toJson());
             AtomicFiles.moveInto(modelTmp, target);
@@ -152,6 +157,17 @@ public final class OnnxExporter {
         } finally {
             AtomicFiles.deleteQuietly(modelTmp, failure);
             AtomicFiles.deleteQuietly(reportTmp, failure);
+            if (failure != null) {
+                AtomicFiles.deleteEmptyFolders(target.getParent(), createdFolder, failure);
+            }
+        }
+    }
+
+    private static byte[] seal(GraphProto graph, Map<String, String> metadata) throws ExportException {
+        try {
+            return ModelDigest.seal(ModelAssembler.assemble(graph, metadata, ExporterVersion.get()).toByteArray());
+        } catch (IllegalArgumentException e) {
+            throw new ExportException("cannot seal the model with its content digest: " + e.getMessage(), e);
         }
     }
 
@@ -165,17 +181,13 @@ public final class OnnxExporter {
         }
     }
 
-    private static void prepareTarget(Path target, boolean force) throws ExportException {
+    /** Refuses a folder as output, and an existing output without {@code force}; touches nothing. */
+    private static void checkTarget(Path target, boolean force) throws ExportException {
         if (Files.isDirectory(target)) {
             throw new ExportException("output " + target + " is a directory; give a file name such as model.onnx");
         }
         if (Files.exists(target) && !force) {
             throw new ExportException("output " + target + " already exists; use force to overwrite it");
-        }
-        try {
-            Files.createDirectories(target.getParent());
-        } catch (IOException e) {
-            throw new ExportException("cannot create folder " + target.getParent() + ": " + e.getMessage(), e);
         }
     }
 }

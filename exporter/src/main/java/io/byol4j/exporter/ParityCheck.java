@@ -21,13 +21,16 @@ import io.byol4j.sdk.model.ModelContract;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the exported model in ONNX Runtime (full graph optimisation) and the DJL encoder in inference
- * mode on the same inputs, and measures how far their outputs are apart.
+ * mode on the same inputs, and measures how far their outputs are apart, separately for each output
+ * (embedding, and class probabilities when a head is fused) and each kind of input.
  */
 final class ParityCheck {
 
@@ -55,16 +58,17 @@ final class ParityCheck {
             try (OrtSession session = env.createSession(model.toString(), so);
                     NDManager manager = newManager()) {
                 Comparison cmp = new Comparison(env, session, manager, new ParameterStore(manager, false));
-                ParityStats random = randomInputs(cmp);
-                ParityStats real = options.parityDataset() == null ? null : datasetImages(cmp, options.parityDataset());
-                return new Result(random, real);
+                Tally random = randomInputs(cmp);
+                Tally real = options.parityDataset() == null ? null : datasetImages(cmp, options.parityDataset());
+                return new Result(random.embedding(), real == null ? null : real.embedding(),
+                        random.probabilities(), real == null ? null : real.probabilities());
             }
         }
     }
 
-    private ParityStats randomInputs(Comparison cmp) throws OrtException {
+    private Tally randomInputs(Comparison cmp) throws OrtException {
         Random rng = new Random(options.seed());
-        Accumulator acc = new Accumulator();
+        Tally acc = new Tally();
         int perImage = inputSize();
         for (int done = 0; done < options.randomInputs(); ) {
             int n = Math.min(options.parityBatchSize(), options.randomInputs() - done);
@@ -75,12 +79,12 @@ final class ParityCheck {
             cmp.compare(x, n, acc);
             done += n;
         }
-        return acc.stats();
+        return acc;
     }
 
-    private ParityStats datasetImages(Comparison cmp, Dataset dataset) throws OrtException, ExportException {
+    private Tally datasetImages(Comparison cmp, Dataset dataset) throws OrtException, ExportException {
         Preprocessor preprocessor = new Preprocessor(contract);
-        Accumulator acc = new Accumulator();
+        Tally acc = new Tally();
         int perImage = inputSize();
         int batch = options.parityBatchSize();
         float[] x = new float[batch * perImage];
@@ -108,7 +112,7 @@ final class ParityCheck {
         if (used == 0 && options.maxParityImages() > 0) {
             throw new ExportException("the parity dataset " + dataset.describe() + " yielded no decodable image");
         }
-        return acc.stats();
+        return acc;
     }
 
     private int inputSize() {
@@ -138,7 +142,7 @@ final class ParityCheck {
             this.parameters = parameters;
         }
 
-        void compare(float[] x, int n, Accumulator acc) throws OrtException {
+        void compare(float[] x, int n, Tally acc) throws OrtException {
             long[] shape = {n, contract.channels(), contract.height(), contract.width()};
             float[] expected;
             try (NDManager scope = manager.newSubManager()) {
@@ -147,10 +151,10 @@ final class ParityCheck {
             }
             try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
                     OrtSession.Result result = session.run(Map.of(OnnxGraphBuilder.INPUT, tensor))) {
-                float[] embedding = floats(result, OnnxGraphBuilder.EMBEDDING);
-                acc.add(expected, embedding);
+                acc.embedding.add(expected, floats(result, OnnxGraphBuilder.EMBEDDING));
                 if (head != null) {
-                    acc.add(expectedProbabilities(expected, n), floats(result, OnnxGraphBuilder.PROBABILITIES));
+                    acc.probabilities.add(expectedProbabilities(expected, n),
+                            floats(result, OnnxGraphBuilder.PROBABILITIES));
                 }
             }
             acc.samples += n;
@@ -180,13 +184,28 @@ final class ParityCheck {
         }
     }
 
-    /** Running max and mean of absolute differences. */
+    /** The differences of each output on one kind of input. */
+    private final class Tally {
+        private final Accumulator embedding = new Accumulator();
+        private final Accumulator probabilities = new Accumulator();
+        private int samples;
+
+        ParityStats embedding() {
+            return embedding.stats(samples);
+        }
+
+        /** Null without a fused head. */
+        ParityStats probabilities() {
+            return head == null ? null : probabilities.stats(samples);
+        }
+    }
+
+    /** Running max and mean of absolute differences, and the largest reference value. */
     private static final class Accumulator {
         private double max;
         private double reference;
         private double sum;
         private long count;
-        private int samples;
 
         void add(float[] expected, float[] actual) {
             if (expected.length != actual.length) {
@@ -205,16 +224,23 @@ final class ParityCheck {
             count += expected.length;
         }
 
-        ParityStats stats() {
+        ParityStats stats(int samples) {
             return new ParityStats(samples, max, count == 0 ? 0 : sum / count, reference);
         }
     }
 
-    /** Differences on random inputs, and on dataset images or null. */
-    record Result(ParityStats random, ParityStats real) {
+    /**
+     * Embedding differences on random inputs and on dataset images (null without a dataset), and the
+     * same for class probabilities (null without a fused head).
+     */
+    record Result(ParityStats random, ParityStats real, ParityStats randomProbabilities,
+            ParityStats realProbabilities) {
 
-        boolean within(double tolerance) {
-            return random.within(tolerance) && (real == null || real.within(tolerance));
+        /** True when every measured output on every kind of input passes {@code tolerance}. */
+        boolean acceptedBy(ParityTolerance tolerance) {
+            return Stream.of(random, real, randomProbabilities, realProbabilities)
+                    .filter(Objects::nonNull)
+                    .allMatch(tolerance::accepts);
         }
     }
 }

@@ -16,12 +16,12 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import ai.onnxruntime.TensorInfo;
 import io.byol4j.exporter.graph.ops.StandardConverters;
 import io.byol4j.exporter.head.LinearHead;
-import io.byol4j.exporter.model.ContentDigest;
 import io.byol4j.exporter.testing.OrtRunner;
 import io.byol4j.exporter.testing.TestEncoders;
 import io.byol4j.sdk.encoder.Encoder;
 import io.byol4j.sdk.encoder.ModelRejectedException;
 import io.byol4j.sdk.model.ModelContract;
+import io.byol4j.sdk.model.ModelDigest;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import io.byol4j.trainer.model.EncoderSpec;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +33,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,9 @@ class ExportedModelTest {
 
         ModelContract contract = ModelContract.fromMetadata(meta);
 
+        assertEquals("32", meta.get(ModelContract.KEY_RESIZE));
+        assertEquals(ModelContract.CROP_CENTER, meta.get(ModelContract.KEY_CROP));
+        assertEquals("NCHW", meta.get(ModelContract.KEY_LAYOUT));
         ModelContract expected = new ModelContract("input", "embedding", 3, 32, 32, 32, encoder.mean(), encoder.std(),
                 32, "resnet18-w4-imagenet-c3");
         assertEquals(expected, contract);
@@ -82,11 +87,15 @@ class ExportedModelTest {
 
         assertEquals("byol4j", metadata.getProducerName());
         assertEquals(encoder.configJson(), meta.get(ExportMetadata.KEY_TRAIN_CONFIG));
-        assertEquals(ContentDigest.sha256Hex(encoder.configJson().getBytes(StandardCharsets.UTF_8)),
+        assertEquals(ModelDigest.sha256Hex(encoder.configJson().getBytes(StandardCharsets.UTF_8)),
                 meta.get(ExportMetadata.KEY_TRAIN_CONFIG_SHA256));
         assertEquals("synthetic:shapes", meta.get(ExportMetadata.KEY_DATASET));
         assertEquals("1234", meta.get(ExportMetadata.KEY_STEPS));
         assertEquals(EXPORTED_AT.toString(), meta.get(ExportMetadata.KEY_EXPORTED_AT));
+        assertEquals("byol4j.provenance.dataset", ExportMetadata.KEY_DATASET);
+        assertEquals(Set.of(ExportMetadata.KEY_DATASET, ExportMetadata.KEY_STEPS, ExportMetadata.KEY_EXPORTED_AT,
+                        ExportMetadata.KEY_EXPORTER_VERSION),
+                meta.keySet().stream().filter(k -> k.startsWith(ExportMetadata.PROVENANCE)).collect(Collectors.toSet()));
         assertEquals(ExporterVersion.get(), meta.get(ExportMetadata.KEY_EXPORTER_VERSION));
         assertFalse(ExporterVersion.get().isBlank());
         assertEquals("17", meta.get(ExportMetadata.KEY_OPSET));
@@ -113,7 +122,7 @@ class ExportedModelTest {
 
         assertEquals(report.contentDigest(), stored);
         assertTrue(stored.matches("[0-9a-f]{64}"), stored);
-        assertEquals(stored, ContentDigest.compute(bytes));
+        assertEquals(stored, ModelDigest.compute(bytes));
         assertEquals(stored, independentDigest(bytes, stored));
         assertNotEquals(stored, report.sha256(), "the content digest is not the plain file hash");
     }
@@ -156,7 +165,7 @@ class ExportedModelTest {
         assertEquals("probabilities", meta.get(ExportMetadata.KEY_PROBABILITIES_OUTPUT));
         assertEquals("2", meta.get(ExportMetadata.KEY_HEAD_CLASSES));
         assertEquals("[\"cat\",\"dog, big\"]", meta.get(ExportMetadata.KEY_HEAD_CLASS_NAMES));
-        assertEquals(meta.get(ModelContract.KEY_DIGEST), ContentDigest.compute(Files.readAllBytes(out)));
+        assertEquals(meta.get(ModelContract.KEY_DIGEST), ModelDigest.compute(Files.readAllBytes(out)));
         try (Encoder sdk = Encoder.open(out)) {
             assertEquals(32, sdk.embeddingDim());
         }
@@ -190,7 +199,7 @@ class ExportedModelTest {
 
         ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> Encoder.open(tampered).close());
         assertEquals(ModelRejectedException.Reason.DIGEST_MISMATCH, e.reason());
-        assertNotEquals(ContentDigest.storedValue(bytes), ContentDigest.compute(bytes));
+        assertNotEquals(ModelDigest.declared(bytes), ModelDigest.compute(bytes));
     }
 
     private static OnnxModelMetadata metadata(Path file) throws Exception {
@@ -206,6 +215,6 @@ class ExportedModelTest {
         int value = text.indexOf(stored, at);
         assertTrue(at >= 0 && value > at && value - at < 40, "digest entry not found");
         String restored = text.substring(0, value) + ModelContract.DIGEST_PLACEHOLDER + text.substring(value + 64);
-        return ContentDigest.sha256Hex(restored.getBytes(StandardCharsets.ISO_8859_1));
+        return ModelDigest.sha256Hex(restored.getBytes(StandardCharsets.ISO_8859_1));
     }
 }

@@ -12,12 +12,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.byol4j.exporter.graph.Attributes;
 import io.byol4j.exporter.graph.UnsupportedBlockException;
 import io.byol4j.exporter.graph.ops.StandardConverters;
-import io.byol4j.exporter.model.ContentDigest;
 import io.byol4j.exporter.testing.TestEncoders;
+import io.byol4j.sdk.model.ModelDigest;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import io.byol4j.trainer.config.TrainConfig;
@@ -69,11 +71,17 @@ class OnnxExporterFilesTest {
         assertTrue(node.get("passed").asBoolean());
         assertEquals(17, node.get("opset").asInt());
         assertEquals(report.sha256(), node.get("sha256").asText());
-        assertEquals(ContentDigest.sha256Hex(Files.readAllBytes(out)), report.sha256());
+        assertEquals(ModelDigest.sha256Hex(Files.readAllBytes(out)), report.sha256());
         assertEquals(report.random().maxAbsDiff(), node.get("random").get("maxAbsDiff").asDouble());
         assertEquals(8, node.get("random").get("samples").asInt());
         assertTrue(node.get("random").get("maxAbsReference").asDouble() > report.random().maxAbsDiff());
         assertTrue(node.get("real").isNull());
+        assertTrue(node.get("randomProbabilities").isNull());
+        assertEquals(ParityTolerance.FLOAT32.absolute(), node.get("tolerance").get("absolute").asDouble());
+        assertEquals(ParityTolerance.FLOAT32.relative(), node.get("tolerance").get("relative").asDouble());
+        assertEquals(ParityTolerance.FLOAT32.allowedDiff(report.random().maxAbsReference()),
+                node.get("random").get("allowedDiff").asDouble(), 1e-15);
+        assertTrue(node.get("random").get("passed").asBoolean());
         assertEquals(out.toString(), node.get("model").asText());
         assertTrue(report.seconds() > 0);
     }
@@ -113,14 +121,16 @@ class OnnxExporterFilesTest {
         Path out = dir.resolve("strict.onnx");
 
         ExportException e = assertThrows(ExportException.class,
-                () -> OnnxExporter.export(encoder, out, ExportOptions.builder().tolerance(0.0).build()));
+                () -> OnnxExporter.export(encoder, out,
+                        ExportOptions.builder().tolerance(0.0).relativeTolerance(0.0).build()));
 
         assertTrue(e.getMessage().contains("parity check failed"), e.getMessage());
         assertTrue(e.getMessage().contains("max |diff|"), e.getMessage());
         ExportReport report = e.report().orElseThrow();
         assertFalse(report.passed());
         assertTrue(report.random().maxAbsDiff() > 0);
-        assertEquals(0.0, report.tolerance());
+        assertEquals(new ParityTolerance(0, 0), report.tolerance());
+        assertTrue(e.getMessage().contains("atol 0.00 + rtol 0.00"), e.getMessage());
         assertEquals(List.of(), listing(dir));
     }
 
@@ -137,6 +147,33 @@ class OnnxExporterFilesTest {
         assertTrue(e.report().orElseThrow().random().maxAbsDiff() > 0.01, e.getMessage());
         assertEquals(List.of("broken.export.json"), listing(dir));
         assertEquals("old report", Files.readString(dir.resolve("broken.export.json")));
+    }
+
+    @Test
+    void aWrongActivationIsCaughtAtFloat16PrecisionToo() {
+        var broken = StandardConverters.registry()
+                .register(ReluBlock.class, (block, input, context) -> context.node("Abs", List.of(input.name())));
+
+        ExportException e = assertThrows(ExportException.class, () -> new OnnxExporter(broken, Clock.systemUTC())
+                .run(encoder, dir.resolve("broken16.onnx"), ExportOptions.builder().float16(true).build()));
+
+        assertEquals(ParityTolerance.FLOAT16, e.report().orElseThrow().tolerance());
+        assertFalse(e.report().orElseThrow().passed());
+    }
+
+    @Test
+    void aSubtlyWrongBatchNormEpsilonFailsTheFloat32Defaults() throws Exception {
+        var wrongEpsilon = StandardConverters.registry().register(BatchNorm.class, (block, input, context) ->
+                context.node("BatchNormalization", List.of(input.name(), context.parameter(block, "gamma"),
+                        context.parameter(block, "beta"), context.parameter(block, "runningMean"),
+                        context.parameter(block, "runningVar")), Attributes.real("epsilon", 1e-3f)));
+
+        ExportException e = assertThrows(ExportException.class, () -> new OnnxExporter(wrongEpsilon, Clock.systemUTC())
+                .run(encoder, dir.resolve("eps.onnx"), ExportOptions.defaults()));
+
+        ParityStats random = e.report().orElseThrow().random();
+        assertTrue(random.maxAbsDiff() < 0.01 * random.maxAbsReference(), "the error is subtle: " + e.getMessage());
+        assertEquals(List.of(), listing(dir));
     }
 
     @Test
@@ -187,9 +224,15 @@ class OnnxExporterFilesTest {
         assertThrows(IllegalArgumentException.class, () -> ExportOptions.builder().randomInputs(0).build());
         assertThrows(IllegalArgumentException.class, () -> ExportOptions.builder().tolerance(-1.0).build());
         assertThrows(IllegalArgumentException.class, () -> ExportOptions.builder().tolerance(Double.NaN).build());
-        assertEquals(1e-4, ExportOptions.defaults().effectiveTolerance());
-        assertEquals(1e-2, ExportOptions.builder().float16(true).build().effectiveTolerance());
-        assertEquals(0.5, ExportOptions.builder().float16(true).tolerance(0.5).build().effectiveTolerance());
+        assertThrows(IllegalArgumentException.class, () -> ExportOptions.builder().relativeTolerance(-1e-3).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> ExportOptions.builder().relativeTolerance(Double.POSITIVE_INFINITY).build());
+        assertEquals(ParityTolerance.FLOAT32, ExportOptions.defaults().effectiveTolerance());
+        assertEquals(ParityTolerance.FLOAT16, ExportOptions.builder().float16(true).build().effectiveTolerance());
+        assertEquals(new ParityTolerance(0.5, ParityTolerance.FLOAT16.relative()),
+                ExportOptions.builder().float16(true).tolerance(0.5).build().effectiveTolerance());
+        assertEquals(new ParityTolerance(ParityTolerance.FLOAT32.absolute(), 0.25),
+                ExportOptions.builder().relativeTolerance(0.25).build().effectiveTolerance());
     }
 
     private static List<String> listing(Path folder) throws Exception {

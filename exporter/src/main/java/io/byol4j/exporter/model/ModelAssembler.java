@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import io.byol4j.exporter.graph.OnnxGraphBuilder;
 import io.byol4j.sdk.model.ModelContract;
+import io.byol4j.sdk.model.ModelDigest;
 import java.util.Map;
 
 /** Wraps a graph into an ONNX model with byol4j's producer fields and metadata. */
@@ -19,7 +20,7 @@ public final class ModelAssembler {
     /**
      * A model for opset {@link OnnxGraphBuilder#OPSET} (IR version {@link OnnxGraphBuilder#IR_VERSION})
      * holding {@code graph} and {@code metadata} in order, followed by {@link ModelContract#KEY_DIGEST}
-     * set to the placeholder, ready for {@link ContentDigest#serializeStamped}.
+     * set to the placeholder, ready to be serialised and sealed with {@link ModelDigest#seal}.
      *
      * @throws IllegalArgumentException if {@code metadata} already holds the digest key
      */

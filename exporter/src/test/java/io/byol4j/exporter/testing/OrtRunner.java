@@ -9,9 +9,11 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,18 +27,42 @@ public final class OrtRunner {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(level);
-            try (OrtSession session = env.createSession(model, so);
-                    OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
-                    OrtSession.Result result = session.run(Map.of("input", input))) {
-                Map<String, float[]> out = new LinkedHashMap<>();
-                for (Map.Entry<String, OnnxValue> e : result) {
-                    FloatBuffer buf = ((OnnxTensor) e.getValue()).getFloatBuffer();
-                    float[] values = new float[buf.remaining()];
-                    buf.get(values);
-                    out.put(e.getKey(), values);
-                }
-                return out;
+            try (OrtSession session = env.createSession(model, so)) {
+                return outputs(env, session, x, shape);
             }
+        }
+    }
+
+    /**
+     * Opens {@code model} with every graph optimisation, has ONNX Runtime write the optimised graph to
+     * {@code optimised}, and returns every output for {@code x} of {@code shape}.
+     */
+    public static Map<String, float[]> runOptimisedAndSave(Path model, Path optimised, float[] x, long[] shape)
+            throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setOptimizationLevel(OptLevel.ALL_OPT);
+            so.setOptimizedModelFilePath(optimised.toString());
+            // ONNX Runtime warns that NCHWc-optimised files are specific to this machine; expected here.
+            so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            try (OrtSession session = env.createSession(model.toString(), so)) {
+                return outputs(env, session, x, shape);
+            }
+        }
+    }
+
+    private static Map<String, float[]> outputs(OrtEnvironment env, OrtSession session, float[] x, long[] shape)
+            throws OrtException {
+        try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+                OrtSession.Result result = session.run(Map.of("input", input))) {
+            Map<String, float[]> out = new LinkedHashMap<>();
+            for (Map.Entry<String, OnnxValue> e : result) {
+                FloatBuffer buf = ((OnnxTensor) e.getValue()).getFloatBuffer();
+                float[] values = new float[buf.remaining()];
+                buf.get(values);
+                out.put(e.getKey(), values);
+            }
+            return out;
         }
     }
 

@@ -33,6 +33,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * the contract prescribes; inputs longer than {@link EncoderOptions#batchSize()} are split into
  * batches. Every method may be called from several threads at once; {@link #close()} waits for running
  * batches and afterwards every call fails with {@link IllegalStateException}.
+ *
+ * <p>A model with a fused classification head (exported with {@code --with-head}) opens like any other:
+ * only the contract's embedding output is computed and returned. Its second output, class
+ * probabilities, is named by the {@code byol4j.probabilities_output} metadata entry and is read with
+ * ONNX Runtime directly.
  */
 public final class Encoder implements AutoCloseable {
 

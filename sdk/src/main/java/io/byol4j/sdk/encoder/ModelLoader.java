@@ -11,6 +11,7 @@ import ai.onnxruntime.ValueInfo;
 import io.byol4j.sdk.encoder.EncoderOptions.Device;
 import io.byol4j.sdk.encoder.ModelRejectedException.Reason;
 import io.byol4j.sdk.model.ModelContract;
+import io.byol4j.sdk.model.ModelDigest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -113,12 +114,19 @@ final class ModelLoader {
             throw new ModelRejectedException(Reason.DIGEST_MISMATCH,
                     model + " has a malformed " + ModelContract.KEY_DIGEST + " (expected 64 hex digits): " + declared);
         }
-        int offset = ModelDigest.locate(bytes, declared);
-        if (offset < 0) {
+        String stored;
+        String actual;
+        try {
+            stored = ModelDigest.declared(bytes);
+            actual = ModelDigest.compute(bytes);
+        } catch (IllegalArgumentException e) {
             throw new ModelRejectedException(Reason.DIGEST_MISMATCH,
-                    model + ": cannot locate the declared digest in the file bytes");
+                    model + ": cannot locate the declared digest in the file bytes: " + e.getMessage(), e);
         }
-        String actual = ModelDigest.compute(bytes, offset);
+        if (!stored.equals(declared)) {
+            throw new ModelRejectedException(Reason.DIGEST_MISMATCH, model + ": the digest entry in the file bytes ("
+                    + stored + ") differs from the one ONNX Runtime reports (" + declared + ")");
+        }
         if (!actual.equalsIgnoreCase(declared)) {
             throw new ModelRejectedException(Reason.DIGEST_MISMATCH, model + " fails its digest check: declared "
                     + declared + " but the file hashes to " + actual + " (the file was modified or damaged)");

@@ -41,7 +41,10 @@ public record ModelContract(
     public static final String KEY_HEIGHT = PREFIX + "height";
     public static final String KEY_WIDTH = PREFIX + "width";
     public static final String KEY_RESIZE = PREFIX + "resize_shorter";
+    /** The crop policy after resizing; always {@link #CROP_CENTER}. */
     public static final String KEY_CROP = PREFIX + "crop";
+    /** The only crop policy: the central {@code height × width} window of the resized image. */
+    public static final String CROP_CENTER = "center";
     public static final String KEY_MEAN = PREFIX + "mean";
     public static final String KEY_STD = PREFIX + "std";
     public static final String KEY_EMBEDDING_DIM = PREFIX + "embedding_dim";
@@ -99,7 +102,7 @@ public record ModelContract(
         m.put(KEY_HEIGHT, Integer.toString(height));
         m.put(KEY_WIDTH, Integer.toString(width));
         m.put(KEY_RESIZE, Integer.toString(resizeShorter));
-        m.put(KEY_CROP, "center");
+        m.put(KEY_CROP, CROP_CENTER);
         m.put(KEY_MEAN, join(mean));
         m.put(KEY_STD, join(std));
         m.put(KEY_EMBEDDING_DIM, Integer.toString(embeddingDim));
@@ -124,6 +127,10 @@ public record ModelContract(
         String layout = require(meta, KEY_LAYOUT);
         if (!"NCHW".equals(layout)) {
             throw new IllegalArgumentException("unsupported layout " + layout + ", expected NCHW");
+        }
+        String crop = require(meta, KEY_CROP);
+        if (!CROP_CENTER.equals(crop)) {
+            throw new IllegalArgumentException("unsupported crop policy " + crop + ", expected " + CROP_CENTER);
         }
         return new ModelContract(
                 require(meta, KEY_INPUT_NAME),

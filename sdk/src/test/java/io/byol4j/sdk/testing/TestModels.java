@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import io.byol4j.sdk.model.ModelContract;
+import io.byol4j.sdk.model.ModelDigest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -94,35 +95,24 @@ public final class TestModels {
         return model.build().toByteArray();
     }
 
-    /** Replaces the digest placeholder with the SHA-256 of the bytes (computed with the placeholder). */
+    /** Replaces the digest placeholder with the model's content digest ({@link ModelDigest#seal}). */
     public static byte[] seal(byte[] model) {
-        byte[] placeholder = ModelContract.DIGEST_PLACEHOLDER.getBytes(StandardCharsets.US_ASCII);
-        int at = indexOf(model, placeholder, 0);
-        if (at < 0) {
-            throw new IllegalArgumentException("model has no digest placeholder");
-        }
-        String digest = sha256Hex(model);
-        byte[] sealed = model.clone();
-        System.arraycopy(digest.getBytes(StandardCharsets.US_ASCII), 0, sealed, at, placeholder.length);
-        return sealed;
+        return ModelDigest.seal(model);
     }
 
     /** Offset in {@code model} of the first conv layer's raw weight bytes, to tamper with. */
     public static int firstWeightOffset(byte[] model) {
         try {
             byte[] raw = ModelProto.parseFrom(model).getGraph().getInitializer(0).getRawData().toByteArray();
-            return indexOf(model, raw, 0);
+            return latin1(model).indexOf(latin1(raw));
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IllegalArgumentException(e);
         }
     }
 
+    /** Lower-case hex SHA-256 of {@code bytes}. */
     public static String sha256Hex(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ModelDigest.sha256Hex(bytes);
     }
 
     public static Path write(Path dir, String name, byte[] bytes) throws IOException {
@@ -155,16 +145,8 @@ public final class TestModels {
         return buf.array();
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+    /** One char per byte, so that String.indexOf finds byte sequences. */
+    private static String latin1(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 }

@@ -340,7 +340,7 @@ public final class Checkpoints {
     public static void writeAtomically(Path target, String text) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, target.getFileName() + ".", TMP_SUFFIX);
+        Path tmp = parent.resolve(target.getFileName() + TMP_SUFFIX);
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -97,13 +97,12 @@ public final class KnnMonitor {
             batchLabels.add(dataset.label(index));
             filled++;
             if (filled == EMBED_BATCH) {
-                flush(embedder, batch, filled, viewLength, batchLabels, embeddings, labels);
+                flush(embedder, batch, filled, batchLabels, embeddings, labels);
                 filled = 0;
             }
         }
         if (filled > 0) {
-            flush(embedder, Arrays.copyOf(batch, filled * viewLength), filled, viewLength, batchLabels, embeddings,
-                    labels);
+            flush(embedder, Arrays.copyOf(batch, filled * viewLength), filled, batchLabels, embeddings, labels);
         }
         if (embeddings.size() <= k) {
             throw new IllegalStateException("only " + embeddings.size() + " images decoded for the k-NN monitor");
@@ -112,10 +111,10 @@ public final class KnnMonitor {
                 labels.stream().mapToInt(Integer::intValue).toArray(), k);
     }
 
-    private static void flush(Embedder embedder, float[] batch, int count, int viewLength, List<Integer> batchLabels,
+    /** Embeds {@code count} images (exactly filling {@code images}) and collects unit embeddings and labels. */
+    private static void flush(Embedder embedder, float[] images, int count, List<Integer> batchLabels,
             List<float[]> embeddings, List<Integer> labels) {
-        float[][] out = embedder.embed(batch.length == count * viewLength ? batch
-                : Arrays.copyOf(batch, count * viewLength), count);
+        float[][] out = embedder.embed(images, count);
         if (out.length != count) {
             throw new IllegalStateException("embedder returned " + out.length + " embeddings for " + count + " images");
         }
@@ -131,20 +130,32 @@ public final class KnnMonitor {
         int n = unitEmbeddings.length;
         int classes = Arrays.stream(labels).max().orElse(0) + 1;
         int correct = 0;
-        double[] sims = new double[n];
-        Integer[] order = new Integer[n];
+        int[] nearest = new int[k];
+        double[] nearestSim = new double[k];
         for (int i = 0; i < n; i++) {
+            int found = 0;
             for (int j = 0; j < n; j++) {
-                sims[j] = j == i ? Double.NEGATIVE_INFINITY : dot(unitEmbeddings[i], unitEmbeddings[j]);
-                order[j] = j;
+                if (j == i) {
+                    continue;
+                }
+                double sim = dot(unitEmbeddings[i], unitEmbeddings[j]);
+                if (found == k && sim <= nearestSim[k - 1]) {
+                    continue;
+                }
+                int pos = found < k ? found++ : k - 1;
+                while (pos > 0 && nearestSim[pos - 1] < sim) {
+                    nearestSim[pos] = nearestSim[pos - 1];
+                    nearest[pos] = nearest[pos - 1];
+                    pos--;
+                }
+                nearestSim[pos] = sim;
+                nearest[pos] = j;
             }
-            Arrays.sort(order, (a, b) -> Double.compare(sims[b], sims[a]));
             int[] votes = new int[classes];
             double[] weight = new double[classes];
-            for (int r = 0; r < k; r++) {
-                int j = order[r];
-                votes[labels[j]]++;
-                weight[labels[j]] += sims[j];
+            for (int r = 0; r < found; r++) {
+                votes[labels[nearest[r]]]++;
+                weight[labels[nearest[r]]] += nearestSim[r];
             }
             int best = 0;
             for (int c = 1; c < classes; c++) {

@@ -1,12 +1,10 @@
 package io.byol4j.trainer.metrics;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -78,8 +76,8 @@ public final class MetricsHistory {
             s.append(r.step()).append(',').append(r.epoch()).append(',').append(num(r.loss())).append(',')
                     .append(num(r.lr())).append(',').append(num(r.tau())).append('\n');
         }
-        writeAtomically(dir.resolve(EPOCHS_FILE), e.toString());
-        writeAtomically(dir.resolve(STEPS_FILE), s.toString());
+        AtomicFiles.write(dir.resolve(EPOCHS_FILE), e.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(dir.resolve(STEPS_FILE), s.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -142,16 +140,5 @@ public final class MetricsHistory {
 
     private static String num(double v) {
         return Double.toString(v);
-    }
-
-    static void writeAtomically(Path target, String text) throws IOException {
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), target.getFileName() + ".", ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | UncheckedIOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
     }
 }

@@ -1,9 +1,8 @@
 package io.byol4j.trainer.metrics;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -70,7 +69,7 @@ public final class MetricsPlots {
                 .setMarker(SeriesMarkers.CIRCLE);
         double reference = CollapseMonitor.healthyReference(projectionDim);
         double[] ref = new double[x.length];
-        java.util.Arrays.fill(ref, reference);
+        Arrays.fill(ref, reference);
         chart.addSeries("1/sqrt(d)", x, ref).setMarker(SeriesMarkers.NONE);
         List<EpochMetrics> knn = epochs.stream().filter(EpochMetrics::hasKnn).toList();
         if (!knn.isEmpty()) {
@@ -85,13 +84,6 @@ public final class MetricsPlots {
     }
 
     private static void save(XYChart chart, Path target) throws IOException {
-        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), target.getFileName() + ".", ".tmp");
-        try {
-            Files.write(tmp, png);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(target, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +103,8 @@ final class TrainingSession {
             out.line("the run in " + runDir + " is already complete (" + startStep + " steps)");
             return result(from.dir(), 0, 0, Duration.ZERO, skippedBefore);
         }
-        out.line(String.format("training BYOL on %s: %s, %d images, %d steps per epoch, %d steps, device %s",
+        out.line(String.format(Locale.ROOT,
+                "training BYOL on %s: %s, %d images, %d steps per epoch, %d steps, device %s",
                 dataset.describe(), cfg.encoder().displayName(), dataset.size(), plan.stepsPerEpoch(),
                 plan.totalSteps(), device));
         try (ByolNetwork net = ByolNetwork.create(cfg, device);
@@ -116,7 +118,7 @@ final class TrainingSession {
             }
             this.knn = knnMonitor();
             if (knn != null && startStep == 0) {
-                out.line(String.format(java.util.Locale.ROOT, "k-NN top-1 of the random initialisation: %.3f (%d images)",
+                out.line(String.format(Locale.ROOT, "k-NN top-1 of the random initialisation: %.3f (%d images)",
                         knn.evaluate(this::embed), knn.subsetSize()));
             }
             return loop();
@@ -160,7 +162,7 @@ final class TrainingSession {
         history.write(runDir);
         writePlots();
         Duration elapsed = sessionElapsed();
-        out.line(String.format(java.util.Locale.ROOT,
+        out.line(String.format(Locale.ROOT,
                 "done: %d steps, final loss %.4f, %.1f img/s, data-wait %.0f%%, %d skipped images, %s; checkpoint %s",
                 step, lastLoss, imagesPerSecond, 100 * waitShare, skipped,
                 ProgressReporter.duration(elapsed.toMillis() / 1000.0), lastCheckpoint));

@@ -22,6 +22,7 @@ import io.byol4j.trainer.metrics.StepRecord;
 import io.byol4j.trainer.network.ByolNetwork;
 import io.byol4j.trainer.optim.Optimizer;
 import io.byol4j.trainer.testing.TinyConfigs;
+import io.byol4j.trainer.testing.SingleThreadedTorch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +30,10 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(SingleThreadedTorch.class)
 class CheckpointsTest {
 
     @TempDir
@@ -98,8 +101,10 @@ class CheckpointsTest {
                 assertNotEquals(optimizerProbe[0], fresh.online().getParameters().get(0).getValue().getArray()
                         .toFloatArray()[0]);
                 Checkpoints.restore(read, fresh, freshOpt);
-                assertSameParameters(net.online().getParameters().iterator(), fresh.online().getParameters().iterator());
-                assertSameParameters(net.target().getParameters().iterator(), fresh.target().getParameters().iterator());
+                assertSameParameters(net.online().getParameters().iterator(),
+                        fresh.online().getParameters().iterator());
+                assertSameParameters(net.target().getParameters().iterator(),
+                        fresh.target().getParameters().iterator());
                 assertEquals(opt.updates(), freshOpt.updates());
             }
         }

@@ -10,13 +10,16 @@ import ai.djl.ndarray.types.Shape;
 import io.byol4j.trainer.augment.ViewAugmenter;
 import io.byol4j.trainer.augment.ViewConfig;
 import io.byol4j.trainer.testing.InMemoryDataset;
+import io.byol4j.trainer.testing.SingleThreadedTorch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(SingleThreadedTorch.class)
 class MonitorsTest {
 
     @TempDir

@@ -23,6 +23,7 @@ import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.optim.Optimizer;
 import io.byol4j.trainer.optim.TrainableParameter;
 import io.byol4j.trainer.testing.TinyConfigs;
+import io.byol4j.trainer.testing.SingleThreadedTorch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -33,7 +34,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SingleThreadedTorch.class)
 class ByolNetworkTest {
 
     private final TrainConfig cfg = TinyConfigs.tiny(Path.of("unused"));
@@ -44,8 +47,8 @@ class ByolNetworkTest {
             Map<String, Parameter> online = net.online().getParameters().toMap();
             int compared = 0;
             for (Pair<String, Parameter> t : net.target().getParameters()) {
-                assertArrayEquals(online.get(t.getKey()).getArray().toFloatArray(), t.getValue().getArray().toFloatArray(),
-                        t.getKey());
+                assertArrayEquals(online.get(t.getKey()).getArray().toFloatArray(),
+                        t.getValue().getArray().toFloatArray(), t.getKey());
                 compared++;
             }
             assertTrue(compared > 20);
@@ -55,7 +58,8 @@ class ByolNetworkTest {
 
     @Test
     void sameSeedGivesSameInitialisation() {
-        try (ByolNetwork a = ByolNetwork.create(cfg, Device.cpu()); ByolNetwork b = ByolNetwork.create(cfg, Device.cpu())) {
+        try (ByolNetwork a = ByolNetwork.create(cfg, Device.cpu());
+                ByolNetwork b = ByolNetwork.create(cfg, Device.cpu())) {
             assertArrayEquals(a.online().getParameters().get(0).getValue().getArray().toFloatArray(),
                     b.online().getParameters().get(0).getValue().getArray().toFloatArray());
         }

@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import io.byol4j.trainer.config.OptimizerConfig;
+import io.byol4j.trainer.testing.SingleThreadedTorch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -21,8 +22,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** One update of each optimiser against numbers computed by hand. */
+@ExtendWith(SingleThreadedTorch.class)
 class OptimizerTest {
 
     private NDManager manager;

@@ -15,6 +15,7 @@ import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.device.DeviceSelector;
 import io.byol4j.trainer.metrics.StepRecord;
 import io.byol4j.trainer.testing.InMemoryDataset;
+import io.byol4j.trainer.testing.SingleThreadedTorch;
 import io.byol4j.trainer.testing.TinyConfigs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -25,14 +26,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(SingleThreadedTorch.class)
 class ByolTrainerTest {
 
     @TempDir
     Path tmp;
 
-    private final InMemoryDataset data = new InMemoryDataset(64, 16, 4, 9L, Set.of());
+    private final InMemoryDataset data = new InMemoryDataset(32, 16, 4, 9L, Set.of());
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final PrintStream progress = new PrintStream(log, true, StandardCharsets.UTF_8);
 
@@ -47,57 +50,57 @@ class ByolTrainerTest {
     @Test
     void trainsWritesOutputsAndReportsProgress() throws Exception {
         TrainConfig cfg = TinyConfigs.tiny(tmp.resolve("run"), "monitor.knnEveryEpochs=1", "monitor.knnK=3",
-                "monitor.knnSamples=40");
+                "monitor.knnSamples=32");
         TrainResult result = trainer().run(cfg, data, false, progress);
 
-        assertEquals(16, result.steps());
+        assertEquals(8, result.steps());
         assertTrue(result.complete());
         assertTrue(Double.isFinite(result.finalLoss()) && result.finalLoss() < 8);
         assertTrue(result.imagesPerSecond() > 0);
         assertTrue(result.dataWaitShare() >= 0 && result.dataWaitShare() <= 1);
         assertEquals(0, result.skippedImages());
-        assertEquals(tmp.resolve("run").resolve("ckpt-00000016"), result.finalCheckpoint());
+        assertEquals(tmp.resolve("run").resolve("ckpt-00000008"), result.finalCheckpoint());
 
         Path run = tmp.resolve("run");
         assertEquals(cfg, TrainConfig.fromJson(run.resolve("config.json")));
         List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"));
         assertEquals(3, metrics.size(), metrics.toString());
         assertFalse(metrics.get(2).split(",", -1)[8].isEmpty(), "k-NN accuracy recorded");
-        assertEquals(17, Files.readAllLines(run.resolve("steps.csv")).size());
+        assertEquals(9, Files.readAllLines(run.resolve("steps.csv")).size());
         assertTrue(Files.size(run.resolve("loss.png")) > 1000);
         assertTrue(Files.size(run.resolve("monitors.png")) > 1000);
 
         String out = output();
-        for (String expected : new String[] {"epoch 1/2", "step 4/16", "loss ", "lr ", "tau ", "img/s", "data-wait",
-                "ETA", "collapse-std", "knn-top1", "random initialisation", "done: 16 steps"}) {
+        for (String expected : new String[] {"epoch 1/2", "step 4/8", "loss ", "lr ", "tau ", "img/s", "data-wait",
+                "ETA", "collapse-std", "knn-top1", "random initialisation", "done: 8 steps"}) {
             assertTrue(out.contains(expected), "progress lacks '" + expected + "':\n" + out);
         }
 
         Checkpoint last = Checkpoints.read(run);
         assertTrue(last.state().finished());
-        assertEquals(16, last.state().step());
+        assertEquals(8, last.state().step());
         assertEquals(2, last.state().epochsCompleted());
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             LoadedEncoder enc = Checkpoints.loadOnlineEncoder(run, m);
-            assertEquals(16, enc.step());
+            assertEquals(8, enc.step());
         }
     }
 
     @Test
     void resumedRunReproducesTheUninterruptedLossCurve() throws Exception {
-        TrainConfig straight = TinyConfigs.tiny(tmp.resolve("a"), "checkpointEverySteps=5", "optimizer.type=lars");
+        TrainConfig straight = TinyConfigs.tiny(tmp.resolve("a"), "checkpointEverySteps=3", "optimizer.type=lars");
         TrainResult full = trainer().run(straight, data, false, progress);
         List<StepRecord> expected = Checkpoints.read(full.finalCheckpoint()).metrics().steps();
 
-        TrainConfig interrupted = TinyConfigs.tiny(tmp.resolve("b"), "checkpointEverySteps=5", "optimizer.type=lars");
-        TrainResult killed = trainer().stopAfter(7).run(interrupted, data, false, progress);
-        assertEquals(7, killed.steps());
+        TrainConfig interrupted = TinyConfigs.tiny(tmp.resolve("b"), "checkpointEverySteps=3", "optimizer.type=lars");
+        TrainResult killed = trainer().stopAfter(5).run(interrupted, data, false, progress);
+        assertEquals(5, killed.steps());
         assertFalse(killed.complete());
-        assertEquals("ckpt-00000005", Checkpoints.latest(tmp.resolve("b")).orElseThrow().getFileName().toString());
+        assertEquals("ckpt-00000003", Checkpoints.latest(tmp.resolve("b")).orElseThrow().getFileName().toString());
 
         TrainConfig resumedCfg = interrupted.withOverrides(Map.of("workers", "1", "logEverySteps", "1"));
         TrainResult resumed = trainer().run(resumedCfg, data, true, progress);
-        assertEquals(16, resumed.steps());
+        assertEquals(8, resumed.steps());
         assertTrue(output().contains("resumed from"));
         List<StepRecord> actual = Checkpoints.read(resumed.finalCheckpoint()).metrics().steps();
 
@@ -201,10 +204,10 @@ class ByolTrainerTest {
 
     @Test
     void brokenImagesAreSkippedAndCounted() {
-        InMemoryDataset broken = new InMemoryDataset(64, 16, 4, 9L, Set.of(3, 40));
+        InMemoryDataset broken = new InMemoryDataset(32, 16, 4, 9L, Set.of(3, 20));
         TrainConfig cfg = TinyConfigs.tiny(tmp, "epochs=1");
         TrainResult result = trainer().run(cfg, broken, false, progress);
-        assertEquals(8, result.steps());
+        assertEquals(4, result.steps());
         assertEquals(2, result.skippedImages());
         assertTrue(output().contains("warning: skipping image 3 "), output());
         assertTrue(output().contains("2 skipped images"), output());

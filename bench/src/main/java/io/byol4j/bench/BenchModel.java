@@ -1,0 +1,64 @@
+package io.byol4j.bench;
+
+import io.byol4j.exporter.ExportException;
+import io.byol4j.exporter.ExportOptions;
+import io.byol4j.exporter.ExportReport;
+import io.byol4j.exporter.OnnxExporter;
+import io.byol4j.trainer.checkpoint.Checkpoints;
+import io.byol4j.trainer.config.TrainConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The model every benchmark runs: the {@code cpu-tiny} encoder (ResNet-18, width 16, CIFAR stem,
+ * 32×32 RGB, 512-d embedding) with its seeded random initialisation, exported to ONNX exactly as
+ * {@code byol4j export} does. Random weights cost the same to run as trained ones.
+ */
+final class BenchModel {
+
+    /** Name of the JMH parameter that carries the model path into the forked benchmark JVMs. */
+    static final String PARAM = "model";
+    /** Images per batch in every benchmark. */
+    static final int BATCH = 64;
+    /** Side of the square input images. */
+    static final int SIZE = 32;
+
+    private BenchModel() {}
+
+    /** Exports the model into {@code dir} (created if missing) and returns the {@code .onnx} file. */
+    static Path export(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path run = dir.resolve("random-init");
+        Checkpoints.saveInitial(TrainConfig.preset("cpu-tiny"), run);
+        Path model = dir.resolve("resnet18-w16-cifar.onnx");
+        ExportReport report;
+        try {
+            report = OnnxExporter.export(run, model, ExportOptions.builder().force(true).build());
+        } catch (ExportException e) {
+            throw new IOException("cannot export the benchmark model: " + e.getMessage(), e);
+        }
+        System.out.println("benchmark model: " + model + " (" + report.summary() + ")");
+        return model;
+    }
+
+    /**
+     * The model named by a benchmark's {@code model} parameter, or, when it is blank (a benchmark started
+     * without {@link BenchMain}), a fresh export in a temporary folder.
+     */
+    static Path resolve(String param) {
+        if (param != null && !param.isBlank()) {
+            Path model = Path.of(param);
+            if (!Files.isRegularFile(model)) {
+                throw new IllegalArgumentException("benchmark model " + model + " does not exist");
+            }
+            return model;
+        }
+        try {
+            return export(Files.createTempDirectory("byol4j-bench-model"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the benchmark model: " + e.getMessage(), e);
+        }
+    }
+}
