@@ -136,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static ExportCommand.ExportConfig exportConfig(Path checkpoint, Path model) {
         return new ExportCommand.ExportConfig(checkpoint.toString(), model.toString(), true, false, false, null, null,
-                "train", 64);
+                null, "train", 64);
     }
 
     private static void printTable(PrintStream out, DemoConfig cfg, TrainResult trained, List<Row> rows,

@@ -24,9 +24,9 @@ final class ExportCommand implements Callable<Integer> {
 
     /** Configuration of one export. {@code parityDataset}: a dataset spec, "train" (the checkpoint's), or "none". */
     record ExportConfig(String checkpoint, String out, boolean force, boolean foldBatchNorm, boolean float16,
-            Double tolerance, String withHead, String parityDataset, int maxParityImages) {}
+            Double tolerance, Double relativeTolerance, String withHead, String parityDataset, int maxParityImages) {}
 
-    static final ExportConfig DEFAULTS = new ExportConfig(null, null, false, false, false, null, null, "train", 64);
+    static final ExportConfig DEFAULTS = new ExportConfig(null, null, false, false, false, null, null, null, "train", 64);
 
     @Option(names = "--config", description = "JSON file with the export configuration.")
     Path configFile;
@@ -46,8 +46,11 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--fp16", description = "Store weights as float16 (inputs and outputs stay float32).")
     Boolean float16;
 
-    @Option(names = "--tolerance", description = "Maximum absolute difference allowed against DJL.")
+    @Option(names = "--tolerance", description = "Absolute part of the parity bound |djl - onnx| <= atol + rtol * max|djl|.")
     Double tolerance;
+
+    @Option(names = "--rtol", description = "Relative part of the parity bound (scaled by the largest output value).")
+    Double relativeTolerance;
 
     @Option(names = "--with-head", description = "A linear head file (head.json from 'probe') to fuse into the model.")
     String withHead;
@@ -65,6 +68,7 @@ final class ExportCommand implements Callable<Integer> {
         flags.put("foldBatchNorm", foldBatchNorm);
         flags.put("float16", float16);
         flags.put("tolerance", tolerance);
+        flags.put("relativeTolerance", relativeTolerance);
         flags.put("withHead", withHead);
         flags.put("parityDataset", parityDataset);
         ExportConfig cfg = CommandConfigs.resolve(ExportConfig.class, DEFAULTS, configFile, flags);
@@ -89,6 +93,7 @@ final class ExportCommand implements Callable<Integer> {
                     .foldBatchNorm(cfg.foldBatchNorm())
                     .float16(cfg.float16())
                     .tolerance(cfg.tolerance())
+                    .relativeTolerance(cfg.relativeTolerance())
                     .maxParityImages(cfg.maxParityImages());
             Dataset parity = parityDataset(cfg.parityDataset(), enc);
             if (parity != null) {
