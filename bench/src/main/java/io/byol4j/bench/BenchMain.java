@@ -145,9 +145,14 @@ public final class BenchMain {
             ratio(out, "endToEndSequential/raw", scores.get(PIPELINE + "endToEndSequential"), raw);
             ratio(out, "endToEndPipelined/raw", scores.get(PIPELINE + "endToEndPipelined"), raw);
         }
+        Double infer = scores.get(PIPELINE + "infer");
+        if (infer != null) {
+            // The same comparison against the inference stage measured next to it, in the same class.
+            ratio(out, "endToEndSequential/infer", scores.get(PIPELINE + "endToEndSequential"), infer);
+            ratio(out, "endToEndPipelined/infer", scores.get(PIPELINE + "endToEndPipelined"), infer);
+        }
         Double decode = scores.get(PIPELINE + "decode");
         Double preprocess = scores.get(PIPELINE + "preprocess");
-        Double infer = scores.get(PIPELINE + "infer");
         if (decode != null && preprocess != null && infer != null) {
             double total = 1 / decode + 1 / preprocess + 1 / infer;
             out.put("share.decode", (1 / decode) / total);
