@@ -16,11 +16,7 @@ import java.util.TreeSet;
  */
 public final class FlatFolderDataset implements Dataset {
 
-    private final Path root;
-    private final int channels;
-    private final ImageDecoder decoder;
-    private final Path[] files;
-    private final String[] ids;
+    private final ImageFileList files;
 
     /**
      * Lists {@code root}.
@@ -39,41 +35,33 @@ public final class FlatFolderDataset implements Dataset {
             throw new IllegalArgumentException("folder " + root.toAbsolutePath()
                     + " contains no image files (looked for " + new TreeSet<>(ImageFiles.EXTENSIONS) + ")");
         }
-        this.root = root;
-        this.channels = channels;
-        this.decoder = decoder;
-        this.files = images.toArray(new Path[0]);
-        this.ids = new String[files.length];
-        for (int i = 0; i < files.length; i++) {
-            ids[i] = ImageFiles.relativeName(root, files[i]);
-        }
+        this.files = new ImageFileList(root, channels, decoder, images);
     }
 
     /** The folder this dataset was listed from. */
     public Path root() {
-        return root;
+        return files.root();
     }
 
     /** The file behind sample {@code index}. */
     public Path file(int index) {
-        return files[Objects.checkIndex(index, files.length)];
+        return files.file(index);
     }
 
     @Override
     public int size() {
-        return files.length;
+        return files.size();
     }
 
     /** Decodes the image; the sample id is its path relative to the root, with '/' separators. */
     @Override
     public Sample get(int index) throws ImageDecodeException {
-        Objects.checkIndex(index, files.length);
-        return new Sample(decoder.decode(files[index], channels), Sample.UNLABELED, ids[index]);
+        return new Sample(files.decode(index), Sample.UNLABELED, files.id(index));
     }
 
     @Override
     public int label(int index) {
-        Objects.checkIndex(index, files.length);
+        Objects.checkIndex(index, files.size());
         return Sample.UNLABELED;
     }
 
@@ -84,12 +72,12 @@ public final class FlatFolderDataset implements Dataset {
 
     @Override
     public int channels() {
-        return channels;
+        return files.channels();
     }
 
     @Override
     public String describe() {
-        return "unlabeled folder " + root + ", " + files.length + " images";
+        return "unlabeled folder " + files.root() + ", " + files.size() + " images";
     }
 
     @Override

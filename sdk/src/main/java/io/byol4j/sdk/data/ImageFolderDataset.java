@@ -1,6 +1,5 @@
 package io.byol4j.sdk.data;
 
-import io.byol4j.sdk.image.DecodedImage;
 import io.byol4j.sdk.image.ImageDecodeException;
 import io.byol4j.sdk.image.ImageDecoder;
 import java.nio.file.Path;
@@ -20,12 +19,8 @@ import java.util.TreeSet;
  */
 public final class ImageFolderDataset implements Dataset {
 
-    private final Path root;
-    private final int channels;
-    private final ImageDecoder decoder;
+    private final ImageFileList files;
     private final List<String> classNames;
-    private final Path[] files;
-    private final String[] ids;
     private final int[] labels;
 
     /**
@@ -63,39 +58,30 @@ public final class ImageFolderDataset implements Dataset {
                 allLabels.add(label);
             }
         }
-        this.root = root;
-        this.channels = channels;
-        this.decoder = decoder;
+        this.files = new ImageFileList(root, channels, decoder, allFiles);
         this.classNames = List.copyOf(names);
-        this.files = allFiles.toArray(new Path[0]);
         this.labels = allLabels.stream().mapToInt(Integer::intValue).toArray();
-        this.ids = new String[files.length];
-        for (int i = 0; i < files.length; i++) {
-            ids[i] = ImageFiles.relativeName(root, files[i]);
-        }
     }
 
     /** The folder this dataset was listed from. */
     public Path root() {
-        return root;
+        return files.root();
     }
 
     /** The file behind sample {@code index}. */
     public Path file(int index) {
-        return files[Objects.checkIndex(index, files.length)];
+        return files.file(index);
     }
 
     @Override
     public int size() {
-        return files.length;
+        return files.size();
     }
 
     /** Decodes the image; the sample id is its path relative to the root, with '/' separators. */
     @Override
     public Sample get(int index) throws ImageDecodeException {
-        Objects.checkIndex(index, files.length);
-        DecodedImage image = decoder.decode(files[index], channels);
-        return new Sample(image, labels[index], ids[index]);
+        return new Sample(files.decode(index), labels[Objects.checkIndex(index, labels.length)], files.id(index));
     }
 
     @Override
@@ -110,12 +96,12 @@ public final class ImageFolderDataset implements Dataset {
 
     @Override
     public int channels() {
-        return channels;
+        return files.channels();
     }
 
     @Override
     public String describe() {
-        return "image folder " + root + ", " + files.length + " images in " + classNames.size() + " classes";
+        return "image folder " + files.root() + ", " + files.size() + " images in " + classNames.size() + " classes";
     }
 
     @Override
