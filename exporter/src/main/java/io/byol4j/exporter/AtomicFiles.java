@@ -16,7 +16,7 @@ final class AtomicFiles {
      * final move is a rename and concurrent writers never share a temporary file.
      */
     static Path createTemporarySibling(Path file) throws IOException {
-        return Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+        return io.byol4j.sdk.io.AtomicFiles.temporarySibling(file);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.byol4j.sdk.features;
 
+import io.byol4j.sdk.io.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -7,14 +9,12 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The byol4j feature directory format, readable by NumPy without byol4j:
@@ -227,23 +227,9 @@ public final class FeatureFile {
         return out.stream().map(l -> l.endsWith("\r") ? l.substring(0, l.length() - 1) : l).toList();
     }
 
-    /**
-     * Creates a new hidden temporary file for {@code name} in {@code dir}. Unlike
-     * {@link Files#createTempFile} it keeps the default (umask) permissions, so the committed file is
-     * as readable as any other file the user writes.
-     */
+    /** A new hidden temporary file for {@code name} in {@code dir} (see {@link AtomicFiles}). */
     static Path temporaryFile(Path dir, String name) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            Path candidate = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                    + ".tmp");
-            try {
-                return Files.createFile(candidate);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt >= 100) {
-                    throw e;
-                }
-            }
-        }
+        return AtomicFiles.temporarySibling(dir.resolve(name));
     }
 
     static String lines(List<String> values) {

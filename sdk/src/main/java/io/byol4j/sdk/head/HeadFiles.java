@@ -1,5 +1,7 @@
 package io.byol4j.sdk.head;
 
+import io.byol4j.sdk.io.AtomicFiles;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -8,13 +10,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Binary head files: 8 ASCII magic bytes, a big-endian int32 format version, then a head-specific
@@ -41,7 +41,7 @@ final class HeadFiles {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
-        Path temp = temporaryFile(dir, absolute.getFileName().toString());
+        Path temp = AtomicFiles.temporarySibling(absolute);
         try {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temp)))) {
                 out.write(magicBytes(magic));
@@ -80,22 +80,6 @@ final class HeadFiles {
         }
     }
 
-    /** A new hidden temporary file in {@code dir} with default (umask) permissions. */
-    private static Path temporaryFile(Path dir, String name) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            Path candidate = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                    + ".tmp");
-            try {
-                return Files.createFile(candidate);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt >= 100) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /** Reads a count field and checks it is within [min, max]. */
     static int readCount(DataInputStream in, String name, int min, int max, Path file) throws IOException {
         int value = in.readInt();
         if (value < min || value > max) {

@@ -1,5 +1,7 @@
 package io.byol4j.trainer.checkpoint;
 
+import io.byol4j.sdk.io.AtomicFiles;
+
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
@@ -338,15 +340,7 @@ public final class Checkpoints {
 
     /** Writes {@code text} to {@code target} through a temporary file in the same folder and an atomic move. */
     public static void writeAtomically(Path target, String text) throws IOException {
-        Path parent = target.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = parent.resolve(target.getFileName() + TMP_SUFFIX);
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(target, text);
     }
 
     static void deleteRecursively(Path path) throws IOException {
