@@ -1,5 +1,6 @@
 package io.byol4j.bench;
 
+import io.byol4j.sdk.data.InMemoryDataset;
 import io.byol4j.sdk.encoder.BulkExtractor;
 import io.byol4j.sdk.encoder.EmbedResult;
 import io.byol4j.sdk.encoder.Encoder;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -79,13 +81,15 @@ public class PipelineBench {
     public static class Extraction {
         Path dir;
         BulkExtractor extractor;
-        JpegDataset dataset;
+        InMemoryDataset dataset;
 
         @Setup(Level.Trial)
         public void setUp(Stages stages) throws IOException {
             dir = Files.createTempDirectory("byol4j-bench-features");
             extractor = BulkExtractor.builder(stages.encoder).decodeThreads(1).prefetchBatches(2).build();
-            dataset = new JpegDataset(stages.jpegs, PIPELINED_IMAGES);
+            // PIPELINED_IMAGES entries cycling through the batch's JPEGs, decoded on access
+            dataset = new InMemoryDataset(IntStream.range(0, PIPELINED_IMAGES)
+                    .mapToObj(i -> stages.jpegs.get(i % stages.jpegs.size())).toList(), 3);
         }
 
         @TearDown(Level.Trial)

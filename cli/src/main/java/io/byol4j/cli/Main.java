@@ -11,12 +11,14 @@ import picocli.CommandLine.Command;
         description = "BYOL self-supervised pretraining, ONNX export and feature extraction for Java.",
         subcommands = {
             DemoCommand.class,
+            EvalCommand.class,
             TrainCommand.class,
             ExportCommand.class,
             EmbedCommand.class,
             ProbeCommand.class,
             SemiCommand.class,
             ServeCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,6 +1,5 @@
 package io.byol4j.cli;
 
-import io.byol4j.sdk.features.FeatureFile;
 import io.byol4j.sdk.features.FeatureSet;
 import io.byol4j.sdk.head.KnnClassifier;
 import io.byol4j.sdk.head.LogisticRegression;
@@ -59,11 +58,8 @@ final class ProbeCommand implements Callable<Integer> {
         flags.put("knnK", knnK);
         flags.put("seed", seed);
         ProbeConfig cfg = CommandConfigs.resolve(ProbeConfig.class, DEFAULTS, configFile, flags);
-        if (cfg.train() == null || cfg.test() == null) {
-            throw new CliException("--train and --test feature folders are required");
-        }
+        Path outDir = TrainTestFeatures.outputFolder(cfg.train(), cfg.test(), cfg.out(), "probe");
         CommandConfigs.print(System.out, "probe", cfg);
-        Path outDir = cfg.out() != null ? Path.of(cfg.out()) : Path.of(cfg.train()).resolveSibling("probe");
         CommandConfigs.save(outDir, "probe", cfg);
         ProbeResult r = run(cfg, outDir);
         System.out.printf(Locale.ROOT, "linear probe accuracy %.4f (l2 %.0e, validation %.4f)%n",
@@ -76,16 +72,10 @@ final class ProbeCommand implements Callable<Integer> {
     /** Fits both heads on {@code cfg.train()}, scores them on {@code cfg.test()}, saves heads and report. */
     static ProbeResult run(ProbeConfig cfg, Path outDir) throws IOException {
         long t0 = System.nanoTime();
-        FeatureSet tr = read(cfg.train());
-        FeatureSet te = read(cfg.test());
-        if (tr.dim() != te.dim()) {
-            throw new CliException("train features have dimension " + tr.dim() + " but test features " + te.dim());
-        }
-        int classes = tr.classNames().size();
-        if (classes < 2) {
-            throw new CliException("the train features need labels of at least 2 classes; " + cfg.train()
-                    + " has " + classes);
-        }
+        TrainTestFeatures features = TrainTestFeatures.read(cfg.train(), cfg.test());
+        FeatureSet tr = features.train();
+        FeatureSet te = features.test();
+        int classes = features.classes();
         LogisticRegression lr = LogisticRegression.fitWithValidation(
                 tr.features(), tr.labels(), classes, cfg.l2Grid(), cfg.valFraction(), cfg.seed());
         KnnClassifier knn = KnnClassifier.fit(tr.features(), tr.labels(), classes, cfg.knnK(), cfg.knnTemperature());
@@ -94,15 +84,5 @@ final class ProbeCommand implements Callable<Integer> {
         lr.save(outDir.resolve("head.json"));
         CommandConfigs.saveJson(outDir.resolve("probe-report.json"), r);
         return r;
-    }
-
-    private static FeatureSet read(String dir) throws IOException {
-        FeatureSet set = FeatureFile.read(Path.of(dir));
-        for (int label : set.labels()) {
-            if (label < 0) {
-                throw new CliException("feature folder " + dir + " has unlabeled rows; probe needs labels");
-            }
-        }
-        return set;
     }
 }

@@ -1,6 +1,5 @@
 package io.byol4j.cli;
 
-import io.byol4j.sdk.features.FeatureFile;
 import io.byol4j.sdk.features.FeatureSet;
 import io.byol4j.sdk.head.SemiSupervisedEval;
 import io.byol4j.sdk.head.SemiSupervisedEval.FractionSummary;
@@ -88,12 +87,9 @@ final class SemiCommand implements Callable<Integer> {
         flags.put("seed", seed);
         flags.put("l2", l2);
         SemiConfig cfg = CommandConfigs.resolve(SemiConfig.class, DEFAULTS, configFile, flags);
-        if (cfg.train() == null || cfg.test() == null) {
-            throw new CliException("--train and --test feature folders are required");
-        }
+        Path outDir = TrainTestFeatures.outputFolder(cfg.train(), cfg.test(), cfg.out(), "semi");
         cfg.settings(); // fails early, naming the bad setting
         CommandConfigs.print(System.out, "semi", cfg);
-        Path outDir = cfg.out() != null ? Path.of(cfg.out()) : Path.of(cfg.train()).resolveSibling("semi");
         CommandConfigs.save(outDir, "semi", cfg);
         SemiSupervisedEval.Report report = run(cfg, outDir, System.out);
         printTable(System.out, report);
@@ -103,20 +99,14 @@ final class SemiCommand implements Callable<Integer> {
 
     /** Runs the evaluation on the two folders, writes the report and the plot, and returns the report. */
     static SemiSupervisedEval.Report run(SemiConfig cfg, Path outDir, PrintStream progress) throws IOException {
-        FeatureSet tr = read(cfg.train(), "train");
-        FeatureSet te = read(cfg.test(), "test");
-        if (tr.dim() != te.dim()) {
-            throw new CliException("train features have dimension " + tr.dim() + " but test features " + te.dim());
-        }
-        if (!te.classNames().isEmpty() && !te.classNames().equals(tr.classNames())) {
+        TrainTestFeatures features = TrainTestFeatures.read(cfg.train(), cfg.test());
+        FeatureSet tr = features.train();
+        FeatureSet te = features.test();
+        if (!te.classNames().equals(tr.classNames())) {
             throw new CliException("the train and test folders name different classes: " + tr.classNames() + " vs "
                     + te.classNames());
         }
-        int classes = tr.classNames().size();
-        if (classes < 2) {
-            throw new CliException("the train features need labels of at least 2 classes; " + cfg.train() + " has "
-                    + classes);
-        }
+        int classes = features.classes();
         progress.printf(Locale.ROOT, "semi-supervised evaluation: %d train and %d test samples, %d classes, dim %d%n",
                 tr.size(), te.size(), classes, tr.dim());
         SemiSupervisedEval.Report report = SemiSupervisedEval.evaluate(tr.features(), tr.labels(), te.features(),
@@ -146,19 +136,5 @@ final class SemiCommand implements Callable<Integer> {
     private static String cell(Score s) {
         return Double.isNaN(s.mean()) ? String.format(Locale.ROOT, "%15s", "n/a")
                 : String.format(Locale.ROOT, "%6.2f%% ± %5.2f", 100 * s.mean(), 100 * s.std());
-    }
-
-    private static FeatureSet read(String dir, String role) throws IOException {
-        FeatureSet set = FeatureFile.read(Path.of(dir));
-        if (set.size() == 0) {
-            throw new CliException("the " + role + " feature folder " + dir + " holds no samples");
-        }
-        for (int i = 0; i < set.size(); i++) {
-            if (set.labels()[i] < 0) {
-                throw new CliException("the " + role + " feature folder " + dir + " has unlabeled rows (first: sample "
-                        + i + ", '" + set.ids().get(i) + "'); the evaluation needs every label");
-            }
-        }
-        return set;
     }
 }

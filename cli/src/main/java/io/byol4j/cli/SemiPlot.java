@@ -3,10 +3,9 @@ package io.byol4j.cli;
 import io.byol4j.sdk.head.SemiSupervisedEval;
 import io.byol4j.sdk.head.SemiSupervisedEval.FractionSummary;
 import io.byol4j.sdk.head.SemiSupervisedEval.Score;
+import io.byol4j.sdk.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
@@ -27,15 +26,7 @@ final class SemiPlot {
     static void write(SemiSupervisedEval.Report report, Path target) throws IOException {
         System.setProperty("java.awt.headless", "true");
         byte[] png = BitmapEncoder.getBitmapBytes(chart(report), BitmapEncoder.BitmapFormat.PNG);
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, target.getFileName() + ".", ".tmp");
-        try {
-            Files.write(tmp, png);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeBytes(target, png);
     }
 
     static XYChart chart(SemiSupervisedEval.Report report) {

@@ -3,10 +3,12 @@ package io.byol4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.byol4j.sdk.features.FeatureFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -66,5 +68,27 @@ class CommandErrorsTest {
         Run r = run("probe", "--train", tmp.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--test"), r.err());
+    }
+
+    @Test
+    void probeNamesUnlabeledRowsAndMismatchedFolders() throws Exception {
+        Path labeled = tmp.resolve("labeled");
+        FeatureFile.write(labeled, new float[][] {{1, 0}, {0, 1}}, new int[] {0, 1}, List.of("a", "b"),
+                List.of("x", "y"));
+        Path unlabeled = tmp.resolve("unlabeled");
+        FeatureFile.write(unlabeled, new float[][] {{1, 0}, {0, 1}}, new int[] {0, -1}, List.of("a", "b"),
+                List.of("x", "y"));
+        Path wider = tmp.resolve("wider");
+        FeatureFile.write(wider, new float[][] {{1, 0, 0}}, new int[] {0}, List.of("a"), List.of("x", "y"));
+
+        Run r = run("probe", "--train", unlabeled.toString(), "--test", labeled.toString(), "--out",
+                tmp.resolve("p1").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("unlabeled rows") && r.err().contains("'b'"), r.err());
+
+        r = run("probe", "--train", labeled.toString(), "--test", wider.toString(), "--out",
+                tmp.resolve("p2").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("dimension 2 but test features 3"), r.err());
     }
 }

@@ -60,5 +60,45 @@ class DemoEndToEndTest {
         assertTrue(Files.exists(out.resolve("demo-config.json")));
         assertTrue(Files.exists(out.resolve("train/config.json")));
         assertTrue(Files.exists(out.resolve("train/metrics.csv")));
+
+        // eval on its own: the demo's trained run against its random initialisation, on other data
+        Path evalOut = tmp.resolve("eval");
+        String evalPrinted = run("eval", "--run", out.resolve("train").toString(), "--train",
+                "synthetic:size=50,seed=7", "--test", "synthetic:size=30,seed=8", "--out", evalOut.toString());
+        assertTrue(evalPrinted.contains("BYOL minus random: linear probe"), evalPrinted);
+        JsonNode eval = CommandConfigs.JSON.readTree(evalOut.resolve("eval-results.json").toFile());
+        JsonNode rows = eval.get("rows");
+        assertEquals("random-init", rows.get(0).get("encoder").asText());
+        assertEquals("byol", rows.get(1).get("encoder").asText());
+        assertEquals(rows.get(1).get("linear").asDouble() - rows.get(0).get("linear").asDouble(),
+                eval.get("linearMargin").asDouble(), 1e-12);
+        assertEquals(30, FeatureFile.read(evalOut.resolve("features/byol/test")).size());
+        assertTrue(Files.exists(evalOut.resolve("eval-config.json")));
+    }
+
+    @Test
+    void evalNamesTheMissingOptions() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        picocli.CommandLine cl = Main.commandLine();
+        cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        int code = cl.execute("eval", "--run", tmp.toString());
+        assertEquals(2, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--run, --train and --test are required"),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String run(String... args) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        int code;
+        try (PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            code = Main.commandLine().execute(args);
+        } finally {
+            System.setOut(old);
+        }
+        String printed = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, printed);
+        return printed;
     }
 }

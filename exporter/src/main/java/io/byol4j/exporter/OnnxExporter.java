@@ -9,6 +9,7 @@ import io.byol4j.exporter.graph.GraphOptions;
 import io.byol4j.exporter.graph.OnnxGraphBuilder;
 import io.byol4j.exporter.graph.ops.StandardConverters;
 import io.byol4j.exporter.model.ModelAssembler;
+import io.byol4j.sdk.io.AtomicFiles;
 import io.byol4j.sdk.model.ModelContract;
 import io.byol4j.sdk.model.ModelDigest;
 import io.byol4j.trainer.checkpoint.Checkpoints;
@@ -124,9 +125,9 @@ public final class OnnxExporter {
         Path reportTmp = null;
         Throwable failure = null;
         try {
-            createdFolder = AtomicFiles.createParentFolders(target);
-            modelTmp = AtomicFiles.createTemporarySibling(target);
-            reportTmp = AtomicFiles.createTemporarySibling(report);
+            createdFolder = ExportFiles.createParentFolders(target);
+            modelTmp = AtomicFiles.temporarySibling(target);
+            reportTmp = AtomicFiles.temporarySibling(report);
             Files.write(modelTmp, model);
             ParityCheck.Result parity = new ParityCheck(encoder.encoder(), contract, options).run(modelTmp);
             ParityTolerance tolerance = options.effectiveTolerance();
@@ -140,8 +141,8 @@ public final class OnnxExporter {
                         + "; no model was written", result);
             }
             Files.writeString(reportTmp, result.toJson());
-            AtomicFiles.moveInto(modelTmp, target);
-            AtomicFiles.moveInto(reportTmp, report);
+            AtomicFiles.commit(modelTmp, target);
+            AtomicFiles.commit(reportTmp, report);
             LOG.info("exported {} to {} ({} bytes): {}", contract.architecture(), target, result.fileSizeBytes(),
                     result.summary());
             return result;
@@ -155,10 +156,10 @@ public final class OnnxExporter {
             failure = e;
             throw new ExportException("ONNX Runtime cannot run the exported model: " + e.getMessage(), e);
         } finally {
-            AtomicFiles.deleteQuietly(modelTmp, failure);
-            AtomicFiles.deleteQuietly(reportTmp, failure);
+            ExportFiles.deleteQuietly(modelTmp, failure);
+            ExportFiles.deleteQuietly(reportTmp, failure);
             if (failure != null) {
-                AtomicFiles.deleteEmptyFolders(target.getParent(), createdFolder, failure);
+                ExportFiles.deleteEmptyFolders(target.getParent(), createdFolder, failure);
             }
         }
     }

@@ -9,13 +9,15 @@ import ai.djl.ndarray.NDManager;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import io.byol4j.exporter.head.LinearHead;
-import io.byol4j.exporter.testing.InMemoryDataset;
 import io.byol4j.exporter.testing.OrtRunner;
 import io.byol4j.exporter.testing.TestEncoders;
+import io.byol4j.sdk.data.InMemoryDataset;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import io.byol4j.trainer.model.EncoderSpec;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +133,7 @@ class OnnxExporterParityTest {
 
     @Test
     void realImagesAreComparedAndUndecodableOnesSkipped() throws Exception {
-        InMemoryDataset images = new InMemoryDataset(7, 3, Set.of(2));
+        InMemoryDataset images = randomImages(7, 3, Set.of(2));
 
         ExportReport report = OnnxExporter.export(resnet18, dir.resolve("real.onnx"),
                 ExportOptions.builder().parityDataset(images).parityBatchSize(4).build());
@@ -144,7 +146,7 @@ class OnnxExporterParityTest {
     @Test
     void parityImagesAreCapped() throws Exception {
         ExportReport report = OnnxExporter.export(resnet18, dir.resolve("capped.onnx"),
-                ExportOptions.builder().parityDataset(new InMemoryDataset(9, 4, Set.of())).maxParityImages(5).build());
+                ExportOptions.builder().parityDataset(randomImages(9, 4, Set.of())).maxParityImages(5).build());
         assertEquals(5, report.real().samples());
     }
 
@@ -188,5 +190,25 @@ class OnnxExporterParityTest {
                 .filter(p -> p.getKey().endsWith(suffix))
                 .findFirst().orElseThrow()
                 .getValue().getArray().toFloatArray();
+    }
+
+    /**
+     * {@code count} random RGB images, 24 to 47 pixels a side, as binary PPM files; the {@code corrupt} entries
+     * are not images at all, so they fail to decode.
+     */
+    private static InMemoryDataset randomImages(int count, long seed, Set<Integer> corrupt) {
+        Random rng = new Random(seed);
+        List<byte[]> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int w = 24 + rng.nextInt(24);
+            int h = 24 + rng.nextInt(24);
+            byte[] header = ("P6\n" + w + " " + h + "\n255\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] pixels = new byte[w * h * 3];
+            rng.nextBytes(pixels);
+            byte[] file = Arrays.copyOf(header, header.length + pixels.length);
+            System.arraycopy(pixels, 0, file, header.length, pixels.length);
+            files.add(corrupt.contains(i) ? "not an image".getBytes(StandardCharsets.US_ASCII) : file);
+        }
+        return new InMemoryDataset(files, 3);
     }
 }

@@ -9,13 +9,13 @@ import java.util.SplittableRandom;
  * The project's built-in dataset: RGB pictures of ten shapes ({@link #DEFAULT_CLASSES}: disk, ring,
  * square, triangle, cross, star, crescent, l-shape, bars, bowtie), generated on demand.
  *
- * <p>The label is the shape. Everything else is a nuisance drawn per image: a solid or two-colour
- * gradient background, the shape's colour, position, scale (35–80% of the image side) and rotation,
- * an optional small distractor disk, and mild uniform pixel noise. Colour and position dominate the
- * raw pixels, so features of a randomly initialised network separate the classes poorly, while a
- * network trained with BYOL's augmentations (crops, colour jitter, grayscale, flips) can learn the
- * shape. The shape always contrasts with the background in gray level, so it survives a grayscale
- * augmentation.
+ * <p>The label is the shape. Each picture shows four copies of it on a solid background, every copy with
+ * its own random position (copies may overlap or be cut by the border), size (36–46% of the image side)
+ * and rotation. The background has a random hue, saturation and brightness; the shapes have the same hue,
+ * 80 gray levels lighter. Pixel noise of a fixed amplitude is added. Colour dominates the raw pixels, so features of a randomly initialised network separate the classes poorly;
+ * because the shape repeats across the picture, two random crops of it share the class and little else
+ * once colour jitter and grayscale have removed the colour, which is what BYOL learns from. The shape
+ * always contrasts with the background in gray level, so it survives a grayscale augmentation.
  *
  * <p>Image {@code i} depends only on {@code (seed, i)}: it is rendered lazily, identically on any
  * thread, instance or JVM (the rasteriser uses strict arithmetic only). Labels are balanced: every

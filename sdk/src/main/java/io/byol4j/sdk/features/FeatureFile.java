@@ -112,6 +112,27 @@ public final class FeatureFile {
         return new FeatureSet(features, labels, ids, classes);
     }
 
+    /**
+     * Reads a feature directory in which every sample has a class, as heads need for fitting and scoring;
+     * see {@link #read}.
+     *
+     * @throws FeatureFileException as {@link #read}, and when the directory holds no samples or has an
+     *     unlabeled one (the message names the first)
+     */
+    public static FeatureSet readLabeled(Path dir) throws IOException {
+        FeatureSet set = read(dir);
+        if (set.size() == 0) {
+            throw new FeatureFileException("feature folder " + dir + " holds no samples");
+        }
+        for (int i = 0; i < set.size(); i++) {
+            if (set.labels()[i] == UNLABELED) {
+                throw new FeatureFileException("feature folder " + dir + " has unlabeled rows (first: sample " + i
+                        + ", '" + set.ids().get(i) + "'); every sample needs a label here");
+            }
+        }
+        return set;
+    }
+
     private static Path require(Path dir, String name) throws FeatureFileException {
         Path file = dir.resolve(name);
         if (!Files.isRegularFile(file)) {

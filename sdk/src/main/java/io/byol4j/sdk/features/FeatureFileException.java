@@ -4,7 +4,8 @@ import java.io.IOException;
 
 /**
  * A feature directory is malformed: a {@code .npy} file with a bad magic, version, dtype or size, or
- * files that disagree with each other. The message names the file and the problem.
+ * files that disagree with each other; or it lacks what the reader asked for (labels for
+ * {@link FeatureFile#readLabeled}). The message names the file or folder and the problem.
  */
 public class FeatureFileException extends IOException {
 

@@ -1,12 +1,12 @@
 package io.byol4j.sdk.features;
 
+import io.byol4j.sdk.io.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -156,8 +156,8 @@ public final class FeatureWriter implements AutoCloseable {
             ids.close();
             classesTemp = FeatureFile.temporaryFile(dir, FeatureFile.CLASSES);
             Files.write(classesTemp, FeatureFile.lines(classNames).getBytes(StandardCharsets.UTF_8));
-            Files.move(classesTemp, dir.resolve(FeatureFile.CLASSES), StandardCopyOption.ATOMIC_MOVE);
-            Files.move(idsTemp, dir.resolve(FeatureFile.IDS), StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.commit(classesTemp, dir.resolve(FeatureFile.CLASSES));
+            AtomicFiles.commit(idsTemp, dir.resolve(FeatureFile.IDS));
             labels.commit(count, dir.resolve(FeatureFile.LABELS));
             features.commit(count, dir.resolve(FeatureFile.FEATURES));
         } catch (IOException | RuntimeException e) {

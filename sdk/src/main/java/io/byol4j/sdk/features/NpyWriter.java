@@ -1,12 +1,12 @@
 package io.byol4j.sdk.features;
 
+import io.byol4j.sdk.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -77,7 +77,7 @@ final class NpyWriter {
         }
         channel.force(true);
         channel.close();
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.commit(temp, target);
     }
 
     /** Closes and deletes the temporary file; never throws. */

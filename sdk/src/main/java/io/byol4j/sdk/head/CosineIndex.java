@@ -70,8 +70,9 @@ final class CosineIndex {
 
     /**
      * Finds the {@code k} rows most similar to the unit vector {@code query}, skipping row
-     * {@code exclude} (-1 for none). Fills {@code indices} and {@code similarities} (length >= k) in no
-     * particular order and returns how many were found ({@code min(k, candidates)}).
+     * {@code exclude} (-1 for none); among equally similar rows the lower index is preferred. Fills
+     * {@code indices} and {@code similarities} (length >= k) in no particular order and returns how many
+     * were found ({@code min(k, candidates)}).
      */
     int nearest(float[] query, int k, int exclude, int[] indices, float[] similarities) {
         int found = 0;
@@ -86,21 +87,22 @@ final class CosineIndex {
                 similarities[found] = sim;
                 found++;
                 if (found == k) {
-                    weakest = weakest(similarities, k);
+                    weakest = weakest(indices, similarities, k);
                 }
             } else if (sim > similarities[weakest]) {
                 indices[weakest] = i;
                 similarities[weakest] = sim;
-                weakest = weakest(similarities, k);
+                weakest = weakest(indices, similarities, k);
             }
         }
         return found;
     }
 
-    private static int weakest(float[] similarities, int k) {
+    /** The slot to give up next: the least similar row, and of equally similar rows the one found last. */
+    private static int weakest(int[] indices, float[] similarities, int k) {
         int w = 0;
         for (int j = 1; j < k; j++) {
-            if (similarities[j] < similarities[w]) {
+            if (similarities[j] < similarities[w] || (similarities[j] == similarities[w] && indices[j] > indices[w])) {
                 w = j;
             }
         }

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /**
@@ -48,7 +47,7 @@ final class HeadFiles {
                 out.writeInt(version);
                 body.write(out);
             }
-            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.commit(temp, absolute);
         } finally {
             Files.deleteIfExists(temp);
         }

@@ -9,7 +9,12 @@ import java.util.stream.IntStream;
  * self-supervised representations (Wu et al. 2018): the {@code k} training samples with the highest
  * cosine similarity {@code s} to the query each vote for their class with weight {@code exp(s / T)};
  * the class with the largest total wins. Defaults: {@code k} = {@value #DEFAULT_K},
- * {@code T} = {@value #DEFAULT_TEMPERATURE}.
+ * {@code T} = {@value #DEFAULT_TEMPERATURE}. With {@code T} = {@link #MAJORITY_VOTE} (infinity) the
+ * vote is the limit of that rule: every neighbour counts once, and a tie goes to the class with the
+ * larger summed similarity (then to the lower class index).
+ *
+ * <p>{@link #leaveOneOutPredictions()} classifies the stored samples themselves, each without its own
+ * entry, for evaluating a representation without a separate test set.
  *
  * <p>Search is exact (a scan over all training samples per query); batch evaluation runs queries in
  * parallel. Instances are immutable and thread-safe.
@@ -24,6 +29,11 @@ public final class KnnClassifier {
     public static final int DEFAULT_K = 20;
     /** Default vote temperature. */
     public static final double DEFAULT_TEMPERATURE = 0.07;
+    /**
+     * The temperature of a plain majority vote (positive infinity): one vote per neighbour, ties broken
+     * by the larger summed cosine similarity, then by the lower class index.
+     */
+    public static final double MAJORITY_VOTE = Double.POSITIVE_INFINITY;
 
     private static final String MAGIC = "B4JKNNCL";
     private static final int VERSION = 1;
@@ -52,7 +62,8 @@ public final class KnnClassifier {
      *
      * @param y class of each row in [0, numClasses); unlabeled rows are not accepted
      * @param k neighbours that vote, >= 1 (capped at the number of training rows)
-     * @param temperature vote temperature, > 0; smaller values favour the closest neighbours
+     * @param temperature vote temperature, > 0; smaller values favour the closest neighbours, and
+     *     {@link #MAJORITY_VOTE} gives every neighbour the same vote
      */
     public static KnnClassifier fit(float[][] x, int[] y, int numClasses, int k, double temperature) {
         HeadChecks.matrix(x, "x");
@@ -61,36 +72,22 @@ public final class KnnClassifier {
         return new KnnClassifier(CosineIndex.of(x), y.clone(), numClasses, k, temperature);
     }
 
-    /** Vote shares per class for {@code query}; they sum to 1. */
+    /**
+     * Vote shares per class for {@code query}; they sum to 1. Under {@link #MAJORITY_VOTE} they are the
+     * fractions of the neighbours in each class.
+     */
     public float[] scores(float[] query) {
         HeadChecks.query(query, index.dim());
-        float[] unit = CosineIndex.normalized(query);
-        int kk = Math.min(k, index.size());
-        int[] idx = new int[kk];
-        float[] sim = new float[kk];
-        int found = index.nearest(unit, kk, -1, idx, sim);
-        float best = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < found; j++) {
-            best = Math.max(best, sim[j]);
-        }
-        double[] votes = new double[numClasses];
-        double total = 0;
-        for (int j = 0; j < found; j++) {
-            // shifting by the best similarity keeps exp() finite for any temperature; shares are unchanged
-            double w = Math.exp((sim[j] - best) / temperature);
-            votes[labels[idx[j]]] += w;
-            total += w;
-        }
-        float[] out = new float[numClasses];
-        for (int c = 0; c < numClasses; c++) {
-            out[c] = (float) (votes[c] / total);
-        }
-        return out;
+        return tally(CosineIndex.normalized(query), -1).shares();
     }
 
-    /** The class with the largest vote (the lowest index on ties). */
+    /**
+     * The class with the largest vote: the lowest index on ties, or under {@link #MAJORITY_VOTE} the
+     * class with the larger summed similarity first.
+     */
     public int predict(float[] query) {
-        return HeadChecks.argmax(scores(query));
+        HeadChecks.query(query, index.dim());
+        return tally(CosineIndex.normalized(query), -1).winner();
     }
 
     /** Predictions for many queries, computed in parallel. */
@@ -105,6 +102,88 @@ public final class KnnClassifier {
         int[] predicted = predictAll(x);
         long correct = IntStream.range(0, y.length).filter(i -> predicted[i] == y[i]).count();
         return (double) correct / y.length;
+    }
+
+    /**
+     * Leave-one-out predictions (computed in parallel): stored sample {@code i} is classified like a query
+     * by the {@code k} most similar <em>other</em> stored samples (at most {@code size() - 1}).
+     *
+     * @throws IllegalStateException if fewer than two samples are stored
+     */
+    public int[] leaveOneOutPredictions() {
+        if (index.size() < 2) {
+            throw new IllegalStateException("leave-one-out needs at least 2 stored samples, this classifier has "
+                    + index.size());
+        }
+        return IntStream.range(0, index.size()).parallel().map(i -> tally(index.row(i), i).winner()).toArray();
+    }
+
+    /**
+     * Fraction of stored samples whose {@linkplain #leaveOneOutPredictions() leave-one-out prediction} is
+     * their label.
+     */
+    public double leaveOneOutAccuracy() {
+        int[] predicted = leaveOneOutPredictions();
+        long correct = IntStream.range(0, labels.length).filter(i -> predicted[i] == labels[i]).count();
+        return (double) correct / labels.length;
+    }
+
+    /** Votes of the stored samples nearest to the unit vector {@code unit}, skipping row {@code exclude} (-1: none). */
+    private Tally tally(float[] unit, int exclude) {
+        int kk = Math.min(k, exclude < 0 ? index.size() : index.size() - 1);
+        int[] idx = new int[kk];
+        float[] sim = new float[kk];
+        int found = index.nearest(unit, kk, exclude, idx, sim);
+        float best = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < found; j++) {
+            best = Math.max(best, sim[j]);
+        }
+        double[] votes = new double[numClasses];
+        double[] similarity = new double[numClasses];
+        double total = 0;
+        for (int j = 0; j < found; j++) {
+            // shifting by the best similarity keeps exp() finite for any temperature; shares are unchanged
+            // (under MAJORITY_VOTE the exponent is 0, so every neighbour weighs 1)
+            double w = Math.exp((sim[j] - best) / temperature);
+            votes[labels[idx[j]]] += w;
+            similarity[labels[idx[j]]] += sim[j];
+            total += w;
+        }
+        return new Tally(votes, similarity, total);
+    }
+
+    /** Summed vote weights and cosine similarities per class. */
+    private final class Tally {
+        private final double[] votes;
+        private final double[] similarity;
+        private final double total;
+
+        Tally(double[] votes, double[] similarity, double total) {
+            this.votes = votes;
+            this.similarity = similarity;
+            this.total = total;
+        }
+
+        float[] shares() {
+            float[] out = new float[numClasses];
+            for (int c = 0; c < numClasses; c++) {
+                out[c] = (float) (votes[c] / total);
+            }
+            return out;
+        }
+
+        int winner() {
+            if (temperature != MAJORITY_VOTE) {
+                return HeadChecks.argmax(shares());
+            }
+            int best = 0;
+            for (int c = 1; c < numClasses; c++) {
+                if (votes[c] > votes[best] || (votes[c] == votes[best] && similarity[c] > similarity[best])) {
+                    best = c;
+                }
+            }
+            return best;
+        }
     }
 
     /** Number of classes. */
@@ -163,7 +242,7 @@ public final class KnnClassifier {
             double temperature = in.readDouble();
             int n = HeadFiles.readCount(in, "sample count", 1, Integer.MAX_VALUE, file);
             int dim = HeadFiles.readCount(in, "dimension", 1, 1 << 24, file);
-            if (!(temperature > 0) || !Double.isFinite(temperature)) {
+            if (!(temperature > 0)) {
                 throw new IOException(file + " has an invalid temperature " + temperature);
             }
             if ((long) n * dim > Integer.MAX_VALUE - 8) {
@@ -188,8 +267,8 @@ public final class KnnClassifier {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
-        if (!(temperature > 0) || !Double.isFinite(temperature)) {
-            throw new IllegalArgumentException("temperature must be positive and finite, got " + temperature);
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("temperature must be positive (or MAJORITY_VOTE), got " + temperature);
         }
     }
 

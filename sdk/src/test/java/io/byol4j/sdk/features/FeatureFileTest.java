@@ -49,6 +49,22 @@ class FeatureFileTest {
     }
 
     @Test
+    void readLabeledNeedsSamplesThatAllHaveLabels() throws IOException {
+        FeatureFile.write(dir, FEATURES, LABELS, IDS, CLASSES);
+        FeatureFileException e = assertThrows(FeatureFileException.class, () -> FeatureFile.readLabeled(dir));
+        assertTrue(e.getMessage().contains("unlabeled rows (first: sample 1, 'unlabeled/2.png')"), e.getMessage());
+
+        FeatureFile.write(dir, FEATURES, new int[] {1, 0}, IDS, CLASSES);
+        FeatureSet set = FeatureFile.readLabeled(dir);
+        assertArrayEquals(new int[] {1, 0}, set.labels());
+        assertEquals(CLASSES, set.classNames());
+
+        FeatureWriter.create(dir, 3, CLASSES).close();
+        e = assertThrows(FeatureFileException.class, () -> FeatureFile.readLabeled(dir));
+        assertTrue(e.getMessage().contains("holds no samples"), e.getMessage());
+    }
+
+    @Test
     void npyFilesAreByteIdenticalToNumpy() throws IOException {
         FeatureFile.write(dir, FEATURES, LABELS, IDS, CLASSES);
         byte[] features = Files.readAllBytes(dir.resolve(FeatureFile.FEATURES));

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * Draws BYOL views of images according to a {@link ViewConfig} and writes them as normalised CHW floats.
  *
  * <p>Pipeline, all on [0, 1] values: random resized crop (sampled straight from the source into the output
- * size with an antialiased bilinear filter), horizontal flip, colour jitter (adjustments in random order,
+ * size with an antialiased bilinear filter), horizontal flip, rotation (bilinear, mirrored border), colour jitter (adjustments in random order,
  * clamped to [0, 1] after each), grayscale, Gaussian blur, solarisation, then {@code (x - mean[c]) / std[c]}.
  * Gray sources are replicated when three channels are requested; RGB sources are reduced to luma
  * ({@code 0.299 R + 0.587 G + 0.114 B}) when one channel is requested.
@@ -105,6 +105,11 @@ public final class ViewAugmenter {
                 ? CropRect.random(width, height, config.randomResizedCrop(), rng)
                 : CropRect.centreSquare(width, height);
         boolean flip = chance(config.flipProbability(), rng);
+        float rotation = 0f;
+        if (chance(config.rotation().probability(), rng)) {
+            double max = config.rotation().maxDegrees();
+            rotation = (float) (max * (2.0 * rng.nextDouble() - 1.0));
+        }
 
         ColorJitterConfig jitter = config.colorJitter();
         List<ColorOp> order = List.of();
@@ -127,7 +132,8 @@ public final class ViewAugmenter {
         }
         boolean solarize = chance(config.solarize().probability(), rng);
         return new ViewParams(crop.x(), crop.y(), crop.width(), crop.height(), flip, order,
-                brightness, contrast, saturation, hue, grayscale, sigma, solarize);
+                brightness, contrast, saturation, hue, grayscale, sigma, solarize,
+                rotation);
     }
 
     /**
@@ -153,6 +159,7 @@ public final class ViewAugmenter {
         int plane = outSize * outSize;
         ResizedCrop.sample(img, params.cropX(), params.cropY(), params.cropWidth(), params.cropHeight(),
                 params.flip(), outSize, outChannels, out, offset);
+        Rotation.apply(out, offset, outChannels, outSize, params.rotationDegrees());
         for (ColorOp op : params.colorOrder()) {
             switch (op) {
                 case BRIGHTNESS -> ColorAdjust.brightness(out, offset, outChannels, plane, params.brightness());

@@ -2,8 +2,9 @@ package io.byol4j.trainer.augment;
 
 /**
  * How one BYOL view is drawn from an image. Operations run in this order: random resized crop,
- * horizontal flip, colour jitter, grayscale, Gaussian blur, solarisation, then per-channel normalisation.
- * Every operation can be switched off (crop {@code enabled=false}, a probability of 0).
+ * horizontal flip, rotation, colour jitter, grayscale, Gaussian blur, solarisation, then per-channel
+ * normalisation. Every operation can be switched off (crop {@code enabled=false}, a probability of 0).
+ * A missing {@code rotation} (configs written before it existed) means no rotation.
  *
  * <p>Serialises to and from JSON with Jackson as nested objects named like the components.
  */
@@ -13,16 +14,27 @@ public record ViewConfig(
         ColorJitterConfig colorJitter,
         double grayscaleProbability,
         BlurConfig blur,
-        SolarizeConfig solarize) {
+        SolarizeConfig solarize,
+        RotationConfig rotation) {
 
-    /** Validates that every part is present and the probabilities lie in [0, 1]. */
+    /** Validates that every part is present and the probabilities lie in [0, 1]; no rotation when absent. */
     public ViewConfig {
+        if (rotation == null) {
+            rotation = RotationConfig.disabled();
+        }
         Checks.present("randomResizedCrop", randomResizedCrop);
         Checks.probability("flipProbability", flipProbability);
         Checks.present("colorJitter", colorJitter);
         Checks.probability("grayscaleProbability", grayscaleProbability);
         Checks.present("blur", blur);
         Checks.present("solarize", solarize);
+    }
+
+    /** A view without rotation (the paper's operations only). */
+    public ViewConfig(CropConfig randomResizedCrop, double flipProbability, ColorJitterConfig colorJitter,
+            double grayscaleProbability, BlurConfig blur, SolarizeConfig solarize) {
+        this(randomResizedCrop, flipProbability, colorJitter, grayscaleProbability, blur, solarize,
+                RotationConfig.disabled());
     }
 
     /**
@@ -42,31 +54,37 @@ public record ViewConfig(
 
     /** A copy with another crop setting. */
     public ViewConfig withRandomResizedCrop(CropConfig crop) {
-        return new ViewConfig(crop, flipProbability, colorJitter, grayscaleProbability, blur, solarize);
+        return new ViewConfig(crop, flipProbability, colorJitter, grayscaleProbability, blur, solarize, rotation);
     }
 
     /** A copy with another flip probability. */
     public ViewConfig withFlipProbability(double probability) {
-        return new ViewConfig(randomResizedCrop, probability, colorJitter, grayscaleProbability, blur, solarize);
+        return new ViewConfig(randomResizedCrop, probability, colorJitter, grayscaleProbability, blur, solarize, rotation);
     }
 
     /** A copy with another colour jitter setting. */
     public ViewConfig withColorJitter(ColorJitterConfig jitter) {
-        return new ViewConfig(randomResizedCrop, flipProbability, jitter, grayscaleProbability, blur, solarize);
+        return new ViewConfig(randomResizedCrop, flipProbability, jitter, grayscaleProbability, blur, solarize, rotation);
     }
 
     /** A copy with another grayscale probability. */
     public ViewConfig withGrayscaleProbability(double probability) {
-        return new ViewConfig(randomResizedCrop, flipProbability, colorJitter, probability, blur, solarize);
+        return new ViewConfig(randomResizedCrop, flipProbability, colorJitter, probability, blur, solarize, rotation);
     }
 
     /** A copy with another blur setting. */
     public ViewConfig withBlur(BlurConfig newBlur) {
-        return new ViewConfig(randomResizedCrop, flipProbability, colorJitter, grayscaleProbability, newBlur, solarize);
+        return new ViewConfig(randomResizedCrop, flipProbability, colorJitter, grayscaleProbability, newBlur, solarize, rotation);
     }
 
     /** A copy with another solarisation setting. */
     public ViewConfig withSolarize(SolarizeConfig newSolarize) {
-        return new ViewConfig(randomResizedCrop, flipProbability, colorJitter, grayscaleProbability, blur, newSolarize);
+        return new ViewConfig(randomResizedCrop, flipProbability, colorJitter, grayscaleProbability, blur, newSolarize, rotation);
+    }
+
+    /** A copy with another rotation setting. */
+    public ViewConfig withRotation(RotationConfig newRotation) {
+        return new ViewConfig(randomResizedCrop, flipProbability, colorJitter, grayscaleProbability, blur, solarize,
+                newRotation);
     }
 }

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param grayscale   convert to grayscale (kept as replicated channels)
  * @param blurSigma   Gaussian blur sigma in output pixels; 0 means no blur
  * @param solarize    solarise with the view's threshold
+ * @param rotationDegrees rotation about the view centre in degrees, clockwise as displayed; 0 means none
  */
 public record ViewParams(
         int cropX, int cropY, int cropWidth, int cropHeight,
@@ -28,7 +29,8 @@ public record ViewParams(
         float brightness, float contrast, float saturation, float hue,
         boolean grayscale,
         float blurSigma,
-        boolean solarize) {
+        boolean solarize,
+        float rotationDegrees) {
 
     /** Validates the values and makes {@code colorOrder} an immutable copy. */
     public ViewParams {
@@ -47,6 +49,17 @@ public record ViewParams(
             throw new IllegalArgumentException("hue must be in [-0.5, 0.5], got " + hue);
         }
         Checks.nonNegative("blurSigma", blurSigma);
+        if (!(rotationDegrees >= -180f && rotationDegrees <= 180f)) {
+            throw new IllegalArgumentException("rotationDegrees must be in [-180, 180], got " + rotationDegrees);
+        }
+    }
+
+    /** Parameters without rotation. */
+    public ViewParams(int cropX, int cropY, int cropWidth, int cropHeight, boolean flip, List<ColorOp> colorOrder,
+            float brightness, float contrast, float saturation, float hue, boolean grayscale, float blurSigma,
+            boolean solarize) {
+        this(cropX, cropY, cropWidth, cropHeight, flip, colorOrder, brightness, contrast, saturation, hue, grayscale,
+                blurSigma, solarize, 0f);
     }
 
     /** Parameters that crop the whole {@code width × height} image and change nothing else. */

@@ -77,7 +77,7 @@ public record TrainConfig(
     public static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
 
     /** Names of the presets shipped with the trainer. */
-    public static final List<String> PRESETS = List.of("cpu-tiny", "cpu-small", "cifar10", "imagenet");
+    public static final List<String> PRESETS = List.of("cpu-tiny", "cpu-small", "cpu-cifar10", "cifar10", "imagenet");
 
     private static final String PRESET_FOLDER = "/io/byol4j/trainer/presets/";
 

@@ -15,14 +15,36 @@ import java.util.function.IntSupplier;
  *   <li>{@code gpu}: every GPU; an error when there is none;
  *   <li>{@code cpu}: the CPU.
  * </ul>
+ *
+ * <p>A {@link #fixed(List)} selector answers a given device list instead (explicit placement).
  */
 public final class DeviceSelector {
 
     private final IntSupplier gpuCount;
+    private final List<Device> fixed;
 
     /** @param gpuCount how many GPUs are available (injected so selection can be tested without GPUs) */
     public DeviceSelector(IntSupplier gpuCount) {
         this.gpuCount = gpuCount;
+        this.fixed = null;
+    }
+
+    private DeviceSelector(List<Device> fixed) {
+        this.gpuCount = () -> 0;
+        this.fixed = fixed;
+    }
+
+    /**
+     * A selector that answers {@code devices} for every valid mode (unknown modes are still rejected): a chosen
+     * subset of the GPUs, or several CPU replicas to exercise data parallelism without GPUs.
+     *
+     * @throws IllegalArgumentException if {@code devices} is empty
+     */
+    public static DeviceSelector fixed(List<Device> devices) {
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("a fixed device list must not be empty");
+        }
+        return new DeviceSelector(List.copyOf(devices));
     }
 
     /** A selector asking the deep-learning engine how many GPUs it sees. */
@@ -37,6 +59,9 @@ public final class DeviceSelector {
      */
     public List<Device> select(String mode) {
         String m = mode == null ? "" : mode.trim().toLowerCase(Locale.ROOT);
+        if (fixed != null && List.of("auto", "cpu", "gpu").contains(m)) {
+            return fixed;
+        }
         switch (m) {
             case "cpu":
                 return List.of(Device.cpu());

@@ -2,6 +2,7 @@ package io.byol4j.trainer.metrics;
 
 import io.byol4j.sdk.data.Dataset;
 import io.byol4j.sdk.data.Sample;
+import io.byol4j.sdk.head.KnnClassifier;
 import io.byol4j.sdk.image.ImageDecodeException;
 import io.byol4j.trainer.augment.ViewAugmenter;
 import java.util.ArrayList;
@@ -13,8 +14,9 @@ import java.util.SplittableRandom;
 /**
  * Leave-one-out k-nearest-neighbour accuracy of embeddings on a fixed, labeled subset of a dataset: every
  * sample is classified by a majority vote of its {@code k} most cosine-similar other samples (ties go to the
- * class with the larger summed similarity). Images are preprocessed deterministically by an evaluation
- * {@link ViewAugmenter} (no random operations); images that fail to decode are left out.
+ * class with the larger summed similarity), computed by the SDK's {@link KnnClassifier}. Images are
+ * preprocessed deterministically by an evaluation {@link ViewAugmenter} (no random operations); images that
+ * fail to decode are left out.
  */
 public final class KnnMonitor {
 
@@ -77,7 +79,10 @@ public final class KnnMonitor {
         return indices.length;
     }
 
-    /** Embeds the subset with {@code embedder} and returns the leave-one-out top-1 accuracy in [0, 1]. */
+    /**
+     * Embeds the subset with {@code embedder} and returns the leave-one-out top-1 accuracy in [0, 1] (NaN if
+     * an embedding is not finite).
+     */
     public double evaluate(Embedder embedder) {
         int viewLength = evalView.viewLength();
         List<float[]> embeddings = new ArrayList<>();
@@ -111,83 +116,32 @@ public final class KnnMonitor {
                 labels.stream().mapToInt(Integer::intValue).toArray(), k);
     }
 
-    /** Embeds {@code count} images (exactly filling {@code images}) and collects unit embeddings and labels. */
+    /** Embeds {@code count} images (exactly filling {@code images}) and collects embeddings and labels. */
     private static void flush(Embedder embedder, float[] images, int count, List<Integer> batchLabels,
             List<float[]> embeddings, List<Integer> labels) {
         float[][] out = embedder.embed(images, count);
         if (out.length != count) {
             throw new IllegalStateException("embedder returned " + out.length + " embeddings for " + count + " images");
         }
-        for (float[] e : out) {
-            embeddings.add(unit(e));
-        }
+        embeddings.addAll(Arrays.asList(out));
         labels.addAll(batchLabels);
         batchLabels.clear();
     }
 
-    /** Leave-one-out k-NN accuracy of unit-length embeddings with the given labels (package-visible for tests). */
-    static double leaveOneOutAccuracy(float[][] unitEmbeddings, int[] labels, int k) {
-        int n = unitEmbeddings.length;
-        int classes = Arrays.stream(labels).max().orElse(0) + 1;
-        int correct = 0;
-        int[] nearest = new int[k];
-        double[] nearestSim = new double[k];
-        for (int i = 0; i < n; i++) {
-            int found = 0;
-            for (int j = 0; j < n; j++) {
-                if (j == i) {
-                    continue;
-                }
-                double sim = dot(unitEmbeddings[i], unitEmbeddings[j]);
-                if (found == k && sim <= nearestSim[k - 1]) {
-                    continue;
-                }
-                int pos = found < k ? found++ : k - 1;
-                while (pos > 0 && nearestSim[pos - 1] < sim) {
-                    nearestSim[pos] = nearestSim[pos - 1];
-                    nearest[pos] = nearest[pos - 1];
-                    pos--;
-                }
-                nearestSim[pos] = sim;
-                nearest[pos] = j;
-            }
-            int[] votes = new int[classes];
-            double[] weight = new double[classes];
-            for (int r = 0; r < found; r++) {
-                votes[labels[nearest[r]]]++;
-                weight[labels[nearest[r]]] += nearestSim[r];
-            }
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (votes[c] > votes[best] || (votes[c] == votes[best] && weight[c] > weight[best])) {
-                    best = c;
+    /**
+     * Leave-one-out k-NN accuracy of {@code embeddings} with the given labels, by the SDK's
+     * {@link KnnClassifier} under {@link KnnClassifier#MAJORITY_VOTE} (package-visible for tests).
+     * NaN when an embedding is not finite (a diverged network), as no neighbours can be ranked then.
+     */
+    static double leaveOneOutAccuracy(float[][] embeddings, int[] labels, int k) {
+        for (float[] e : embeddings) {
+            for (float v : e) {
+                if (!Float.isFinite(v)) {
+                    return Double.NaN;
                 }
             }
-            if (best == labels[i]) {
-                correct++;
-            }
         }
-        return (double) correct / n;
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
-
-    private static float[] unit(float[] v) {
-        double norm = 0;
-        for (float x : v) {
-            norm += x * x;
-        }
-        float inv = (float) (1.0 / Math.max(Math.sqrt(norm), 1e-12));
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i] * inv;
-        }
-        return out;
+        int classes = Math.max(2, Arrays.stream(labels).max().orElse(0) + 1);
+        return KnnClassifier.fit(embeddings, labels, classes, k, KnnClassifier.MAJORITY_VOTE).leaveOneOutAccuracy();
     }
 }

@@ -1,5 +1,6 @@
 package io.byol4j.trainer.metrics;
 
+import io.byol4j.sdk.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,8 +77,8 @@ public final class MetricsHistory {
             s.append(r.step()).append(',').append(r.epoch()).append(',').append(num(r.loss())).append(',')
                     .append(num(r.lr())).append(',').append(num(r.tau())).append('\n');
         }
-        AtomicFiles.write(dir.resolve(EPOCHS_FILE), e.toString().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(dir.resolve(STEPS_FILE), s.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.writeBytes(dir.resolve(EPOCHS_FILE), e.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.writeBytes(dir.resolve(STEPS_FILE), s.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.byol4j.trainer.metrics;
 
+import io.byol4j.sdk.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -84,6 +85,6 @@ public final class MetricsPlots {
     }
 
     private static void save(XYChart chart, Path target) throws IOException {
-        AtomicFiles.write(target, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        AtomicFiles.writeBytes(target, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 }

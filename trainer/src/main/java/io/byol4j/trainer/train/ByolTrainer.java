@@ -7,6 +7,7 @@ import io.byol4j.trainer.checkpoint.Checkpoint;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.device.DeviceSelector;
+import io.byol4j.trainer.network.ByolReplicas;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -28,8 +29,12 @@ import org.slf4j.LoggerFactory;
  * from the latest checkpoint and reproduces the uninterrupted run's losses (data order and augmentation
  * depend only on the seed and the step).
  *
- * <p>Devices: the first device chosen by {@link DeviceSelector} is used. With several GPUs the trainer
- * logs that it trains on the first one only (no data parallelism).
+ * <p>Devices: every device chosen by {@link DeviceSelector} is used, from the same config. With several
+ * devices (all GPUs of the machine) training is synchronously data parallel: one replica of the networks per
+ * device, each step's batch split into equal contiguous shards, gradients averaged onto the first device,
+ * whose weights are stepped and copied back to the others (see {@link ByolReplicas}); {@code batchSize} must
+ * then be a multiple of the device count. Checkpoints hold the first replica only, so a run may resume on
+ * another number of devices.
  */
 public final class ByolTrainer {
 
@@ -82,8 +87,8 @@ public final class ByolTrainer {
      * @param resume continue from the latest checkpoint in {@code cfg.outputDir()}; the config may differ
      *     from the checkpoint's only in {@link #RESUMABLE_CHANGES}
      * @param progress receives human-readable progress lines
-     * @throws IllegalArgumentException if the dataset is smaller than a batch, or a resumed config changes
-     *     the training trajectory
+     * @throws IllegalArgumentException if the dataset is smaller than a batch, a resumed config changes
+     *     the training trajectory, or {@code batchSize} does not split over the selected devices
      * @throws IllegalStateException if {@code resume} is false and the output directory already holds a
      *     run, or {@code resume} is true and it holds none
      * @throws TrainingDivergedException if the loss becomes NaN or infinite
@@ -99,8 +104,8 @@ public final class ByolTrainer {
             });
         }
         ProgressReporter out = new ProgressReporter(progress);
-        Device device = pickDevice(cfg, out);
-        TrainingSession session = new TrainingSession(cfg, dataset, from, out, device, stopAfterSteps, hook);
+        List<Device> chosen = pickDevices(cfg);
+        TrainingSession session = new TrainingSession(cfg, dataset, from, out, chosen, stopAfterSteps, hook);
         try {
             Checkpoints.writeAtomically(runDir.resolve(Checkpoints.CONFIG), cfg.toJson() + "\n");
             return session.train();
@@ -127,14 +132,13 @@ public final class ByolTrainer {
         return from;
     }
 
-    private Device pickDevice(TrainConfig cfg, ProgressReporter out) {
+    private List<Device> pickDevices(TrainConfig cfg) {
         List<Device> chosen = devices.select(cfg.device());
+        ByolReplicas.checkBatch(cfg.batchSize(), chosen);
         if (chosen.size() > 1) {
-            String note = chosen.size() + " GPUs found; byol4j trains on " + chosen.get(0)
-                    + " only (no multi-GPU data parallelism)";
-            LOG.warn(note);
-            out.line("note: " + note);
+            LOG.info("data-parallel training on {} devices {}, {} images each per step", chosen.size(), chosen,
+                    cfg.batchSize() / chosen.size());
         }
-        return chosen.get(0);
+        return chosen;
     }
 }

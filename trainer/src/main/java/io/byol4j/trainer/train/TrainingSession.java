@@ -1,12 +1,10 @@
 package io.byol4j.trainer.train;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.byol4j.sdk.data.Dataset;
 import io.byol4j.trainer.augment.ViewAugmenter;
 import io.byol4j.trainer.augment.ViewConfig;
@@ -21,7 +19,7 @@ import io.byol4j.trainer.metrics.MetricsHistory;
 import io.byol4j.trainer.metrics.MetricsPlots;
 import io.byol4j.trainer.metrics.StepRecord;
 import io.byol4j.trainer.network.ByolNetwork;
-import io.byol4j.trainer.network.StepOutputs;
+import io.byol4j.trainer.network.ByolReplicas;
 import io.byol4j.trainer.optim.Optimizer;
 import io.byol4j.trainer.schedule.LrSchedule;
 import io.byol4j.trainer.schedule.TauSchedule;
@@ -29,6 +27,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +41,7 @@ final class TrainingSession {
     private final Dataset dataset;
     private final Checkpoint from;
     private final ProgressReporter out;
-    private final Device device;
+    private final List<Device> devices;
     private final long stopAfterSteps;
     private final StepHook hook;
     private final RunPlan plan;
@@ -50,13 +49,13 @@ final class TrainingSession {
     private final MetricsHistory history;
     private final LrSchedule lrSchedule;
     private final TauSchedule tauSchedule;
-    private final Shape inputShape;
     private final long startStep;
     private final double elapsedBefore;
     private final long skippedBefore;
 
     private ByolNetwork network;
     private Optimizer optimizer;
+    private TrainingStep trainingStep;
     private KnnMonitor knn;
     private Path lastCheckpoint;
     private long step;
@@ -71,13 +70,13 @@ final class TrainingSession {
     private long stepsSincePrint;
     private long waitSincePrint;
 
-    TrainingSession(TrainConfig cfg, Dataset dataset, Checkpoint from, ProgressReporter out, Device device,
+    TrainingSession(TrainConfig cfg, Dataset dataset, Checkpoint from, ProgressReporter out, List<Device> devices,
             long stopAfterSteps, StepHook hook) {
         this.cfg = cfg;
         this.dataset = dataset;
         this.from = from;
         this.out = out;
-        this.device = device;
+        this.devices = List.copyOf(devices);
         this.stopAfterSteps = stopAfterSteps;
         this.hook = hook;
         this.plan = RunPlan.of(cfg, dataset.size());
@@ -86,7 +85,6 @@ final class TrainingSession {
         long schedulable = Math.max(1, plan.totalSteps());
         this.lrSchedule = new LrSchedule(cfg.peakLr(), plan.warmupSteps(), schedulable);
         this.tauSchedule = new TauSchedule(cfg.tauBase(), schedulable);
-        this.inputShape = new Shape(cfg.batchSize(), cfg.channels(), cfg.imageSize(), cfg.imageSize());
         this.startStep = from == null ? 0 : from.state().step();
         this.step = startStep;
         this.elapsedBefore = from == null ? 0 : from.state().elapsedSeconds();
@@ -103,17 +101,21 @@ final class TrainingSession {
             out.line("the run in " + runDir + " is already complete (" + startStep + " steps)");
             return result(from.dir(), 0, 0, Duration.ZERO, skippedBefore);
         }
-        out.line(String.format(Locale.ROOT,
-                "training BYOL on %s: %s, %d images, %d steps per epoch, %d steps, device %s",
-                dataset.describe(), cfg.encoder().displayName(), dataset.size(), plan.stepsPerEpoch(),
-                plan.totalSteps(), device));
-        try (ByolNetwork net = ByolNetwork.create(cfg, device);
+        try (ByolReplicas replicas = ByolReplicas.create(cfg, devices);
                 Optimizer opt = Optimizer.create(cfg.optimizer(),
-                        net.trainableParameters(cfg.optimizer().excludeBiasAndNorm()), net.manager())) {
+                        replicas.primary().trainableParameters(cfg.optimizer().excludeBiasAndNorm()),
+                        replicas.primary().manager())) {
+            out.line(String.format(Locale.ROOT,
+                    "training BYOL on %s: %s, %d images, %d steps per epoch, %d steps, %s",
+                    dataset.describe(), cfg.encoder().displayName(), dataset.size(), plan.stepsPerEpoch(),
+                    plan.totalSteps(), describeDevices(replicas)));
+            ByolNetwork net = replicas.primary();
             this.network = net;
             this.optimizer = opt;
+            this.trainingStep = new TrainingStep(replicas, opt, cfg);
             if (from != null) {
                 Checkpoints.restore(from, net, opt);
+                replicas.broadcastFromPrimary();
                 out.line("resumed from " + from.dir() + " at step " + startStep);
             }
             this.knn = knnMonitor();
@@ -123,6 +125,14 @@ final class TrainingSession {
             }
             return loop();
         }
+    }
+
+    private static String describeDevices(ByolReplicas replicas) {
+        if (replicas.size() == 1) {
+            return "device " + replicas.primary().device();
+        }
+        return String.format(Locale.ROOT, "data parallel on %d devices %s (%d images each)", replicas.size(),
+                replicas.devices(), replicas.shardSize());
     }
 
     private TrainResult loop() throws IOException, InterruptedException {
@@ -183,27 +193,13 @@ final class TrainingSession {
         double lr = lrSchedule.at(step);
         double tau = tauSchedule.at(step);
         int epoch = plan.epochOf(step);
-        double loss;
-        double collapse;
-        try (NDScope scope = new NDScope();
-                NDManager stepManager = network.manager().newSubManager()) {
-            scope.suppressNotUsedWarning();
-            NDArray x1 = stepManager.create(batch.view1(), inputShape);
-            NDArray x2 = stepManager.create(batch.view2(), inputShape);
-            StepOutputs outputs;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                outputs = network.forward(x1, x2);
-                collector.backward(outputs.loss());
-            }
-            loss = outputs.loss().getFloat();
-            if (!Double.isFinite(loss)) {
-                history.write(runDir);
-                throw new TrainingDivergedException(step + 1, epoch, "the loss is " + loss, lastCheckpoint);
-            }
-            collapse = CollapseMonitor.meanStd(outputs.onlineProjection());
-            optimizer.step(lr);
-            network.updateTarget((float) tau);
+        TrainingStep.Result result = trainingStep.run(batch.view1(), batch.view2(), lr, tau);
+        double loss = result.loss();
+        if (!result.applied()) {
+            history.write(runDir);
+            throw new TrainingDivergedException(step + 1, epoch, "the loss is " + loss, lastCheckpoint);
         }
+        double collapse = result.collapse();
         step++;
         lastLoss = loss;
         epochSteps++;

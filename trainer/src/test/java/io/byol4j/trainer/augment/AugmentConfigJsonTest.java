@@ -33,7 +33,8 @@ class AugmentConfigJsonTest {
         assertEquals(0.2, view2.get("grayscaleProbability").asDouble());
         assertEquals(0.1, view2.get("blur").get("probability").asDouble());
         assertEquals(0.5, view2.get("solarize").get("threshold").asDouble());
-        assertEquals(6, view2.size(), "no extra properties: " + view2);
+        assertEquals(0.0, view2.get("rotation").get("probability").asDouble());
+        assertEquals(7, view2.size(), "no extra properties: " + view2);
         assertEquals(4, view2.get("blur").size(), "no extra properties: " + view2.get("blur"));
     }
 

@@ -30,6 +30,17 @@ class DeviceSelectorTest {
     }
 
     @Test
+    void fixedSelectorAnswersItsDevicesForEveryValidMode() {
+        List<Device> two = List.of(Device.cpu(), Device.cpu());
+        DeviceSelector fixed = DeviceSelector.fixed(two);
+        for (String mode : new String[] {"auto", "cpu", "GPU"}) {
+            assertEquals(two, fixed.select(mode));
+        }
+        assertThrows(IllegalArgumentException.class, () -> fixed.select("tpu"));
+        assertThrows(IllegalArgumentException.class, () -> DeviceSelector.fixed(List.of()));
+    }
+
+    @Test
     void unknownModeIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new DeviceSelector(() -> 0).select("tpu"));

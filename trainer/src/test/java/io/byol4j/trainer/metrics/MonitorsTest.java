@@ -14,7 +14,9 @@ import io.byol4j.trainer.testing.SingleThreadedTorch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +47,69 @@ class MonitorsTest {
         int[] labels = {0, 0, 0, 1, 1, 0};
         assertEquals(5.0 / 6.0, KnnMonitor.leaveOneOutAccuracy(unit(e), labels, 2), 1e-12);
         assertEquals(1.0, KnnMonitor.leaveOneOutAccuracy(unit(e), new int[] {0, 0, 0, 1, 1, 1}, 2), 1e-12);
+    }
+
+    @Test
+    void knnMatchesAPlainLeaveOneOutMajorityVote() {
+        Random rng = new Random(11);
+        float[][] e = new float[80][8];
+        int[] labels = new int[e.length];
+        for (int i = 0; i < e.length; i++) {
+            labels[i] = rng.nextInt(4);
+            for (int j = 0; j < e[i].length; j++) {
+                e[i][j] = (float) ((j % 4 == labels[i] ? 1.5 : 0) + rng.nextGaussian());
+            }
+        }
+        for (int k : new int[] {1, 2, 5, 10, 79}) {
+            double expected = plainLeaveOneOut(e, labels, k);
+            assertEquals(expected, KnnMonitor.leaveOneOutAccuracy(e, labels, k), 1e-12, "k=" + k);
+        }
+        assertTrue(plainLeaveOneOut(e, labels, 5) > 0.4, "the clusters are visible to the vote");
+        float[][] diverged = {{1, 0}, {Float.NaN, 0}, {0, 1}};
+        assertTrue(Double.isNaN(KnnMonitor.leaveOneOutAccuracy(diverged, new int[] {0, 1, 0}, 1)));
+    }
+
+    /**
+     * The monitor's definition written out directly: rank every other sample by cosine similarity, count the
+     * classes of the first {@code k}; a tie goes to the larger summed similarity, then the lower class.
+     */
+    private static double plainLeaveOneOut(float[][] e, int[] labels, int k) {
+        int correct = 0;
+        for (int i = 0; i < e.length; i++) {
+            final int self = i;
+            double[] sim = new double[e.length];
+            for (int j = 0; j < e.length; j++) {
+                sim[j] = cosine(e[i], e[j]);
+            }
+            int[] ranked = IntStream.range(0, e.length).filter(j -> j != self).boxed()
+                    .sorted((a, b) -> Double.compare(sim[b], sim[a])).mapToInt(Integer::intValue).toArray();
+            int[] votes = new int[4];
+            double[] sums = new double[4];
+            for (int r = 0; r < k; r++) {
+                votes[labels[ranked[r]]]++;
+                sums[labels[ranked[r]]] += sim[ranked[r]];
+            }
+            int best = 0;
+            for (int c = 1; c < votes.length; c++) {
+                if (votes[c] > votes[best] || (votes[c] == votes[best] && sums[c] > sums[best])) {
+                    best = c;
+                }
+            }
+            correct += best == labels[i] ? 1 : 0;
+        }
+        return (double) correct / e.length;
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int j = 0; j < a.length; j++) {
+            ab += (double) a[j] * b[j];
+            aa += (double) a[j] * a[j];
+            bb += (double) b[j] * b[j];
+        }
+        return ab / Math.sqrt(aa * bb);
     }
 
     @Test

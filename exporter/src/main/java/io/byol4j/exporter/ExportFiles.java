@@ -4,20 +4,14 @@ import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** File placement helpers: temporary siblings and atomic renames. */
-final class AtomicFiles {
+/**
+ * The exporter's output folders and their clean-up after a failed export. Temporary files and their atomic
+ * placement are the SDK's {@link io.byol4j.sdk.io.AtomicFiles}.
+ */
+final class ExportFiles {
 
-    private AtomicFiles() {}
-
-    /**
-     * Creates a new, empty {@code <file>.<random>.tmp} in the same folder as {@code file}, so that the
-     * final move is a rename and concurrent writers never share a temporary file.
-     */
-    static Path createTemporarySibling(Path file) throws IOException {
-        return io.byol4j.sdk.io.AtomicFiles.temporarySibling(file);
-    }
+    private ExportFiles() {}
 
     /**
      * Creates the missing folders above {@code file}.
@@ -52,11 +46,6 @@ final class AtomicFiles {
                 return;
             }
         }
-    }
-
-    /** Atomically renames {@code source} to {@code target}, replacing it if it exists. */
-    static void moveInto(Path source, Path target) throws IOException {
-        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Deletes {@code file} (if not null and existing), adding a failure to {@code primary} instead of throwing. */

@@ -1,0 +1,176 @@
+package io.byol4j.cli;
+
+import io.byol4j.exporter.ExportReport;
+import io.byol4j.sdk.encoder.BulkExtractor;
+import io.byol4j.trainer.checkpoint.Checkpoints;
+import io.byol4j.trainer.config.TrainConfig;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code byol4j eval}: how much a BYOL run learned. Exports the run's online encoder and the same encoder
+ * at its random initialisation (same config and seed), extracts features of a train and a test dataset with
+ * both, and scores a linear probe and kNN on frozen features for each, in one table.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "BYOL encoder vs. the same encoder randomly initialised: export, embed, linear probe and kNN.")
+final class EvalCommand implements Callable<Integer> {
+
+    /** Configuration of one evaluation. */
+    record EvalConfig(String run, String train, String test, String out, int batchSize, long seed) {}
+
+    static final EvalConfig DEFAULTS = new EvalConfig(null, null, null, null, 256, 1L);
+
+    /** One encoder's results. */
+    record Row(String encoder, double linear, double knn, Path model) {}
+
+    /** The rows (random-init first, then BYOL) and the seconds spent per stage. */
+    record Result(List<Row> rows, Map<String, Double> secondsPerStage) {
+
+        /** BYOL's linear-probe accuracy minus the random encoder's. */
+        double linearMargin() {
+            return rows.get(1).linear() - rows.get(0).linear();
+        }
+
+        /** BYOL's kNN accuracy minus the random encoder's. */
+        double knnMargin() {
+            return rows.get(1).knn() - rows.get(0).knn();
+        }
+    }
+
+    @Option(names = "--config", description = "JSON file with the evaluation configuration.")
+    Path configFile;
+
+    @Option(names = "--run", description = "Training run folder (or one checkpoint folder) to evaluate.")
+    String run;
+
+    @Option(names = "--train", description = "Labeled dataset spec the probes are fitted on.")
+    String train;
+
+    @Option(names = "--test", description = "Labeled dataset spec the probes are scored on.")
+    String test;
+
+    @Option(names = "--out", description = "Output folder (default <run>/eval).")
+    String out;
+
+    @Option(names = "--batch-size", description = "Images per inference batch (default 256).")
+    Integer batchSize;
+
+    @Option(names = "--seed", description = "Seed of the probe's validation split (default 1).")
+    Long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("run", run);
+        flags.put("train", train);
+        flags.put("test", test);
+        flags.put("out", out);
+        flags.put("batchSize", batchSize);
+        flags.put("seed", seed);
+        EvalConfig cfg = CommandConfigs.resolve(EvalConfig.class, DEFAULTS, configFile, flags);
+        if (cfg.run() == null || cfg.train() == null || cfg.test() == null) {
+            throw new CliException("--run, --train and --test are required");
+        }
+        if (cfg.out() == null) {
+            cfg = new EvalConfig(cfg.run(), cfg.train(), cfg.test(), Path.of(cfg.run()).resolve("eval").toString(),
+                    cfg.batchSize(), cfg.seed());
+        }
+        CommandConfigs.print(System.out, "eval", cfg);
+        Path root = Path.of(cfg.out());
+        CommandConfigs.save(root, "eval", cfg);
+        TrainConfig trainCfg = Checkpoints.read(Path.of(cfg.run())).config();
+        Result result = run(cfg, trainCfg, System.out);
+        printTable(System.out, result, "");
+        return 0;
+    }
+
+    /**
+     * Evaluates the checkpoint at {@code cfg.run()} against a fresh initialisation of {@code trainCfg}, writing
+     * models, features, probe outputs and {@code eval-results.json} under {@code cfg.out()}.
+     */
+    static Result run(EvalConfig cfg, TrainConfig trainCfg, PrintStream out) throws Exception {
+        Path root = Path.of(cfg.out());
+        Files.createDirectories(root);
+        Map<String, Double> times = new LinkedHashMap<>();
+
+        out.println("== export: random-init and BYOL encoders to ONNX");
+        long t = System.nanoTime();
+        Path randomRun = root.resolve("random-init");
+        Checkpoints.saveInitial(trainCfg, randomRun);
+        Path randomModel = root.resolve("models/random-init.onnx");
+        Path byolModel = root.resolve("models/byol.onnx");
+        ExportReport r1 = ExportCommand.run(exportConfig(randomRun, randomModel));
+        ExportReport r2 = ExportCommand.run(exportConfig(Path.of(cfg.run()), byolModel));
+        out.println("  " + r1.summary());
+        out.println("  " + r2.summary());
+        times.put("export", secondsSince(t));
+
+        out.println("== embed: train and test splits with both encoders");
+        t = System.nanoTime();
+        for (String name : List.of("random-init", "byol")) {
+            Path model = root.resolve("models/" + name + ".onnx");
+            for (String split : List.of("train", "test")) {
+                BulkExtractor.Summary s = EmbedCommand.run(new EmbedCommand.EmbedConfig(model.toString(),
+                        split.equals("train") ? cfg.train() : cfg.test(),
+                        root.resolve("features/" + name + "/" + split).toString(), cfg.batchSize(), 0,
+                        EmbedCommand.DEFAULTS.decodeThreads(), false));
+                out.printf(Locale.ROOT, "  %s/%s: %d images, %.0f images/s%n", name, split, s.count(),
+                        s.imagesPerSecond());
+            }
+        }
+        times.put("embed", secondsSince(t));
+
+        out.println("== probe: linear (logistic regression) and kNN on frozen features");
+        t = System.nanoTime();
+        List<Row> rows = new ArrayList<>();
+        for (String name : List.of("random-init", "byol")) {
+            Path features = root.resolve("features/" + name);
+            ProbeCommand.ProbeResult p = ProbeCommand.run(new ProbeCommand.ProbeConfig(
+                    features.resolve("train").toString(), features.resolve("test").toString(), null,
+                    ProbeCommand.DEFAULTS.l2Grid(), ProbeCommand.DEFAULTS.valFraction(), ProbeCommand.DEFAULTS.knnK(),
+                    ProbeCommand.DEFAULTS.knnTemperature(), cfg.seed()), root.resolve("probe/" + name));
+            rows.add(new Row(name, p.linearAccuracy(), p.knnAccuracy(), root.resolve("models/" + name + ".onnx")));
+        }
+        times.put("probe", secondsSince(t));
+        Result result = new Result(List.copyOf(rows), times);
+        CommandConfigs.saveJson(root.resolve("eval-results.json"), Map.of("rows", rows, "secondsPerStage", times,
+                "linearMargin", result.linearMargin(), "knnMargin", result.knnMargin()));
+        return result;
+    }
+
+    /** Prints the accuracy table and the margins. */
+    static void printTable(PrintStream out, Result result, String heading) {
+        out.println();
+        if (!heading.isEmpty()) {
+            out.println(heading);
+        }
+        out.println("+--------------+---------------------+-----------------+");
+        out.println("| encoder      | linear probe (test) | kNN k=20 (test) |");
+        out.println("+--------------+---------------------+-----------------+");
+        for (Row r : result.rows()) {
+            out.printf(Locale.ROOT, "| %-12s | %18.1f%% | %14.1f%% |%n", r.encoder(), 100 * r.linear(), 100 * r.knn());
+        }
+        out.println("+--------------+---------------------+-----------------+");
+        out.printf(Locale.ROOT, "BYOL minus random: linear probe %+.1f points, kNN %+.1f points%n",
+                100 * result.linearMargin(), 100 * result.knnMargin());
+    }
+
+    private static ExportCommand.ExportConfig exportConfig(Path checkpoint, Path model) {
+        return new ExportCommand.ExportConfig(checkpoint.toString(), model.toString(), true, false, false, null, null,
+                null, "train", 64);
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
