@@ -52,13 +52,12 @@ final class ShapeScene {
         int[] bg = withLuma(randomColour(rng), rng.nextInt(256 - SHAPE_LUMA_OFFSET));
         this.background = toDouble(bg);
         this.shapeColour = toDouble(withLuma(bg, luma(bg) + SHAPE_LUMA_OFFSET));
-        int copies = COPIES;
-        centreX = new double[copies];
-        centreY = new double[copies];
-        radius = new double[copies];
-        rotCos = new double[copies];
-        rotSin = new double[copies];
-        for (int k = 0; k < copies; k++) {
+        centreX = new double[COPIES];
+        centreY = new double[COPIES];
+        radius = new double[COPIES];
+        rotCos = new double[COPIES];
+        rotSin = new double[COPIES];
+        for (int k = 0; k < COPIES; k++) {
             double scale = MIN_SCALE + (MAX_SCALE - MIN_SCALE) * rng.nextDouble();
             radius[k] = scale * size / 2;
             // centres anywhere in the picture: copies may overlap and be cut by the border
@@ -68,11 +67,6 @@ final class ShapeScene {
             rotCos[k] = StrictMath.cos(rotation);
             rotSin[k] = StrictMath.sin(rotation);
         }
-    }
-
-    /** Number of copies of the shape in the picture. */
-    int copies() {
-        return radius.length;
     }
 
     /** Rasterises the scene; pixel noise is drawn from {@code rng}. */
