@@ -218,11 +218,13 @@ def tau_at(base, total, k):
 
 
 class Bench:
-    def __init__(self, torch, cfg, seed, lr_warmup, total_steps):
+    def __init__(self, torch, cfg, seed, lr_warmup, total_steps, channels_last=False):
         self.torch = torch
         self.cfg = cfg
         torch.manual_seed(seed)
         self.online, self.predictor = build_model(torch, cfg)
+        if channels_last:
+            self.online = self.online.to(memory_format=torch.channels_last)
         self.target = copy.deepcopy(self.online)
         for p in self.target.parameters():
             p.requires_grad_(False)
@@ -241,6 +243,9 @@ class Bench:
         self.batch = b
         self.x1 = torch.randn(b, c, s, s)
         self.x2 = torch.randn(b, c, s, s)
+        if channels_last:
+            self.x1 = self.x1.contiguous(memory_format=torch.channels_last)
+            self.x2 = self.x2.contiguous(memory_format=torch.channels_last)
         self.peak = float(cfg["optimizer"]["baseLr"]) * b / 256.0
         self.lr_warmup = lr_warmup
         self.total = max(1, total_steps)
@@ -302,6 +307,9 @@ def main():
                     help="schedule length (default: warmup + rounds x steps)")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--serve", action="store_true", help="answer 'run N' lines from stdin")
+    ap.add_argument("--channels-last", action="store_true",
+                    help="NHWC memory for weights and inputs (not plain eager; for comparison with byol4j's"
+                         " memoryFormat channels-last)")
     args = ap.parse_args()
 
     import torch
@@ -312,12 +320,13 @@ def main():
     name = args.name or (os.path.basename(args.config) if args.config else args.preset)
     lr_warmup = args.warmup if args.lr_warmup_steps is None else args.lr_warmup_steps
     total = args.total_steps or (args.warmup + args.rounds * args.steps)
-    bench = Bench(torch, cfg, args.seed, lr_warmup, total)
+    bench = Bench(torch, cfg, args.seed, lr_warmup, total, args.channels_last)
     info = {"preset": name, "torch": torch.__version__, "threads": torch.get_num_threads(),
             "batch": bench.batch, "imageSize": int(cfg["imageSize"]),
             "encoder": "%s-w%d-%s" % (cfg["encoder"]["architecture"], int(cfg["encoder"]["width"]),
                                      "cifar" if cfg["encoder"]["cifarStem"] else "imagenet"),
-            "optimizer": cfg["optimizer"]["type"], "blas": blas_library()}
+            "optimizer": cfg["optimizer"]["type"], "blas": blas_library(),
+            "memoryFormat": "channels-last" if args.channels_last else "nchw"}
     warm = bench.run(args.warmup)
 
     def emit(obj):

@@ -9,6 +9,7 @@ import io.byol4j.sdk.data.Datasets;
 import io.byol4j.sdk.io.AtomicFiles;
 import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.device.DeviceSelector;
+import io.byol4j.trainer.memory.MallocTuning;
 import io.byol4j.trainer.network.ByolNetwork;
 import io.byol4j.trainer.optim.Optimizer;
 import io.byol4j.trainer.schedule.LrSchedule;
@@ -143,8 +144,8 @@ final class BenchCommand implements Callable<Integer> {
             String pytorchNote) {}
 
     /** The whole report, as written to {@code bench.json}. */
-    record Report(BenchConfig config, String engine, int threads, String ompWaitPolicy, Map<String, Object> pytorch,
-            List<PresetResult> presets) {}
+    record Report(BenchConfig config, String engine, int threads, String ompWaitPolicy, String malloc,
+            Map<String, Object> pytorch, List<PresetResult> presets) {}
 
     @Override
     public Integer call() throws Exception {
@@ -189,6 +190,9 @@ final class BenchCommand implements Callable<Integer> {
             out.println("note: OMP_WAIT_POLICY is not PASSIVE; spinning OpenMP threads distort timings on a busy"
                     + " machine (the ./byol4j launcher sets it)");
         }
+        // As the trainer does (TrainingSession), so that the step measured is the step that trains.
+        String malloc = MallocTuning.apply().detail();
+        out.println(malloc);
 
         Baseline baseline = Baseline.locate(cfg, out);
         Map<String, Object> pytorchInfo = new LinkedHashMap<>();
@@ -203,7 +207,7 @@ final class BenchCommand implements Callable<Integer> {
         baseline.note().ifPresent(n -> pytorchInfo.put("note", n));
         deleteTree(root.resolve(".pipeline"));
 
-        Report report = new Report(cfg, engineName, threadsUsed, omp, pytorchInfo, results);
+        Report report = new Report(cfg, engineName, threadsUsed, omp, malloc, pytorchInfo, results);
         printTable(out, report);
         writeCsv(root.resolve("bench.csv"), results);
         CommandConfigs.saveJson(root.resolve("bench.json"), report);

@@ -47,6 +47,10 @@ import java.util.Objects;
  * @param logEverySteps print a progress line every this many steps (and at every epoch end)
  * @param outputDir run directory: config, checkpoints, metrics and plots
  * @param device {@code auto} (every GPU if any, else CPU), {@code cpu} or {@code gpu}
+ * @param memoryFormat layout of the activations during training: {@code channels-last} (NHWC memory;
+ *     the convolutions and batch norms skip most layout conversions, measured 15–20% faster per step on
+ *     CPU), {@code nchw} (libtorch's default), or {@code auto}: channels-last on CPU, nchw on GPU. The
+ *     values computed are the same either way (up to float rounding)
  * @param monitor optional k-NN monitor
  */
 public record TrainConfig(
@@ -71,10 +75,14 @@ public record TrainConfig(
         int logEverySteps,
         String outputDir,
         String device,
+        String memoryFormat,
         MonitorConfig monitor) {
 
     /** Accepted values of {@link #device()}. */
     public static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
+
+    /** Accepted values of {@link #memoryFormat()}. */
+    public static final List<String> MEMORY_FORMATS = List.of("auto", "channels-last", "nchw");
 
     /** Names of the presets shipped with the trainer. */
     public static final List<String> PRESETS = List.of("cpu-tiny", "cpu-small", "cpu-cifar10", "cifar10", "imagenet");
@@ -124,6 +132,11 @@ public record TrainConfig(
         if (!DEVICES.contains(device)) {
             throw new IllegalArgumentException("device must be one of " + DEVICES + ", got '" + device + "'");
         }
+        memoryFormat = ConfigChecks.nonBlank("memoryFormat", memoryFormat).toLowerCase(Locale.ROOT);
+        if (!MEMORY_FORMATS.contains(memoryFormat)) {
+            throw new IllegalArgumentException("memoryFormat must be one of " + MEMORY_FORMATS + ", got '"
+                    + memoryFormat + "'");
+        }
     }
 
     /**
@@ -142,7 +155,7 @@ public record TrainConfig(
                 AugmentConfig.light(),
                 NormalizationConfig.defaultFor(3),
                 42L, 2, 4, 500, 2, 10,
-                "runs/byol", "auto",
+                "runs/byol", "auto", "auto",
                 MonitorConfig.off());
     }
 

@@ -49,6 +49,14 @@ public final class Encoders {
         return net;
     }
 
+    /**
+     * Input channels of the narrowest strided 1×1 convolution in {@code spec}'s encoder: the projection
+     * shortcut into stage 2, which reads stage 1's {@code width × expansion} channels.
+     */
+    public static int narrowestStridedPointwiseInput(EncoderSpec spec) {
+        return spec.width() * (isBottleneck(spec.architecture()) ? 4 : 1);
+    }
+
     /** The embedding dimension of {@code spec}'s encoder. */
     public static int embeddingDim(EncoderSpec spec) {
         return (spec.width() << 3) * (isBottleneck(spec.architecture()) ? 4 : 1);

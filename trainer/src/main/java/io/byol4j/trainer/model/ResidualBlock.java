@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -48,7 +49,7 @@ public final class ResidualBlock extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         NDArray y = main.forward(parameterStore, inputs, training, params).singletonOrThrow();
         NDArray s = shortcut == null ? x : shortcut.forward(parameterStore, inputs, training, params).singletonOrThrow();
-        return new NDList(y.add(s).maximum(0f));
+        return new NDList(Activation.relu(y.add(s)));
     }
 
     @Override

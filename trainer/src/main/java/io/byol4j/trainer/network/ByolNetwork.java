@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The two BYOL networks on one device, owning their parameters (an {@link NDManager}).
@@ -59,6 +60,7 @@ public final class ByolNetwork implements AutoCloseable {
     private final Block targetEncoder;
     private final Block targetProjector;
     private final ParameterStore parameterStore;
+    private final boolean channelsLast;
     private final List<Pair<Parameter, Parameter>> emaPairs = new ArrayList<>();
     private final List<Pair<Parameter, Parameter>> statisticPairs = new ArrayList<>();
 
@@ -76,6 +78,40 @@ public final class ByolNetwork implements AutoCloseable {
         this.targetEncoder = child(target, 0);
         this.targetProjector = child(target, 1);
         this.parameterStore = new ParameterStore(manager, false);
+        this.channelsLast = usesChannelsLast(cfg.memoryFormat(), device, encoderSpec);
+    }
+
+    /**
+     * Fewest input channels of a strided 1×1 convolution that channels-last training accepts. oneDNN's
+     * 1×1 backward-weights kernel for NHWC writes past its workspace when the input channels are fewer
+     * than its channel block (8 with AVX2, 16 with AVX-512): heap corruption, a hang or wrong gradients
+     * (oneDNN issue 6035; reproduced here with libtorch 2.7.1 for 1 to 7 channels).
+     */
+    static final int CHANNELS_LAST_MIN_POINTWISE_INPUT = 16;
+
+    /**
+     * Whether {@code memoryFormat} (see {@link TrainConfig#memoryFormat()}) means NHWC memory for
+     * {@code spec}'s encoder on {@code device}. {@code auto} picks channels-last on CPU when the encoder is
+     * wide enough for it, else NCHW.
+     *
+     * @throws IllegalArgumentException for {@code channels-last} with an encoder too narrow for it
+     */
+    static boolean usesChannelsLast(String memoryFormat, Device device, EncoderSpec spec) {
+        boolean wideEnough = Encoders.narrowestStridedPointwiseInput(spec) >= CHANNELS_LAST_MIN_POINTWISE_INPUT;
+        return switch (memoryFormat) {
+            case "channels-last" -> {
+                if (!wideEnough) {
+                    throw new IllegalArgumentException("memoryFormat channels-last needs a strided 1x1 convolution"
+                            + " of at least " + CHANNELS_LAST_MIN_POINTWISE_INPUT + " input channels, but "
+                            + spec.displayName() + " has " + Encoders.narrowestStridedPointwiseInput(spec)
+                            + " (oneDNN's NHWC 1x1 backward kernel corrupts memory below that); use a width of at"
+                            + " least 16 (4 for resnet50), memoryFormat nchw, or auto");
+                }
+                yield true;
+            }
+            case "nchw" -> false;
+            default -> wideEnough && Device.Type.CPU.equals(device.getDeviceType());
+        };
     }
 
     /** encoder → projector → predictor, uninitialised. */
@@ -222,13 +258,52 @@ public final class ByolNetwork implements AutoCloseable {
      * @param view2 (N, C, H, W) second augmented views of the same images
      */
     public StepOutputs forward(NDArray view1, NDArray view2) {
-        NDArray z1 = targetProjection(view1);
-        NDArray z2 = targetProjection(view2);
-        NDArray y1 = onlineProjection(view1);
-        NDArray y2 = onlineProjection(view2);
-        NDArray p1 = run(predictor, y1, true);
-        NDArray p2 = run(predictor, y2, true);
-        return new StepOutputs(ByolLoss.compute(p1, p2, z1, z2), y1);
+        // Each stage releases its intermediate arrays as soon as it ends (the autograd graph keeps what
+        // backward needs), so a step holds about the memory an eager PyTorch step holds instead of every
+        // activation until the step ends: less native memory and fewer fresh pages to fault in.
+        NDArray v1 = inTrainingLayout(view1);
+        NDArray v2 = inTrainingLayout(view2);
+        NDArray z1 = keepingOnlyResult(() -> targetProjection(v1));
+        NDArray z2 = keepingOnlyResult(() -> targetProjection(v2));
+        NDArray y1 = keepingOnlyResult(() -> onlineProjection(v1));
+        NDArray y2 = keepingOnlyResult(() -> onlineProjection(v2));
+        NDArray p1 = keepingOnlyResult(() -> run(predictor, y1, true));
+        NDArray p2 = keepingOnlyResult(() -> run(predictor, y2, true));
+        return new StepOutputs(keepingOnlyResult(() -> ByolLoss.compute(p1, p2, z1, z2)), y1);
+    }
+
+    /** True when training forwards run on channels-last (NHWC) memory; see {@link TrainConfig#memoryFormat()}. */
+    public boolean channelsLast() {
+        return channelsLast;
+    }
+
+    /**
+     * The views as the training forward consumes them: unchanged for NCHW; for channels-last, the same
+     * (N, C, H, W) array copied into NHWC memory (a permuted view of an NHWC copy). libtorch's convolutions
+     * and batch norms keep that layout from layer to layer.
+     */
+    private NDArray inTrainingLayout(NDArray views) {
+        if (!channelsLast) {
+            return views;
+        }
+        Shape s = views.getShape();
+        return views.transpose(0, 2, 3, 1).reshape(-1).reshape(s.get(0), s.get(2), s.get(3), s.get(1))
+                .transpose(0, 3, 1, 2);
+    }
+
+    /**
+     * Runs {@code stage} in its own {@link NDScope}: every array it creates is closed when it returns,
+     * except its result, which joins the enclosing scope (if any) and stays with its manager.
+     */
+    private static NDArray keepingOnlyResult(Supplier<NDArray> stage) {
+        NDArray result;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            result = stage.get();
+            NDScope.unregister(result);
+        }
+        NDScope.register(result);
+        return result;
     }
 
     /** Online projector output in training mode (batch statistics). */

@@ -42,8 +42,8 @@ public final class ByolTrainer {
 
     /** Config keys that may change between an interrupted run and its resumption. */
     static final Set<String> RESUMABLE_CHANGES = Set.of("workers", "prefetchBatches", "checkpointEverySteps",
-            "keepCheckpoints", "logEverySteps", "outputDir", "device", "monitor.knnEveryEpochs", "monitor.knnK",
-            "monitor.knnSamples");
+            "keepCheckpoints", "logEverySteps", "outputDir", "device", "memoryFormat", "monitor.knnEveryEpochs",
+            "monitor.knnK", "monitor.knnSamples");
 
     private final DeviceSelector devices;
     private long stopAfterSteps = Long.MAX_VALUE;

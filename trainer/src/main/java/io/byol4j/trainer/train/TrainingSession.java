@@ -12,6 +12,7 @@ import io.byol4j.trainer.checkpoint.Checkpoint;
 import io.byol4j.trainer.checkpoint.CheckpointState;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.config.TrainConfig;
+import io.byol4j.trainer.memory.MallocTuning;
 import io.byol4j.trainer.metrics.CollapseMonitor;
 import io.byol4j.trainer.metrics.EpochMetrics;
 import io.byol4j.trainer.metrics.KnnMonitor;
@@ -97,6 +98,7 @@ final class TrainingSession {
 
     TrainResult train() throws IOException, InterruptedException {
         sessionStart = System.nanoTime();
+        out.line(MallocTuning.apply().detail());
         if (from != null && startStep >= plan.totalSteps()) {
             out.line("the run in " + runDir + " is already complete (" + startStep + " steps)");
             return result(from.dir(), 0, 0, Duration.ZERO, skippedBefore);

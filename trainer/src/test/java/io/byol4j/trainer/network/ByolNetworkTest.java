@@ -20,6 +20,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.byol4j.trainer.config.TrainConfig;
+import io.byol4j.trainer.model.EncoderSpec;
 import io.byol4j.trainer.optim.Optimizer;
 import io.byol4j.trainer.optim.TrainableParameter;
 import io.byol4j.trainer.testing.TinyConfigs;
@@ -84,6 +85,78 @@ class ByolNetworkTest {
             // inference mode reads the running statistics and leaves them alone
             bn.forward(new ParameterStore(m, false), new NDList(x), false);
             assertArrayEquals(new float[] {0.3f, 2.5f}, runningMean.toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
+    void memoryFormatResolvesPerDeviceAndEncoderWidth() {
+        EncoderSpec w16 = new EncoderSpec("resnet18", 16, true, 3);
+        EncoderSpec w8 = new EncoderSpec("resnet18", 8, true, 3);
+        EncoderSpec bottleneckW4 = new EncoderSpec("resnet50", 4, false, 3);
+        Device gpu = Device.of("gpu", 0);
+        assertTrue(ByolNetwork.usesChannelsLast("auto", Device.cpu(), w16));
+        assertTrue(ByolNetwork.usesChannelsLast("auto", Device.cpu(), bottleneckW4), "16 channels into the shortcut");
+        assertFalse(ByolNetwork.usesChannelsLast("auto", gpu, w16));
+        assertFalse(ByolNetwork.usesChannelsLast("auto", Device.cpu(), w8), "too narrow: falls back to nchw");
+        assertTrue(ByolNetwork.usesChannelsLast("channels-last", gpu, w16));
+        assertFalse(ByolNetwork.usesChannelsLast("nchw", Device.cpu(), w16));
+        IllegalArgumentException narrow = assertThrows(IllegalArgumentException.class,
+                () -> ByolNetwork.usesChannelsLast("channels-last", Device.cpu(), w8));
+        assertTrue(narrow.getMessage().contains("resnet18") && narrow.getMessage().contains("has 8"),
+                narrow.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> cfg.withOverrides(Map.of("memoryFormat", "nhwc")));
+        assertTrue(e.getMessage().contains("memoryFormat must be one of [auto, channels-last, nchw]"), e.getMessage());
+    }
+
+    /** The layout changes speed only: loss, every gradient and the BatchNorm statistics agree. */
+    @Test
+    void channelsLastComputesWhatNchwComputes() {
+        // width 16: the narrowest width channels-last accepts
+        TrainConfig nchw = cfg.withOverrides(Map.of("memoryFormat", "nchw", "encoder.width", "16"));
+        TrainConfig nhwc = cfg.withOverrides(Map.of("memoryFormat", "channels-last", "encoder.width", "16"));
+        try (ByolNetwork a = ByolNetwork.create(nchw, Device.cpu());
+                ByolNetwork b = ByolNetwork.create(nhwc, Device.cpu());
+                NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            assertFalse(a.channelsLast());
+            assertTrue(b.channelsLast());
+            NDArray v1 = m.randomNormal(new Shape(8, 3, 16, 16));
+            NDArray v2 = m.randomNormal(new Shape(8, 3, 16, 16));
+            float lossA = lossAndBackward(a, v1, v2);
+            float lossB = lossAndBackward(b, v1, v2);
+            assertEquals(lossA, lossB, 1e-5f);
+            List<TrainableParameter> pa = a.trainableParameters(true);
+            List<TrainableParameter> pb = b.trainableParameters(true);
+            // Tolerance relative to the largest gradient: some are pure rounding noise (a Linear bias
+            // followed by BatchNorm has a zero gradient in exact arithmetic).
+            float scale = 0;
+            for (TrainableParameter p : pa) {
+                scale = Math.max(scale, p.array().getGradient().abs().max().getFloat());
+            }
+            assertTrue(scale > 0);
+            for (int i = 0; i < pa.size(); i++) {
+                assertArrayEquals(pa.get(i).array().getGradient().toFloatArray(),
+                        pb.get(i).array().getGradient().toFloatArray(), 1e-4f * scale, pa.get(i).name());
+            }
+            List<float[]> statsA = values(a.online().getParameters());
+            List<float[]> statsB = values(b.online().getParameters());
+            for (int i = 0; i < statsA.size(); i++) {
+                assertArrayEquals(statsA.get(i), statsB.get(i), 1e-5f);
+            }
+        }
+    }
+
+    private static float lossAndBackward(ByolNetwork net, NDArray v1, NDArray v2) {
+        try (NDManager step = net.manager().newSubManager()) {
+            NDArray x1 = v1.duplicate();
+            NDArray x2 = v2.duplicate();
+            x1.attach(step);
+            x2.attach(step);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                StepOutputs out = net.forward(x1, x2);
+                gc.backward(out.loss());
+                return out.loss().getFloat();
+            }
         }
     }
 
