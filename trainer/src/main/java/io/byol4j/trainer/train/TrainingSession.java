@@ -130,11 +130,12 @@ final class TrainingSession {
     }
 
     private static String describeDevices(ByolReplicas replicas) {
+        String layout = replicas.primary().channelsLast() ? "channels-last" : "nchw";
         if (replicas.size() == 1) {
-            return "device " + replicas.primary().device();
+            return "device " + replicas.primary().device() + ", " + layout;
         }
-        return String.format(Locale.ROOT, "data parallel on %d devices %s (%d images each)", replicas.size(),
-                replicas.devices(), replicas.shardSize());
+        return String.format(Locale.ROOT, "data parallel on %d devices %s (%d images each), %s", replicas.size(),
+                replicas.devices(), replicas.shardSize(), layout);
     }
 
     private TrainResult loop() throws IOException, InterruptedException {
