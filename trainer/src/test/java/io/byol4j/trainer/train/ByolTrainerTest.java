@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,13 +88,18 @@ class ByolTrainerTest {
         }
     }
 
-    @Test
-    void resumedRunReproducesTheUninterruptedLossCurve() throws Exception {
-        TrainConfig straight = TinyConfigs.tiny(tmp.resolve("a"), "checkpointEverySteps=3", "optimizer.type=lars");
+    /** In both memory layouts: channels-last is what the CPU presets train in, it needs width 16 or more. */
+    @ParameterizedTest
+    @CsvSource({"nchw, 4", "channels-last, 16"})
+    void resumedRunReproducesTheUninterruptedLossCurve(String memoryFormat, int width) throws Exception {
+        String[] overrides = {"checkpointEverySteps=3", "optimizer.type=lars", "memoryFormat=" + memoryFormat,
+            "encoder.width=" + width};
+        TrainConfig straight = TinyConfigs.tiny(tmp.resolve("a"), overrides);
         TrainResult full = trainer().run(straight, data, false, progress);
+        assertTrue(output().contains("device cpu(), " + memoryFormat), output());
         List<StepRecord> expected = Checkpoints.read(full.finalCheckpoint()).metrics().steps();
 
-        TrainConfig interrupted = TinyConfigs.tiny(tmp.resolve("b"), "checkpointEverySteps=3", "optimizer.type=lars");
+        TrainConfig interrupted = TinyConfigs.tiny(tmp.resolve("b"), overrides);
         TrainResult killed = trainer().stopAfter(5).run(interrupted, data, false, progress);
         assertEquals(5, killed.steps());
         assertFalse(killed.complete());
