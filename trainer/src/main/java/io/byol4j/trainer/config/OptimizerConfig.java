@@ -14,6 +14,9 @@ import java.util.Locale;
  *   <li>{@code trustCoefficient}: LARS eta; the layer-wise rate is {@code eta × ||w|| / ||g + wd·w||}.
  *   <li>{@code excludeBiasAndNorm}: biases and BatchNorm gamma/beta get neither weight decay nor LARS
  *       adaptation (as in the paper).
+ *   <li>{@code clipLr}: LARS only. The layer's trust ratio {@code r} is replaced by {@code min(r / lr, 1)},
+ *       so the rate a layer actually gets, {@code lr · min(r / lr, 1) = min(r, lr)}, never exceeds the
+ *       scheduled rate (solo-learn's {@code clip_lr}, used by its CIFAR recipes). Off in the paper's setting.
  *   <li>{@code beta2}, {@code epsilon}: AdamW's second-moment decay and denominator epsilon.
  * </ul>
  */
@@ -24,6 +27,7 @@ public record OptimizerConfig(
         double momentum,
         double trustCoefficient,
         boolean excludeBiasAndNorm,
+        boolean clipLr,
         double beta2,
         double epsilon) {
 
@@ -44,8 +48,11 @@ public record OptimizerConfig(
         ConfigChecks.positiveFinite("optimizer.epsilon", epsilon);
     }
 
-    /** The paper's LARS: base lr 0.2, weight decay 1.5e-6, momentum 0.9, eta 1e-3, exclusions on. */
+    /**
+     * The paper's LARS for its 1000-epoch ImageNet runs: base lr 0.2, weight decay 1.5e-6, momentum 0.9,
+     * eta 1e-3, exclusions on, no clipping.
+     */
     public static OptimizerConfig paperLars() {
-        return new OptimizerConfig("lars", 0.2, 1.5e-6, 0.9, 1e-3, true, 0.999, 1e-8);
+        return new OptimizerConfig("lars", 0.2, 1.5e-6, 0.9, 1e-3, true, false, 0.999, 1e-8);
     }
 }

@@ -24,6 +24,8 @@ import java.util.Objects;
  * what differs. Construction validates every field and throws {@link IllegalArgumentException} naming the
  * offending key.
  *
+ * @param recipe free text naming the published recipe the values follow and where they depart from it (the
+ *     presets cite theirs); documentation only, it changes no computation and may change on resume
  * @param dataset dataset spec understood by {@code io.byol4j.sdk.data.Datasets.open}, for example
  *     {@code synthetic} or a folder path
  * @param channels 1 (gray) or 3 (RGB); must match {@code encoder.inputChannels} and the normalisation
@@ -36,7 +38,10 @@ import java.util.Objects;
  * @param steps total optimisation steps when positive (overrides {@code epochs})
  * @param optimizer optimiser and its hyper-parameters
  * @param warmupEpochs epochs of linear learning-rate warm-up before the cosine decay (may be fractional)
- * @param tauBase initial target EMA rate; it rises to 1 with a cosine schedule
+ * @param tauBase initial target EMA rate {@code tau_base}; tau rises from it to 1 along a cosine over the run's
+ *     steps ({@code io.byol4j.trainer.schedule.TauSchedule}). Shorter runs need a lower base so that the target
+ *     still moves: BYOL's reference code uses 0.996 for 1000 epochs, 0.99 for 100 and 300 epochs and 0.97 for
+ *     40 epochs
  * @param augment the two view distributions
  * @param normalization per-channel mean and std applied to every view
  * @param seed seeds parameter initialisation, data order and augmentation
@@ -54,6 +59,7 @@ import java.util.Objects;
  * @param monitor optional k-NN monitor
  */
 public record TrainConfig(
+        String recipe,
         String dataset,
         int channels,
         int imageSize,
@@ -91,6 +97,7 @@ public record TrainConfig(
 
     /** Validates every field and the agreement between channels, encoder and normalisation. */
     public TrainConfig {
+        recipe = recipe == null ? "" : recipe.strip();
         dataset = ConfigChecks.nonBlank("dataset", dataset);
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
@@ -141,17 +148,17 @@ public record TrainConfig(
 
     /**
      * CPU-friendly defaults: synthetic data, 32×32 RGB, ResNet-18 of width 16 with the CIFAR stem, heads
-     * 512/128/512, batch 64, 10 epochs, LARS (base lr 1.0), tau 0.996, light augmentation, ImageNet
-     * normalisation, output in {@code runs/byol}.
+     * 512/128/512, batch 64, 10 epochs, LARS (base lr 1.0), tau 0.99 (a short-run base, see {@link #tauBase()}),
+     * light augmentation, ImageNet normalisation, output in {@code runs/byol}.
      */
     public static TrainConfig defaults() {
         return new TrainConfig(
-                "synthetic", 3, 32,
+                "", "synthetic", 3, 32,
                 new EncoderSpec("resnet18", 16, true, 3),
                 new HeadsConfig(512, 128, 512),
                 64, 10, 0,
-                new OptimizerConfig("lars", 1.0, 1.5e-6, 0.9, 1e-3, true, 0.999, 1e-8),
-                1.0, 0.996,
+                new OptimizerConfig("lars", 1.0, 1.5e-6, 0.9, 1e-3, true, false, 0.999, 1e-8),
+                1.0, 0.99,
                 AugmentConfig.light(),
                 NormalizationConfig.defaultFor(3),
                 42L, 2, 4, 500, 2, 10,

@@ -55,7 +55,8 @@ public abstract class Optimizer implements AutoCloseable {
      */
     public static Optimizer create(OptimizerConfig cfg, List<TrainableParameter> parameters, NDManager manager) {
         return switch (cfg.type()) {
-            case "lars" -> new Lars(parameters, manager, cfg.momentum(), cfg.weightDecay(), cfg.trustCoefficient());
+            case "lars" -> new Lars(parameters, manager, cfg.momentum(), cfg.weightDecay(), cfg.trustCoefficient(),
+                    cfg.clipLr());
             case "sgd" -> new Sgd(parameters, manager, cfg.momentum(), cfg.weightDecay());
             case "adamw" -> new AdamW(parameters, manager, cfg.momentum(), cfg.beta2(), cfg.epsilon(),
                     cfg.weightDecay());

@@ -41,7 +41,7 @@ public final class ByolTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(ByolTrainer.class);
 
     /** Config keys that may change between an interrupted run and its resumption. */
-    static final Set<String> RESUMABLE_CHANGES = Set.of("workers", "prefetchBatches", "checkpointEverySteps",
+    static final Set<String> RESUMABLE_CHANGES = Set.of("recipe", "workers", "prefetchBatches", "checkpointEverySteps",
             "keepCheckpoints", "logEverySteps", "outputDir", "device", "memoryFormat", "monitor.knnEveryEpochs",
             "monitor.knnK", "monitor.knnSamples");
 

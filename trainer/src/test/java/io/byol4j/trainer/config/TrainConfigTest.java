@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.byol4j.trainer.augment.AugmentConfig;
+import io.byol4j.trainer.augment.ViewConfig;
 import io.byol4j.trainer.model.EncoderSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,34 +106,67 @@ class TrainConfigTest {
     }
 
     @Test
-    void presetsLoadAndFollowThePaper() {
+    void presetsLoadAndFollowTheirRecipes() {
         for (String name : TrainConfig.PRESETS) {
             TrainConfig cfg = TrainConfig.preset(name);
             assertEquals(cfg, TrainConfig.parse(cfg.toJson()), name);
+            assertTrue(cfg.recipe().length() > 80, name + " cites no recipe: '" + cfg.recipe() + "'");
         }
+        // BYOL reference code, 300-epoch setting: LR 0.3, weight decay 1e-6, tau 0.99
         TrainConfig imagenet = TrainConfig.preset("imagenet");
         assertEquals(new EncoderSpec("resnet50", 64, false, 3), imagenet.encoder());
         assertEquals(224, imagenet.imageSize());
         assertEquals(4096, imagenet.batchSize());
         assertEquals(300, imagenet.epochs());
         assertEquals(10, imagenet.warmupEpochs());
-        assertEquals(0.996, imagenet.tauBase());
-        assertEquals(OptimizerConfig.paperLars(), imagenet.optimizer());
-        assertEquals(3.2, imagenet.peakLr(), 1e-12);
+        assertEquals(0.99, imagenet.tauBase());
+        assertEquals(new OptimizerConfig("lars", 0.3, 1e-6, 0.9, 1e-3, true, false, 0.999, 1e-8),
+                imagenet.optimizer());
+        assertEquals(0.3 * 4096 / 256, imagenet.peakLr(), 1e-12);
         assertEquals(new HeadsConfig(4096, 256, 4096), imagenet.heads());
         assertEquals(AugmentConfig.paper(), imagenet.augment());
+        assertTrue(imagenet.recipe().contains("300-epoch"), imagenet.recipe());
 
+        // solo-learn's CIFAR BYOL recipe
         TrainConfig cifar = TrainConfig.preset("cifar10");
         assertEquals(new EncoderSpec("resnet18", 64, true, 3), cifar.encoder());
-        assertEquals(512, cifar.batchSize());
-        assertEquals("lars", cifar.optimizer().type());
-        assertEquals(2.0, cifar.peakLr(), 1e-12);
+        assertEquals(new HeadsConfig(4096, 256, 4096), cifar.heads());
+        assertEquals(256, cifar.batchSize());
+        assertEquals(1000, cifar.epochs());
+        assertEquals(10, cifar.warmupEpochs());
+        assertEquals(0.99, cifar.tauBase());
+        assertEquals(new OptimizerConfig("lars", 1.0, 1e-5, 0.9, 0.02, true, true, 0.999, 1e-8), cifar.optimizer());
+        assertEquals(1.0, cifar.peakLr(), 1e-12);
+        ViewConfig view1 = cifar.augment().view1();
+        ViewConfig view2 = cifar.augment().view2();
+        assertEquals(0.08, view1.randomResizedCrop().scaleMin());
+        assertEquals(0.08, view2.randomResizedCrop().scaleMin());
+        assertEquals(0.0, view1.blur().probability());
+        assertEquals(0.0, view2.blur().probability());
+        assertEquals(0.0, view1.solarize().probability());
+        assertEquals(0.2, view2.solarize().probability());
+        assertEquals(ViewConfig.paper(0.0, 0.0), view1);
+        assertEquals(ViewConfig.paper(0.0, 0.2), view2);
+        assertTrue(cifar.recipe().contains("solo-learn"), cifar.recipe());
+
+        // short schedules: the base tau of the reference code's short settings
+        assertEquals(0.97, TrainConfig.preset("cpu-small").tauBase());
+        assertEquals(0.99, TrainConfig.defaults().tauBase());
 
         TrainConfig tiny = TrainConfig.preset("cpu-tiny");
         assertEquals(32, tiny.imageSize());
         assertEquals("synthetic", tiny.dataset());
 
         assertMessage(() -> TrainConfig.preset("huge"), "unknown preset 'huge'", "cpu-tiny", "imagenet");
+    }
+
+    @Test
+    void recipeIsDocumentationThatMayChangeOnResume() {
+        TrainConfig a = TrainConfig.defaults();
+        TrainConfig b = a.withOverrides(Map.of("recipe", "my notes"));
+        assertEquals("my notes", b.recipe());
+        assertEquals(List.of("recipe"), b.differences(a));
+        assertEquals("", TrainConfig.parse("{}").recipe());
     }
 
     @Test

@@ -62,7 +62,35 @@ class OptimizerTest {
     }
 
     private static OptimizerConfig config(String type, double weightDecay, double trust) {
-        return new OptimizerConfig(type, 1.0, weightDecay, 0.9, trust, true, 0.999, 1e-8);
+        return new OptimizerConfig(type, 1.0, weightDecay, 0.9, trust, true, false, 0.999, 1e-8);
+    }
+
+    private static OptimizerConfig clippedLars(double weightDecay, double trust) {
+        return new OptimizerConfig("lars", 1.0, weightDecay, 0.9, trust, true, true, 0.999, 1e-8);
+    }
+
+    @Test
+    void larsClipLrCapsTheLayerRateAtTheScheduledRate() {
+        // Same parameter and gradient for three optimisers: u = g + 0.1 w = [0.9, 1.2], ||u|| = 1.5, ||w|| = 5.
+        TrainableParameter small = parameter("w", Parameter.Type.WEIGHT, new float[] {3, 4}, true);
+        TrainableParameter large = parameter("w", Parameter.Type.WEIGHT, new float[] {3, 4}, true);
+        TrainableParameter bias = parameter("b", Parameter.Type.BIAS, new float[] {1, 2}, false);
+        try (Optimizer a = Optimizer.create(clippedLars(0.1, 1e-3), List.of(small, bias), manager);
+                Optimizer b = Optimizer.create(clippedLars(0.1, 1.0), List.of(large), manager)) {
+            gradients(List.of(small, bias), new float[] {0.6f, 0.8f}, new float[] {0.5f, -0.5f});
+            a.step(0.5);
+            // eta 1e-3: r = 1e-3 * 5 / 1.5 = 1/300, r / lr = 1/150 < 1, so u is scaled by 1/150 = [0.006, 0.008]
+            // and w = w - 0.5 [0.006, 0.008] = w - r u: the layer's rate is min(r, lr) = r
+            assertArrayEquals(new float[] {2.997f, 3.996f}, small.array().toFloatArray(), 1e-6f);
+            // the bias is not regularised: no decay, no ratio, no clipping: w = [1, 2] - 0.5 [0.5, -0.5]
+            assertArrayEquals(new float[] {0.75f, 2.25f}, bias.array().toFloatArray(), 1e-6f);
+
+            gradients(List.of(large), new float[] {0.6f, 0.8f});
+            b.step(0.5);
+            // eta 1: r = 5 / 1.5 = 3.33, r / lr = 6.67 is clipped to 1: u stays [0.9, 1.2], w = w - 0.5 u,
+            // the rate is min(r, lr) = lr (unclipped LARS would move by 0.5 * 3.33 u)
+            assertArrayEquals(new float[] {2.55f, 3.4f}, large.array().toFloatArray(), 1e-6f);
+        }
     }
 
     @Test
