@@ -45,6 +45,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the run folder's latest checkpoint.")
     boolean resume;
 
+    @Option(names = "--allow-dataset-change", description = "With --resume: continue although the dataset's image"
+            + " count changed since the checkpoint (the schedule keeps its steps, the data order changes; recorded in"
+            + " the run's " + ByolTrainer.RESUME_LOG + ").")
+    boolean allowDatasetChange;
+
     @Option(names = "--set", description = "Override any config key, e.g. --set optimizer.baseLr=0.5 (repeatable).")
     List<String> sets = List.of();
 
@@ -64,7 +69,10 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig cfg = resolve();
         System.out.println("== train configuration");
         System.out.println(cfg.toJson());
-        TrainResult r = new ByolTrainer().run(cfg, resume, System.out);
+        if (allowDatasetChange && !resume) {
+            throw new CliException("--allow-dataset-change only applies with --resume");
+        }
+        TrainResult r = new ByolTrainer().allowDatasetChange(allowDatasetChange).run(cfg, resume, System.out);
         System.out.printf(Locale.ROOT, "trained %d/%d steps in %s: final loss %.4f, %.1f images/s, data wait %.1f%%,"
                         + " %d images skipped%n", r.steps(), r.totalSteps(), Durations.format(r.elapsed()),
                 r.finalLoss(), r.imagesPerSecond(), 100 * r.dataWaitShare(), r.skippedImages());

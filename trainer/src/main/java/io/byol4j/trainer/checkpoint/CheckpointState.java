@@ -20,6 +20,10 @@ package io.byol4j.trainer.checkpoint;
  * @param skippedImages distinct images that failed to decode so far
  * @param elapsedSeconds wall time spent training so far
  * @param createdAt ISO-8601 instant the checkpoint was written
+ * @param datasetImages images in the dataset the run trained on; null in checkpoints written before it was
+ *     recorded (a resume then compares {@code stepsPerEpoch} only)
+ * @param warmupSteps learning-rate warm-up steps of the run's schedule; null in checkpoints written before it
+ *     was recorded (then {@code round(warmupEpochs × stepsPerEpoch)}, as the run computed it)
  */
 public record CheckpointState(
         int format,
@@ -34,7 +38,9 @@ public record CheckpointState(
         Double lastLoss,
         long skippedImages,
         double elapsedSeconds,
-        String createdAt) {
+        String createdAt,
+        Integer datasetImages,
+        Long warmupSteps) {
 
     /** The layout version this code writes and reads. */
     public static final int FORMAT = 1;

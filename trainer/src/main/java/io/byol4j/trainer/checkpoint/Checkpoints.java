@@ -142,7 +142,7 @@ public final class Checkpoints {
                 Optimizer optimizer = Optimizer.create(config.optimizer(),
                         network.trainableParameters(config.optimizer().excludeBiasAndNorm()), network.manager())) {
             CheckpointState state = new CheckpointState(CheckpointState.FORMAT, 0, 0, 0, 0, true,
-                    config.sha256(), config.dataset(), config.seed(), null, 0, 0.0, Instant.now().toString());
+                    config.sha256(), config.dataset(), config.seed(), null, 0, 0.0, Instant.now().toString(), null, 0L);
             return write(runDir, config, network, optimizer, state, new MetricsHistory(), Integer.MAX_VALUE);
         }
     }

@@ -3,6 +3,7 @@ package io.byol4j.trainer.train;
 import ai.djl.Device;
 import io.byol4j.sdk.data.Dataset;
 import io.byol4j.sdk.data.Datasets;
+import io.byol4j.sdk.io.AtomicFiles;
 import io.byol4j.trainer.checkpoint.Checkpoint;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.config.TrainConfig;
@@ -11,8 +12,13 @@ import io.byol4j.trainer.network.ByolReplicas;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +51,11 @@ public final class ByolTrainer {
             "keepCheckpoints", "logEverySteps", "outputDir", "device", "memoryFormat", "monitor.knnEveryEpochs",
             "monitor.knnK", "monitor.knnSamples");
 
+    /** File in the run directory that records every resume onto a changed dataset. */
+    public static final String RESUME_LOG = "resume-log.txt";
+
     private final DeviceSelector devices;
+    private boolean allowDatasetChange;
     private long stopAfterSteps = Long.MAX_VALUE;
     private StepHook hook = (step, network) -> { };
 
@@ -57,6 +67,19 @@ public final class ByolTrainer {
     /** A trainer that picks devices with {@code devices}. */
     public ByolTrainer(DeviceSelector devices) {
         this.devices = devices;
+    }
+
+    /**
+     * Lets a resume continue on a dataset whose image count differs from the checkpoint's (off by default: such
+     * a resume is refused). The run then keeps the checkpoint's total and warm-up steps, so the LR and tau
+     * schedules continue where they were, while the data order follows the new dataset from the resumed step on;
+     * the change is printed and appended to {@value #RESUME_LOG} in the run directory.
+     *
+     * @return this trainer
+     */
+    public ByolTrainer allowDatasetChange(boolean allow) {
+        this.allowDatasetChange = allow;
+        return this;
     }
 
     /** Test support: end the session after this many steps without a final checkpoint, like a kill. */
@@ -85,10 +108,12 @@ public final class ByolTrainer {
      * Trains on {@code dataset}.
      *
      * @param resume continue from the latest checkpoint in {@code cfg.outputDir()}; the config may differ
-     *     from the checkpoint's only in {@link #RESUMABLE_CHANGES}
+     *     from the checkpoint's only in {@link #RESUMABLE_CHANGES}, and the dataset must have as many images
+     *     as when the checkpoint was written unless {@link #allowDatasetChange(boolean)} says otherwise
      * @param progress receives human-readable progress lines
      * @throws IllegalArgumentException if the dataset is smaller than a batch, a resumed config changes
-     *     the training trajectory, or {@code batchSize} does not split over the selected devices
+     *     the training trajectory, a resumed run's dataset changed size (checked before anything is written),
+     *     or {@code batchSize} does not split over the selected devices
      * @throws IllegalStateException if {@code resume} is false and the output directory already holds a
      *     run, or {@code resume} is true and it holds none
      * @throws TrainingDivergedException if the loss becomes NaN or infinite
@@ -103,10 +128,25 @@ public final class ByolTrainer {
                         + "); resume it, or choose another outputDir");
             });
         }
+        Optional<String> datasetChange = from == null ? Optional.empty()
+                : ResumeCheck.datasetChange(from.state(), cfg, dataset.size());
+        if (datasetChange.isPresent() && !allowDatasetChange) {
+            throw new IllegalArgumentException("cannot resume " + runDir + " exactly: the dataset " + dataset.describe()
+                    + " changed since checkpoint " + from.dir().getFileName() + " (" + datasetChange.get() + "), so"
+                    + " the data order and, for a run counted in epochs, the LR and tau schedules would change."
+                    + " Restore the dataset the run started with, start a new run, or pass --allow-dataset-change to"
+                    + " continue on this dataset with the checkpoint's schedule (" + from.state().totalSteps()
+                    + " steps)");
+        }
+        RunPlan plan = from == null ? RunPlan.of(cfg, dataset.size())
+                : ResumeCheck.resumedPlan(from.state(), cfg, dataset.size());
         ProgressReporter out = new ProgressReporter(progress);
         List<Device> chosen = pickDevices(cfg);
-        TrainingSession session = new TrainingSession(cfg, dataset, from, out, chosen, stopAfterSteps, hook);
+        TrainingSession session = new TrainingSession(cfg, dataset, plan, from, out, chosen, stopAfterSteps, hook);
         try {
+            if (datasetChange.isPresent()) {
+                recordDatasetChange(runDir, from, dataset, datasetChange.get(), out);
+            }
             Checkpoints.writeAtomically(runDir.resolve(Checkpoints.CONFIG), cfg.toJson() + "\n");
             return session.train();
         } catch (IOException e) {
@@ -115,6 +155,18 @@ public final class ByolTrainer {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("training was interrupted", e);
         }
+    }
+
+    private static void recordDatasetChange(Path runDir, Checkpoint from, Dataset dataset, String change,
+            ProgressReporter out) throws IOException {
+        String entry = String.format(Locale.ROOT, "%s resumed at step %d of %d on a changed dataset %s (%s),"
+                + " allowed by --allow-dataset-change; the LR and tau schedules keep the checkpoint's steps, the data"
+                + " order follows the new dataset%n", Instant.now(), from.state().step(), from.state().totalSteps(),
+                dataset.describe(), change);
+        out.line("warning: " + entry.strip());
+        Path log = runDir.resolve(RESUME_LOG);
+        String before = Files.isRegularFile(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        AtomicFiles.writeString(log, before + entry);
     }
 
     private static Checkpoint resumePoint(TrainConfig cfg, Path runDir) {

@@ -71,8 +71,8 @@ final class TrainingSession {
     private long stepsSincePrint;
     private long waitSincePrint;
 
-    TrainingSession(TrainConfig cfg, Dataset dataset, Checkpoint from, ProgressReporter out, List<Device> devices,
-            long stopAfterSteps, StepHook hook) {
+    TrainingSession(TrainConfig cfg, Dataset dataset, RunPlan plan, Checkpoint from, ProgressReporter out,
+            List<Device> devices, long stopAfterSteps, StepHook hook) {
         this.cfg = cfg;
         this.dataset = dataset;
         this.from = from;
@@ -80,7 +80,7 @@ final class TrainingSession {
         this.devices = List.copyOf(devices);
         this.stopAfterSteps = stopAfterSteps;
         this.hook = hook;
-        this.plan = RunPlan.of(cfg, dataset.size());
+        this.plan = plan;
         this.runDir = cfg.outputPath();
         this.history = from == null ? new MetricsHistory() : from.metrics();
         long schedulable = Math.max(1, plan.totalSteps());
@@ -298,7 +298,7 @@ final class TrainingSession {
         CheckpointState state = new CheckpointState(CheckpointState.FORMAT, step,
                 (int) (step / plan.stepsPerEpoch()), plan.stepsPerEpoch(), plan.totalSteps(), finished,
                 cfg.sha256(), cfg.dataset(), cfg.seed(), Double.isFinite(lastLoss) ? lastLoss : null,
-                skipped, elapsed, Instant.now().toString());
+                skipped, elapsed, Instant.now().toString(), dataset.size(), plan.warmupSteps());
         Path dir = Checkpoints.write(runDir, cfg, network, optimizer, state, history, cfg.keepCheckpoints());
         out.line("checkpoint " + dir);
         return dir;

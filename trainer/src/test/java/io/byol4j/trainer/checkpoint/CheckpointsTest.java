@@ -81,7 +81,7 @@ class CheckpointsTest {
                 Optimizer opt = Optimizer.create(cfg.optimizer(), net.trainableParameters(true), net.manager())) {
             net.updateTarget(0.5f);
             CheckpointState state = new CheckpointState(CheckpointState.FORMAT, 2, 0, 8, 16, false, cfg.sha256(),
-                    cfg.dataset(), cfg.seed(), 3.25, 1, 4.5, "2020-01-01T00:00:00Z");
+                    cfg.dataset(), cfg.seed(), 3.25, 1, 4.5, "2020-01-01T00:00:00Z", 64, 4L);
             dir = Checkpoints.write(tmp, cfg, net, opt, state, history, 3);
             optimizerProbe = net.online().getParameters().get(0).getValue().getArray().toFloatArray();
 
@@ -118,7 +118,7 @@ class CheckpointsTest {
                 Optimizer opt = Optimizer.create(cfg.optimizer(), net.trainableParameters(true), net.manager())) {
             for (long step = 1; step <= 4; step++) {
                 CheckpointState state = new CheckpointState(CheckpointState.FORMAT, step, 0, 8, 16, false,
-                        cfg.sha256(), cfg.dataset(), cfg.seed(), 1.0, 0, 1, "t");
+                        cfg.sha256(), cfg.dataset(), cfg.seed(), 1.0, 0, 1, "t", 64, 4L);
                 Checkpoints.write(tmp, cfg, net, opt, state, new MetricsHistory(), 2);
                 assertEquals(Checkpoints.directoryName(step), Checkpoints.latest(tmp).orElseThrow().getFileName()
                         .toString());

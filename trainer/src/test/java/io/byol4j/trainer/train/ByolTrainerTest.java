@@ -1,5 +1,6 @@
 package io.byol4j.trainer.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -125,6 +126,89 @@ class ByolTrainerTest {
         // resuming a complete run does nothing
         TrainResult again = trainer().run(resumedCfg, data, true, progress);
         assertEquals(resumed.finalCheckpoint(), again.finalCheckpoint());
+    }
+
+    /** A run killed after step 5 of 8 (4 steps per epoch of 32 images), its last checkpoint at step 3. */
+    private Path interruptedRun(String name) {
+        TrainConfig cfg = TinyConfigs.tiny(tmp.resolve(name), "checkpointEverySteps=3");
+        trainer().stopAfter(5).run(cfg, data, false, progress);
+        return tmp.resolve(name);
+    }
+
+    @Test
+    void resumeOnADatasetOfAnotherSizeIsRefusedBeforeAnyWork() throws Exception {
+        Path run = interruptedRun("run");
+        TrainConfig cfg = TinyConfigs.tiny(run, "checkpointEverySteps=3");
+        byte[] configBefore = Files.readAllBytes(run.resolve("config.json"));
+        long logBefore = log.size();
+
+        // 40 images: 5 steps per epoch instead of 4
+        InMemoryDataset grown = new InMemoryDataset(40, 16, 4, 9L, Set.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> trainer().run(cfg, grown, true, progress));
+        for (String expected : new String[] {"cannot resume " + run, "32 images then, 40 now",
+                "4 steps per epoch then, 5 now", "--allow-dataset-change", "ckpt-00000003"}) {
+            assertTrue(e.getMessage().contains(expected), "message lacks '" + expected + "': " + e.getMessage());
+        }
+        // 35 images: still 4 steps per epoch, but another permutation each epoch
+        InMemoryDataset renamed = new InMemoryDataset(35, 16, 4, 9L, Set.of());
+        IllegalArgumentException same = assertThrows(IllegalArgumentException.class,
+                () -> trainer().run(cfg, renamed, true, progress));
+        assertTrue(same.getMessage().contains("32 images then, 35 now"), same.getMessage());
+
+        // nothing was touched: same checkpoint, same config file, no log, no training output
+        assertEquals("ckpt-00000003", Checkpoints.latest(run).orElseThrow().getFileName().toString());
+        assertArrayEquals(configBefore, Files.readAllBytes(run.resolve("config.json")));
+        assertFalse(Files.exists(run.resolve(ByolTrainer.RESUME_LOG)));
+        assertEquals(logBefore, log.size());
+    }
+
+    @Test
+    void allowedDatasetChangeKeepsTheScheduleAndIsRecorded() throws Exception {
+        TrainConfig straight = TinyConfigs.tiny(tmp.resolve("straight"), "checkpointEverySteps=3");
+        List<StepRecord> expected = Checkpoints.read(trainer().run(straight, data, false, progress).finalCheckpoint())
+                .metrics().steps();
+        Path run = interruptedRun("run");
+        TrainConfig cfg = TinyConfigs.tiny(run, "checkpointEverySteps=3");
+        InMemoryDataset grown = new InMemoryDataset(40, 16, 4, 9L, Set.of());
+
+        TrainResult resumed = trainer().allowDatasetChange(true).run(cfg, grown, true, progress);
+
+        // the checkpoint's 8 steps, not 2 epochs x 5 steps of the new dataset; LR and tau continue unchanged
+        assertEquals(8, resumed.totalSteps());
+        assertEquals(8, resumed.steps());
+        List<StepRecord> actual = Checkpoints.read(resumed.finalCheckpoint()).metrics().steps();
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).lr(), actual.get(i).lr(), 1e-12, "lr at step " + (i + 1));
+            assertEquals(expected.get(i).tau(), actual.get(i).tau(), 1e-12, "tau at step " + (i + 1));
+        }
+        String entry = Files.readString(run.resolve(ByolTrainer.RESUME_LOG));
+        assertTrue(entry.contains("resumed at step 3 of 8"), entry);
+        assertTrue(entry.contains("32 images then, 40 now"), entry);
+        assertTrue(entry.contains("--allow-dataset-change"), entry);
+        assertTrue(output().contains("warning: "), output());
+        // the new checkpoint describes the dataset it was trained on: resuming it again on 40 images is exact
+        assertEquals(40, Checkpoints.read(resumed.finalCheckpoint()).state().datasetImages());
+        assertEquals(5, Checkpoints.read(resumed.finalCheckpoint()).state().stepsPerEpoch());
+    }
+
+    @Test
+    void checkpointsWithoutAnImageCountAreCheckedByStepsPerEpoch() throws Exception {
+        Path run = interruptedRun("run");
+        Path state = Checkpoints.latest(run).orElseThrow().resolve("state.json");
+        String json = Files.readString(state);
+        String legacy = json.replaceAll(",\\s*\"datasetImages\"\\s*:\\s*\\d+", "")
+                .replaceAll(",\\s*\"warmupSteps\"\\s*:\\s*\\d+", "");
+        assertFalse(legacy.contains("datasetImages") || legacy.contains("warmupSteps"), legacy);
+        Files.writeString(state, legacy);
+        TrainConfig cfg = TinyConfigs.tiny(run, "checkpointEverySteps=3");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> trainer().run(cfg, new InMemoryDataset(40, 16, 4, 9L, Set.of()), true, progress));
+        assertTrue(e.getMessage().contains("now 40 images; 4 steps per epoch then, 5 now"), e.getMessage());
+        // same steps per epoch: an older checkpoint cannot tell, and the run continues
+        assertEquals(8, trainer().run(cfg, new InMemoryDataset(35, 16, 4, 9L, Set.of()), true, progress).steps());
     }
 
     @Test
