@@ -1,13 +1,11 @@
 package io.byol4j.cli;
 
-import io.byol4j.exporter.ExportReport;
 import io.byol4j.sdk.encoder.BulkExtractor;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.config.TrainConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,50 +100,50 @@ final class EvalCommand implements Callable<Integer> {
         Path root = Path.of(cfg.out());
         Files.createDirectories(root);
         Map<String, Double> times = new LinkedHashMap<>();
-
-        out.println("== export: random-init and BYOL encoders to ONNX");
-        long t = System.nanoTime();
         Path randomRun = root.resolve("random-init");
         Checkpoints.saveInitial(trainCfg, randomRun);
-        Path randomModel = root.resolve("models/random-init.onnx");
-        Path byolModel = root.resolve("models/byol.onnx");
-        ExportReport r1 = ExportCommand.run(exportConfig(randomRun, randomModel));
-        ExportReport r2 = ExportCommand.run(exportConfig(Path.of(cfg.run()), byolModel));
-        out.println("  " + r1.summary());
-        out.println("  " + r2.summary());
-        times.put("export", secondsSince(t));
-
-        out.println("== embed: train and test splits with both encoders");
-        t = System.nanoTime();
-        for (String name : List.of("random-init", "byol")) {
-            Path model = root.resolve("models/" + name + ".onnx");
-            for (String split : List.of("train", "test")) {
-                BulkExtractor.Summary s = EmbedCommand.run(new EmbedCommand.EmbedConfig(model.toString(),
-                        split.equals("train") ? cfg.train() : cfg.test(),
-                        root.resolve("features/" + name + "/" + split).toString(), cfg.batchSize(), 0,
-                        EmbedCommand.DEFAULTS.decodeThreads(), false));
-                out.printf(Locale.ROOT, "  %s/%s: %d images, %.0f images/s%n", name, split, s.count(),
-                        s.imagesPerSecond());
-            }
-        }
-        times.put("embed", secondsSince(t));
-
-        out.println("== probe: linear (logistic regression) and kNN on frozen features");
-        t = System.nanoTime();
-        List<Row> rows = new ArrayList<>();
-        for (String name : List.of("random-init", "byol")) {
-            Path features = root.resolve("features/" + name);
-            ProbeCommand.ProbeResult p = ProbeCommand.run(new ProbeCommand.ProbeConfig(
-                    features.resolve("train").toString(), features.resolve("test").toString(), null,
-                    ProbeCommand.DEFAULTS.l2Grid(), ProbeCommand.DEFAULTS.valFraction(), ProbeCommand.DEFAULTS.knnK(),
-                    ProbeCommand.DEFAULTS.knnTemperature(), cfg.seed()), root.resolve("probe/" + name));
-            rows.add(new Row(name, p.linearAccuracy(), p.knnAccuracy(), root.resolve("models/" + name + ".onnx")));
-        }
-        times.put("probe", secondsSince(t));
-        Result result = new Result(List.copyOf(rows), times);
+        List<Row> rows = List.of(evaluate("random-init", randomRun, cfg, out, times),
+                evaluate("byol", Path.of(cfg.run()), cfg, out, times));
+        Result result = new Result(rows, times);
         CommandConfigs.saveJson(root.resolve("eval-results.json"), Map.of("rows", rows, "secondsPerStage", times,
                 "linearMargin", result.linearMargin(), "knnMargin", result.knnMargin()));
         return result;
+    }
+
+    /**
+     * One encoder's row: exports the online encoder of {@code checkpoint} to {@code models/<name>.onnx}, extracts
+     * features of {@code cfg.train()} and {@code cfg.test()} into {@code features/<name>/}, fits the linear probe
+     * and kNN into {@code probe/<name>/}, all under {@code cfg.out()}; adds the seconds spent to {@code times}
+     * under {@code export}, {@code embed} and {@code probe}.
+     */
+    static Row evaluate(String name, Path checkpoint, EvalConfig cfg, PrintStream out, Map<String, Double> times)
+            throws Exception {
+        Path root = Path.of(cfg.out());
+        out.println("== " + name + ": export to ONNX, embed the train and test splits, linear probe and kNN");
+        long t = System.nanoTime();
+        Path model = root.resolve("models/" + name + ".onnx");
+        out.println("  " + ExportCommand.run(exportConfig(checkpoint, model)).summary());
+        times.merge("export", secondsSince(t), Double::sum);
+
+        t = System.nanoTime();
+        for (String split : List.of("train", "test")) {
+            BulkExtractor.Summary s = EmbedCommand.run(new EmbedCommand.EmbedConfig(model.toString(),
+                    split.equals("train") ? cfg.train() : cfg.test(),
+                    root.resolve("features/" + name + "/" + split).toString(), cfg.batchSize(), 0,
+                    EmbedCommand.DEFAULTS.decodeThreads(), false));
+            out.printf(Locale.ROOT, "  %s/%s: %d images, %.0f images/s%n", name, split, s.count(),
+                    s.imagesPerSecond());
+        }
+        times.merge("embed", secondsSince(t), Double::sum);
+
+        t = System.nanoTime();
+        Path features = root.resolve("features/" + name);
+        ProbeCommand.ProbeResult p = ProbeCommand.run(new ProbeCommand.ProbeConfig(
+                features.resolve("train").toString(), features.resolve("test").toString(), null,
+                ProbeCommand.DEFAULTS.l2Grid(), ProbeCommand.DEFAULTS.valFraction(), ProbeCommand.DEFAULTS.knnK(),
+                ProbeCommand.DEFAULTS.knnTemperature(), cfg.seed()), root.resolve("probe/" + name));
+        times.merge("probe", secondsSince(t), Double::sum);
+        return new Row(name, p.linearAccuracy(), p.knnAccuracy(), model);
     }
 
     /** Prints the accuracy table and the margins. */

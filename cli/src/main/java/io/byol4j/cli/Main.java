@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             SemiCommand.class,
             ServeCommand.class,
             BenchCommand.class,
+            SweepCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,121 @@
+package io.byol4j.cli;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The settings a sweep varies: for each config key a list of values, given as {@code key=v1,v2,...}. The
+ * cells are every combination of one value per key (the first key varies slowest), each with a stable
+ * folder name built from its settings, so a sweep that is extended or restarted finds its finished cells.
+ */
+record SweepGrid(List<Axis> axes) {
+
+    /** Keys a grid may not vary: the sweep sets them itself. */
+    static final Set<String> RESERVED = Set.of("seed", "outputDir");
+
+    /** One varied key and its values, in the order given. */
+    record Axis(String key, List<String> values) {}
+
+    /** One combination of values; {@code settings} in axis order. */
+    record Cell(Map<String, String> settings) {
+
+        /** A folder name made of the settings ({@code base} for an empty grid), safe on every file system. */
+        String id() {
+            if (settings.isEmpty()) {
+                return "base";
+            }
+            StringBuilder sb = new StringBuilder();
+            settings.forEach((k, v) -> {
+                if (sb.length() > 0) {
+                    sb.append("__");
+                }
+                sb.append(k).append('=').append(v);
+            });
+            return sb.toString().replaceAll("[^A-Za-z0-9._=+-]", "_");
+        }
+
+        /** The settings as {@code key=value} pairs separated by spaces ({@code base} for an empty grid). */
+        String label() {
+            if (settings.isEmpty()) {
+                return "base";
+            }
+            List<String> parts = new ArrayList<>();
+            settings.forEach((k, v) -> parts.add(k + "=" + v));
+            return String.join(" ", parts);
+        }
+    }
+
+    /**
+     * Parses {@code key=v1,v2,...} specifications.
+     *
+     * @throws CliException for a specification without {@code =} or values, an empty value, a key given twice or
+     *     a reserved key ({@link #RESERVED}), naming the specification
+     */
+    static SweepGrid parse(List<String> specs) {
+        List<Axis> axes = new ArrayList<>();
+        Set<String> keys = new HashSet<>();
+        for (String spec : specs == null ? List.<String>of() : specs) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0 || eq == spec.length() - 1) {
+                throw new CliException("--grid expects key=value1,value2,..., got '" + spec + "'");
+            }
+            String key = spec.substring(0, eq).trim();
+            if (RESERVED.contains(key)) {
+                throw new CliException("--grid cannot vary '" + key + "': the sweep sets it (use --seeds for seeds)");
+            }
+            if (!keys.add(key)) {
+                throw new CliException("--grid names '" + key + "' twice; give all its values in one --grid");
+            }
+            List<String> values = new ArrayList<>();
+            for (String v : spec.substring(eq + 1).split(",", -1)) {
+                String value = v.trim();
+                if (value.isEmpty()) {
+                    throw new CliException("--grid '" + spec + "' has an empty value");
+                }
+                if (values.contains(value)) {
+                    throw new CliException("--grid '" + spec + "' lists '" + value + "' twice");
+                }
+                values.add(value);
+            }
+            axes.add(new Axis(key, List.copyOf(values)));
+        }
+        return new SweepGrid(List.copyOf(axes));
+    }
+
+    /**
+     * Every combination, the first axis varying slowest; one empty cell for an empty grid.
+     *
+     * @throws CliException if two cells would share a folder name
+     */
+    List<Cell> cells() {
+        List<Map<String, String>> combos = new ArrayList<>();
+        combos.add(new LinkedHashMap<>());
+        for (Axis axis : axes) {
+            List<Map<String, String>> next = new ArrayList<>();
+            for (Map<String, String> partial : combos) {
+                for (String value : axis.values()) {
+                    Map<String, String> m = new LinkedHashMap<>(partial);
+                    m.put(axis.key(), value);
+                    next.add(m);
+                }
+            }
+            combos = next;
+        }
+        List<Cell> cells = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (Map<String, String> settings : combos) {
+            Cell cell = new Cell(Collections.unmodifiableMap(settings));
+            if (!ids.add(cell.id())) {
+                throw new CliException("two grid cells map to the same folder name '" + cell.id()
+                        + "'; use values that differ in letters or digits");
+            }
+            cells.add(cell);
+        }
+        return List.copyOf(cells);
+    }
+}
