@@ -109,6 +109,10 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "Images per inference batch of the evaluation (default 256).")
     Integer evalBatchSize;
 
+    @Option(names = "--dry-run", description = "Print the cells and seeds, what each would do (skip, resume,"
+            + " train), and stop: nothing is written.")
+    boolean dryRun;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> flags = new LinkedHashMap<>();
@@ -125,7 +129,11 @@ final class SweepCommand implements Callable<Integer> {
         flags.put("evalBatchSize", evalBatchSize);
         SweepConfig cfg = CommandConfigs.resolve(SweepConfig.class, DEFAULTS, configFile, flags);
         CommandConfigs.print(System.out, "sweep", cfg);
-        run(cfg, System.out);
+        if (dryRun) {
+            plan(cfg, System.out);
+        } else {
+            run(cfg, System.out);
+        }
         return 0;
     }
 
@@ -179,6 +187,39 @@ final class SweepCommand implements Callable<Integer> {
         out.println("files: " + root.resolve(SweepReport.SUMMARY_CSV) + ", " + root.resolve(SweepReport.SUMMARY_MD)
                 + ", " + root.resolve(SweepReport.RUNS_CSV) + ", " + root.resolve(SweepReport.PLOT));
         return results;
+    }
+
+    /**
+     * Prints every run of the sweep with what {@link #run} would do with it; validates the config for every cell
+     * like {@link #run} and writes nothing.
+     */
+    static void plan(SweepConfig cfg, PrintStream out) throws IOException {
+        validate(cfg);
+        Path root = Path.of(cfg.out());
+        TrainConfig base = baseConfig(cfg);
+        List<SweepGrid.Cell> cells = SweepGrid.parse(cfg.grid()).cells();
+        checkSameSetup(root, base);
+        out.printf(Locale.ROOT, "%d cell(s) x %d seed(s) = %d runs into %s%n", cells.size(), cfg.seeds().size(),
+                cells.size() * cfg.seeds().size(), root);
+        for (SweepGrid.Cell cell : cells) {
+            for (long seed : cfg.seeds()) {
+                TrainConfig tc = cellConfig(base, cell, seed, runRoot(root, cell, seed));
+                Path runRoot = runRoot(root, cell, seed);
+                Path trainDir = runRoot.resolve("train");
+                String status;
+                if (Files.isRegularFile(runRoot.resolve(RESULT))) {
+                    status = "finished, skip";
+                } else if (Checkpoints.latest(trainDir).isPresent()) {
+                    CheckpointState state = Checkpoints.read(trainDir).state();
+                    status = state.finished() ? "trained, evaluate"
+                            : "resume training at step " + state.step() + " of " + state.totalSteps();
+                } else {
+                    status = "train and evaluate";
+                }
+                out.printf(Locale.ROOT, "  %-60s seed %-4d %s (config differs from the preset in %s)%n",
+                        cell.label(), seed, status, tc.differences(base));
+            }
+        }
     }
 
     private static void validate(SweepConfig cfg) {

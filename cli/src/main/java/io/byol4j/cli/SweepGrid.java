@@ -9,17 +9,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The settings a sweep varies: for each config key a list of values, given as {@code key=v1,v2,...}. The
- * cells are every combination of one value per key (the first key varies slowest), each with a stable
- * folder name built from its settings, so a sweep that is extended or restarted finds its finished cells.
+ * The settings a sweep varies, one axis per {@code --grid}: {@code key=v1,v2,...} varies one config key;
+ * {@code key1+key2=a1+a2,b1+b2} varies keys together (linked values, e.g. an optimiser type with its learning rate
+ * and weight decay, or the crop scale of both views). The cells are every combination of one value of each axis
+ * (the first axis varies slowest), each with a stable folder name built from its settings, so a sweep that is
+ * extended or restarted finds its finished cells.
  */
 record SweepGrid(List<Axis> axes) {
 
     /** Keys a grid may not vary: the sweep sets them itself. */
     static final Set<String> RESERVED = Set.of("seed", "outputDir");
 
-    /** One varied key and its values, in the order given. */
-    record Axis(String key, List<String> values) {}
+    /** Keys varied together and their value tuples (one value per key), in the order given. */
+    record Axis(List<String> keys, List<List<String>> values) {}
 
     /** One combination of values; {@code settings} in axis order. */
     record Cell(Map<String, String> settings) {
@@ -51,38 +53,55 @@ record SweepGrid(List<Axis> axes) {
     }
 
     /**
-     * Parses {@code key=v1,v2,...} specifications.
+     * Parses {@code key=v1,v2,...} and {@code key1+key2=a1+a2,b1+b2} specifications.
      *
-     * @throws CliException for a specification without {@code =} or values, an empty value, a key given twice or
-     *     a reserved key ({@link #RESERVED}), naming the specification
+     * @throws CliException for a specification without {@code =} or values, an empty value, a tuple with another
+     *     number of values than keys, a value listed twice, a key given twice or a reserved key ({@link #RESERVED}),
+     *     naming the specification
      */
     static SweepGrid parse(List<String> specs) {
         List<Axis> axes = new ArrayList<>();
-        Set<String> keys = new HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (String spec : specs == null ? List.<String>of() : specs) {
             int eq = spec.indexOf('=');
             if (eq <= 0 || eq == spec.length() - 1) {
-                throw new CliException("--grid expects key=value1,value2,..., got '" + spec + "'");
+                throw new CliException("--grid expects key=value1,value2,... (or key1+key2=a1+a2,b1+b2), got '"
+                        + spec + "'");
             }
-            String key = spec.substring(0, eq).trim();
-            if (RESERVED.contains(key)) {
-                throw new CliException("--grid cannot vary '" + key + "': the sweep sets it (use --seeds for seeds)");
+            List<String> keys = new ArrayList<>();
+            for (String k : spec.substring(0, eq).split("\\+", -1)) {
+                String key = k.trim();
+                if (key.isEmpty()) {
+                    throw new CliException("--grid '" + spec + "' has an empty key");
+                }
+                if (RESERVED.contains(key)) {
+                    throw new CliException("--grid cannot vary '" + key + "': the sweep sets it (use --seeds for seeds)");
+                }
+                if (!seen.add(key)) {
+                    throw new CliException("--grid names '" + key + "' twice; give all its values in one --grid");
+                }
+                keys.add(key);
             }
-            if (!keys.add(key)) {
-                throw new CliException("--grid names '" + key + "' twice; give all its values in one --grid");
-            }
-            List<String> values = new ArrayList<>();
+            List<List<String>> values = new ArrayList<>();
             for (String v : spec.substring(eq + 1).split(",", -1)) {
-                String value = v.trim();
-                if (value.isEmpty()) {
-                    throw new CliException("--grid '" + spec + "' has an empty value");
+                List<String> tuple = new ArrayList<>();
+                for (String part : keys.size() == 1 ? new String[] {v} : v.split("\\+", -1)) {
+                    String value = part.trim();
+                    if (value.isEmpty()) {
+                        throw new CliException("--grid '" + spec + "' has an empty value");
+                    }
+                    tuple.add(value);
                 }
-                if (values.contains(value)) {
-                    throw new CliException("--grid '" + spec + "' lists '" + value + "' twice");
+                if (tuple.size() != keys.size()) {
+                    throw new CliException("--grid '" + spec + "': value '" + v + "' has " + tuple.size()
+                            + " part(s) for " + keys.size() + " keys; join the values of linked keys with +");
                 }
-                values.add(value);
+                if (values.contains(tuple)) {
+                    throw new CliException("--grid '" + spec + "' lists '" + v.trim() + "' twice");
+                }
+                values.add(List.copyOf(tuple));
             }
-            axes.add(new Axis(key, List.copyOf(values)));
+            axes.add(new Axis(List.copyOf(keys), List.copyOf(values)));
         }
         return new SweepGrid(List.copyOf(axes));
     }
@@ -98,9 +117,11 @@ record SweepGrid(List<Axis> axes) {
         for (Axis axis : axes) {
             List<Map<String, String>> next = new ArrayList<>();
             for (Map<String, String> partial : combos) {
-                for (String value : axis.values()) {
+                for (List<String> tuple : axis.values()) {
                     Map<String, String> m = new LinkedHashMap<>(partial);
-                    m.put(axis.key(), value);
+                    for (int i = 0; i < tuple.size(); i++) {
+                        m.put(axis.keys().get(i), tuple.get(i));
+                    }
                     next.add(m);
                 }
             }

@@ -131,6 +131,13 @@ class SweepCommandTest {
         assertTrue(unknown.err().contains("grid cell 'tauBase=1.5' is not a valid config")
                 && unknown.err().contains("tauBase must be in [0, 1]"), unknown.err());
 
+        Result dry = execute("sweep", "--grid", "tauBase=0.9,0.99", "--seeds", "1,2", "--train", "synthetic",
+                "--test", "synthetic", "--out", out.toString(), "--dry-run");
+        assertEquals(0, dry.code(), dry.err());
+        assertTrue(dry.out().contains("2 cell(s) x 2 seed(s) = 4 runs"), dry.out());
+        assertEquals(4, count(dry.out(), "train and evaluate"), dry.out());
+        assertTrue(dry.out().contains("[tauBase, seed, outputDir]"), dry.out());
+
         Result missing = execute("sweep", "--grid", "tauBase=0.9", "--out", out.toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("--train and --test"), missing.err());
@@ -146,6 +153,16 @@ class SweepCommandTest {
         assertEquals("tauBase=0.99 optimizer.type=lars", cells.get(2).label());
         assertEquals("base", SweepGrid.parse(List.of()).cells().get(0).id());
         assertEquals("normalization.mean=0.5_0.5", new SweepGrid.Cell(Map.of("normalization.mean", "0.5 0.5")).id());
+        // linked keys vary together: 2 x 2 cells, not 2 x 2 x 2
+        List<SweepGrid.Cell> linked = SweepGrid.parse(List.of(
+                "optimizer.type+optimizer.baseLr=sgd+0.2,lars+1.0", "tauBase=0.97,0.99")).cells();
+        assertEquals(4, linked.size());
+        assertEquals(Map.of("optimizer.type", "lars", "optimizer.baseLr", "1.0", "tauBase", "0.97"),
+                linked.get(2).settings());
+        assertEquals("optimizer.type=lars__optimizer.baseLr=1.0__tauBase=0.97", linked.get(2).id());
+        CliException parts = assertThrows(CliException.class,
+                () -> SweepGrid.parse(List.of("optimizer.type+optimizer.baseLr=sgd+0.2,lars")));
+        assertTrue(parts.getMessage().contains("value 'lars' has 1 part(s) for 2 keys"), parts.getMessage());
         CliException twice = assertThrows(CliException.class,
                 () -> SweepGrid.parse(List.of("tauBase=0.9", "tauBase=0.8")));
         assertTrue(twice.getMessage().contains("twice"), twice.getMessage());
