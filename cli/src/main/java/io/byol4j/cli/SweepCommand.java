@@ -216,7 +216,7 @@ final class SweepCommand implements Callable<Integer> {
                 } else {
                     status = "train and evaluate";
                 }
-                out.printf(Locale.ROOT, "  %-60s seed %-4d %s (config differs from the preset in %s)%n",
+                out.printf(Locale.ROOT, "  %s, seed %d: %s (differs from the base config in %s)%n",
                         cell.label(), seed, status, tc.differences(base));
             }
         }

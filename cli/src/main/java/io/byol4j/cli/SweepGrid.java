@@ -41,6 +41,16 @@ record SweepGrid(List<Axis> axes) {
             return sb.toString().replaceAll("[^A-Za-z0-9._=+-]", "_");
         }
 
+        /** The values only, separated by slashes ({@code base} for an empty grid): short enough for a chart axis. */
+        String values() {
+            return settings.isEmpty() ? "base" : String.join(" / ", settings.values());
+        }
+
+        /** The keys, separated by slashes, in the order of {@link #values()}. */
+        String keys() {
+            return String.join(" / ", settings.keySet());
+        }
+
         /** The settings as {@code key=value} pairs separated by spaces ({@code base} for an empty grid). */
         String label() {
             if (settings.isEmpty()) {

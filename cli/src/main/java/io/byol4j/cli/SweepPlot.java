@@ -10,8 +10,9 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 
 /**
- * Renders a sweep as a bar chart with XChart: per cell, the mean linear-probe and kNN test accuracy over the seeds
- * with the standard deviation as error bars, next to the same means of the random initialisation.
+ * Renders a sweep as a bar chart with XChart: per cell (labelled by its values, the keys in the axis title), the
+ * mean linear-probe and kNN test accuracy over the seeds with the standard deviation as error bars, next to the
+ * same statistics of the random initialisation.
  */
 final class SweepPlot {
 
@@ -29,11 +30,11 @@ final class SweepPlot {
     static CategoryChart chart(String title, List<SweepReport.CellSummary> cells) {
         int width = Math.max(900, 160 * cells.size());
         CategoryChart chart = new CategoryChartBuilder().width(width).height(HEIGHT).title(title)
-                .xAxisTitle("cell").yAxisTitle("test accuracy (%), mean ± sd over seeds").build();
+                .xAxisTitle(cells.get(0).keys().isEmpty() ? "cell" : cells.get(0).keys()).yAxisTitle("test accuracy (%), mean ± sd over seeds").build();
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(100.0);
         chart.getStyler().setXAxisLabelRotation(cells.size() > 3 ? 30 : 0);
-        List<String> labels = cells.stream().map(SweepReport.CellSummary::label).toList();
+        List<String> labels = cells.stream().map(SweepReport.CellSummary::values).toList();
         add(chart, "BYOL linear", labels, cells, SweepReport.CellSummary::linear);
         add(chart, "BYOL kNN", labels, cells, SweepReport.CellSummary::knn);
         add(chart, "random-init linear", labels, cells, SweepReport.CellSummary::randomLinear);

@@ -53,7 +53,7 @@ final class SweepReport {
     }
 
     /** One cell over its finished seeds. */
-    record CellSummary(String cell, String label, List<Long> seeds, Stats linear, Stats knn, Stats randomLinear,
+    record CellSummary(String cell, String label, String values, String keys, List<Long> seeds, Stats linear, Stats knn, Stats randomLinear,
             Stats randomKnn, Stats trainMinutes, String randomGroup) {
 
         /** True when no seed trained longer than {@code budgetMinutes} (always true without a budget). */
@@ -76,7 +76,7 @@ final class SweepReport {
             }
             String initKeys = runs.stream().map(RunResult::randomInit).collect(Collectors.joining(","));
             String group = groups.computeIfAbsent(initKeys, k -> "r" + (groups.size() + 1));
-            out.add(new CellSummary(cell.id(), cell.label(), runs.stream().map(RunResult::seed).toList(),
+            out.add(new CellSummary(cell.id(), cell.label(), cell.values(), cell.keys(), runs.stream().map(RunResult::seed).toList(),
                     stats(runs, RunResult::linear), stats(runs, RunResult::knn), stats(runs, RunResult::randomLinear),
                     stats(runs, RunResult::randomKnn), stats(runs, r -> r.trainSeconds() / 60.0), group));
         }
