@@ -5,6 +5,7 @@ import io.byol4j.trainer.checkpoint.CheckpointState;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.train.ByolTrainer;
+import io.byol4j.trainer.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -38,7 +40,8 @@ import picocli.CommandLine.Option;
  * run is done), and {@code random-init/<key>/} (one evaluation per distinct random initialisation, shared by the
  * cells that start from identical weights). A sweep started again with the same setup skips finished runs,
  * resumes a training run from its last checkpoint and redoes an unfinished evaluation, so a killed sweep
- * continues where it stopped; new grid values or seeds extend it.
+ * continues where it stopped; new grid values or seeds extend it. A run whose training diverges is recorded in
+ * its {@code diverged.json}, listed in the report, and skipped from then on; the sweep goes on.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Train + eval a grid of config settings over several seeds; mean and spread per cell in"
@@ -68,6 +71,8 @@ final class SweepCommand implements Callable<Integer> {
     /** File in the sweep folder holding the resolved config every cell starts from. */
     static final String BASE_CONFIG = "base-train-config.json";
     static final String RESULT = "result.json";
+
+    static final String DIVERGED = "diverged.json";
 
     /** A random initialisation's evaluation, shared between runs that start from identical weights. */
     record RandomInitRow(String key, long seed, double linear, double knn, String firstCell) {}
@@ -166,6 +171,7 @@ final class SweepCommand implements Callable<Integer> {
                 cfg.trainConfig() != null ? cfg.trainConfig() : "preset " + presetName(cfg), cells.size(),
                 cfg.seeds().size(), cfg.test());
         List<SweepReport.RunResult> results = new ArrayList<>();
+        List<SweepReport.DivergedRun> diverged = new ArrayList<>();
         int total = cells.size() * cfg.seeds().size();
         int index = 0;
         for (SweepGrid.Cell cell : cells) {
@@ -173,13 +179,31 @@ final class SweepCommand implements Callable<Integer> {
                 index++;
                 String heading = String.format(Locale.ROOT, "== sweep run %d/%d: %s, seed %d", index, total,
                         cell.label(), seed);
-                SweepReport.RunResult r = runOne(cfg, cell, seed, configs.get(key(cell, seed)), root, heading, out);
-                results.add(r);
-                if (cfg.budgetMinutes() > 0 && r.trainSeconds() / 60.0 > cfg.budgetMinutes()) {
-                    out.printf(Locale.ROOT, "warning: %s seed %d trained %.1f min, over the budget of %.1f min%n",
-                            cell.label(), seed, r.trainSeconds() / 60.0, cfg.budgetMinutes());
+                Path runRoot = runRoot(root, cell, seed);
+                Optional<SweepReport.DivergedRun> failedBefore = readDiverged(runRoot);
+                if (failedBefore.isPresent()) {
+                    out.println(heading + ": diverged before (delete " + runRoot.resolve(DIVERGED) + " to retry),"
+                            + " skipped");
+                    diverged.add(failedBefore.get());
+                } else {
+                    try {
+                        SweepReport.RunResult r = runOne(cfg, cell, seed, configs.get(key(cell, seed)), root, heading,
+                                out);
+                        results.add(r);
+                        if (cfg.budgetMinutes() > 0 && r.trainSeconds() / 60.0 > cfg.budgetMinutes()) {
+                            out.printf(Locale.ROOT, "warning: %s seed %d trained %.1f min, over the budget of %.1f"
+                                    + " min%n", cell.label(), seed, r.trainSeconds() / 60.0, cfg.budgetMinutes());
+                        }
+                    } catch (TrainingDivergedException e) {
+                        SweepReport.DivergedRun d = new SweepReport.DivergedRun(cell.id(), cell.settings(), seed,
+                                e.step(), e.getMessage());
+                        CommandConfigs.saveJson(runRoot.resolve(DIVERGED), d);
+                        out.println("warning: " + cell.label() + " seed " + seed + ": " + e.getMessage()
+                                + " The sweep records it and goes on.");
+                        diverged.add(d);
+                    }
                 }
-                SweepReport.write(root, title, cells, results, cfg.budgetMinutes());
+                SweepReport.write(root, title, cells, results, diverged, cfg.budgetMinutes());
             }
         }
         out.println();
@@ -209,6 +233,8 @@ final class SweepCommand implements Callable<Integer> {
                 String status;
                 if (Files.isRegularFile(runRoot.resolve(RESULT))) {
                     status = "finished, skip";
+                } else if (Files.isRegularFile(runRoot.resolve(DIVERGED))) {
+                    status = "diverged, skip";
                 } else if (Checkpoints.latest(trainDir).isPresent()) {
                     CheckpointState state = Checkpoints.read(trainDir).state();
                     status = state.finished() ? "trained, evaluate"
@@ -220,6 +246,13 @@ final class SweepCommand implements Callable<Integer> {
                         cell.label(), seed, status, tc.differences(base));
             }
         }
+    }
+
+    private static Optional<SweepReport.DivergedRun> readDiverged(Path runRoot) throws IOException {
+        Path f = runRoot.resolve(DIVERGED);
+        return Files.isRegularFile(f)
+                ? Optional.of(CommandConfigs.JSON.readValue(f.toFile(), SweepReport.DivergedRun.class))
+                : Optional.empty();
     }
 
     private static void validate(SweepConfig cfg) {

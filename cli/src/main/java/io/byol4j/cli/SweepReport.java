@@ -38,6 +38,9 @@ final class SweepReport {
             double randomLinear, double randomKnn, String randomInit, double trainSeconds, long steps,
             Double finalLoss, double evalSeconds) {}
 
+    /** A run whose training diverged (non-finite loss or weights), as saved in its {@code diverged.json}. */
+    record DivergedRun(String cell, Map<String, String> settings, long seed, long step, String message) {}
+
     /** Mean, sample standard deviation (0 for one value), min and max of {@code n} values. */
     record Stats(int n, double mean, double sd, double min, double max) {
 
@@ -104,26 +107,30 @@ final class SweepReport {
 
     /** Writes all four files into {@code dir}, each atomically. */
     static void write(Path dir, String title, List<SweepGrid.Cell> order, List<RunResult> results,
-            double budgetMinutes) throws IOException {
+            List<DivergedRun> diverged, double budgetMinutes) throws IOException {
         List<CellSummary> cells = summarize(order, results);
         List<RandomRow> random = randomRows(cells);
-        AtomicFiles.writeString(dir.resolve(RUNS_CSV), runsCsv(results));
+        AtomicFiles.writeString(dir.resolve(RUNS_CSV), runsCsv(results, diverged));
         AtomicFiles.writeString(dir.resolve(SUMMARY_CSV), summaryCsv(cells, random, budgetMinutes));
-        AtomicFiles.writeString(dir.resolve(SUMMARY_MD), markdown(title, cells, random, budgetMinutes));
+        AtomicFiles.writeString(dir.resolve(SUMMARY_MD), markdown(title, cells, random, diverged, budgetMinutes));
         if (!cells.isEmpty()) {
             SweepPlot.write(title, cells, dir.resolve(PLOT));
         }
     }
 
-    static String runsCsv(List<RunResult> results) {
+    static String runsCsv(List<RunResult> results, List<DivergedRun> diverged) {
         StringBuilder sb = new StringBuilder("cell,settings,seed,linear,knn,random_linear,random_knn,random_init,"
-                + "train_minutes,steps,final_loss,eval_minutes\n");
+                + "train_minutes,steps,final_loss,eval_minutes,diverged\n");
         for (RunResult r : results) {
-            sb.append(String.format(Locale.ROOT, "%s,%s,%d,%.4f,%.4f,%.4f,%.4f,%s,%.2f,%d,%s,%.2f%n", quote(r.cell()),
+            sb.append(String.format(Locale.ROOT, "%s,%s,%d,%.4f,%.4f,%.4f,%.4f,%s,%.2f,%d,%s,%.2f,%n", quote(r.cell()),
                     quote(new SweepGrid.Cell(r.settings()).label()), r.seed(), r.linear(), r.knn(), r.randomLinear(),
                     r.randomKnn(), r.randomInit(), r.trainSeconds() / 60.0, r.steps(),
                     r.finalLoss() == null ? "" : String.format(Locale.ROOT, "%.4f", r.finalLoss()),
                     r.evalSeconds() / 60.0));
+        }
+        for (DivergedRun d : diverged) {
+            sb.append(String.format(Locale.ROOT, "%s,%s,%d,,,,,,,%d,,,%s%n", quote(d.cell()),
+                    quote(new SweepGrid.Cell(d.settings()).label()), d.seed(), d.step(), quote(d.message())));
         }
         return sb.toString();
     }
@@ -144,7 +151,8 @@ final class SweepReport {
         return sb.toString();
     }
 
-    static String markdown(String title, List<CellSummary> cells, List<RandomRow> random, double budgetMinutes) {
+    static String markdown(String title, List<CellSummary> cells, List<RandomRow> random, List<DivergedRun> diverged,
+            double budgetMinutes) {
         StringBuilder sb = new StringBuilder("# " + title + "\n\n");
         sb.append("Test accuracy in %: mean ± sample standard deviation over the seeds [min–max]; training minutes"
                 + " are wall time per run (mean / max)");
@@ -164,6 +172,13 @@ final class SweepReport {
         for (RandomRow r : random) {
             sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s |%n", r.group(), r.cells().size(),
                     seeds(r.seeds()), mdStats(r.linear()), mdStats(r.knn())));
+        }
+        if (!diverged.isEmpty()) {
+            sb.append("\nDiverged runs (not in the means above):\n\n| cell | seed | step | problem |\n|---|---|---|---|\n");
+            for (DivergedRun d : diverged) {
+                sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %s |%n", new SweepGrid.Cell(d.settings()).label(),
+                        d.seed(), d.step(), d.message().replace("|", "/")));
+            }
         }
         return sb.toString();
     }

@@ -118,6 +118,33 @@ class SweepCommandTest {
     }
 
     @Test
+    void aDivergingCellIsRecordedAndTheSweepGoesOn() throws Exception {
+        Path out = tmp.resolve("diverging");
+        String[] args = {"sweep", "--preset", "cpu-tiny", "--set", "imageSize=16", "--set", "encoder.width=8",
+            "--set", "batchSize=16", "--set", "steps=3", "--set", "warmupEpochs=0", "--set", "optimizer.type=sgd",
+            "--set", "monitor.knnEveryEpochs=0", "--grid", "optimizer.baseLr=1e300,0.1", "--seeds", "1",
+            "--train", "synthetic:size=48,seed=3,image=16", "--test", "synthetic:size=30,seed=4,image=16",
+            "--out", out.toString()};
+        Result first = execute(args);
+        assertEquals(0, first.code(), first.out() + first.err());
+        assertTrue(first.out().contains("training diverged") && first.out().contains("goes on"), first.out());
+        SweepReport.DivergedRun d = CommandConfigs.JSON.readValue(
+                out.resolve("runs/optimizer.baseLr=1e300/seed-1/" + SweepCommand.DIVERGED).toFile(),
+                SweepReport.DivergedRun.class);
+        assertTrue(d.step() >= 1 && d.step() <= 3, d.toString());
+        assertTrue(Files.exists(out.resolve("runs/optimizer.baseLr=0.1/seed-1/result.json")));
+        String md = Files.readString(out.resolve(SweepReport.SUMMARY_MD));
+        assertTrue(md.contains("Diverged runs") && md.contains("| optimizer.baseLr=1e300 | 1 |"), md);
+        assertEquals(2, Files.readAllLines(out.resolve(SweepReport.SUMMARY_CSV)).size() - 1, "one byol row, one"
+                + " random-init row: the diverged cell has no mean");
+
+        Result again = execute(args);
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(again.out().contains("diverged before"), again.out());
+        assertFalse(again.out().contains("The sweep records it and goes on"), "not trained again");
+    }
+
+    @Test
     void badGridsAreRefusedBeforeTraining() {
         Path out = tmp.resolve("bad");
         Result seed = execute("sweep", "--grid", "seed=1,2", "--train", "synthetic", "--test", "synthetic",
