@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code loss.png} and {@code monitors.png} after every epoch, and checkpoints every
  * {@code checkpointEverySteps} steps and at the end (see {@link Checkpoints}). A resumed run continues
  * from the latest checkpoint and reproduces the uninterrupted run's losses (data order and augmentation
- * depend only on the seed and the step).
+ * depend only on the seed, the step and the dataset size); a resume on a dataset of another size is refused
+ * unless {@link #allowDatasetChange(boolean)} allows it.
  *
  * <p>Devices: every device chosen by {@link DeviceSelector} is used, from the same config. With several
  * devices (all GPUs of the machine) training is synchronously data parallel: one replica of the networks per
