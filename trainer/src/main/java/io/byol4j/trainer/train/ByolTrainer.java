@@ -129,7 +129,8 @@ public final class ByolTrainer {
                         + "); resume it, or choose another outputDir");
             });
         }
-        Optional<String> datasetChange = from == null ? Optional.empty()
+        boolean complete = from != null && from.state().step() >= from.state().totalSteps();
+        Optional<String> datasetChange = from == null || complete ? Optional.empty()
                 : ResumeCheck.datasetChange(from.state(), cfg, dataset.size());
         if (datasetChange.isPresent() && !allowDatasetChange) {
             throw new IllegalArgumentException("cannot resume " + runDir + " exactly: the dataset " + dataset.describe()
