@@ -47,12 +47,4 @@ public record OptimizerConfig(
         ConfigChecks.unitInterval("optimizer.beta2", beta2);
         ConfigChecks.positiveFinite("optimizer.epsilon", epsilon);
     }
-
-    /**
-     * The paper's LARS for its 1000-epoch ImageNet runs: base lr 0.2, weight decay 1.5e-6, momentum 0.9,
-     * eta 1e-3, exclusions on, no clipping.
-     */
-    public static OptimizerConfig paperLars() {
-        return new OptimizerConfig("lars", 0.2, 1.5e-6, 0.9, 1e-3, true, false, 0.999, 1e-8);
-    }
 }
