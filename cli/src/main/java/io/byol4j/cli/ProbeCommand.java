@@ -28,7 +28,7 @@ final class ProbeCommand implements Callable<Integer> {
     record ProbeResult(double linearAccuracy, double knnAccuracy, double l2, double validationAccuracy,
             int trainSize, int testSize, int dim, double seconds) {}
 
-    static final ProbeConfig DEFAULTS = new ProbeConfig(null, null, null, LogisticRegression.DEFAULT_L2_GRID, 0.2,
+    static final ProbeConfig DEFAULTS = new ProbeConfig(null, null, null, LogisticRegression.defaultL2Grid(), 0.2,
             KnnClassifier.DEFAULT_K, KnnClassifier.DEFAULT_TEMPERATURE, 1L);
 
     @Option(names = "--config", description = "JSON file with the probe configuration.")

@@ -30,8 +30,12 @@ import java.util.stream.IntStream;
  */
 public final class LogisticRegression {
 
-    /** A grid of penalties that suits most linear probes. */
-    public static final double[] DEFAULT_L2_GRID = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1};
+    private static final double[] DEFAULT_L2_GRID = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1};
+
+    /** A grid of penalties that suits most linear probes: a new array on every call, free to modify. */
+    public static double[] defaultL2Grid() {
+        return DEFAULT_L2_GRID.clone();
+    }
 
     private static final String MAGIC = "B4JLOGRG";
     private static final int VERSION = 1;

@@ -82,9 +82,11 @@ public final class MallocTuning {
         } catch (UnsatisfiedLinkError e) {
             return new Outcome(false, "malloc tuning skipped: the C library is not glibc (" + e.getMessage() + ")");
         }
-        boolean ok = libc.mallopt(M_TOP_PAD, TOP_PAD_BYTES) == 1
-                & libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES) == 1
-                & libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) == 1;
+        // All three are set even when one is refused; the outcome reports whether every one was accepted.
+        boolean topPadSet = libc.mallopt(M_TOP_PAD, TOP_PAD_BYTES) == 1;
+        boolean trimThresholdSet = libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES) == 1;
+        boolean mmapThresholdSet = libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) == 1;
+        boolean ok = topPadSet && trimThresholdSet && mmapThresholdSet;
         String values = String.format(Locale.ROOT, "top pad %d MiB, trim threshold %d MiB, mmap threshold %d MiB",
                 TOP_PAD_BYTES >> 20, TRIM_THRESHOLD_BYTES >> 20, MMAP_THRESHOLD_BYTES >> 20);
         return ok

@@ -39,8 +39,8 @@ final class AdamW extends Optimizer {
         NDArray v = slots[1];
         m.muli(beta1).addi(g.mul(1f - beta1));
         v.muli(beta2).addi(g.square().muli(1f - beta2));
-        float correction1 = (float) (1.0 - Math.pow(beta1, t));
-        float correction2 = (float) (1.0 - Math.pow(beta2, t));
+        float correction1 = (float) (1.0 - Math.pow(beta1, (double) t));
+        float correction2 = (float) (1.0 - Math.pow(beta2, (double) t));
         if (regularized && weightDecay != 0f) {
             w.muli(1f - lr * weightDecay);
         }
