@@ -1,5 +1,6 @@
 package io.byol4j.cli;
 
+import io.byol4j.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

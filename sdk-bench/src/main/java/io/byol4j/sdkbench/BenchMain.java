@@ -1,4 +1,4 @@
-package io.byol4j.bench;
+package io.byol4j.sdkbench;
 
 import io.byol4j.sdk.io.AtomicFiles;
 import java.io.IOException;
@@ -25,8 +25,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * and from the best measurement iteration ({@code ratios.json}), into the output folder.
  *
  * <pre>
- * java -cp 'bench/target/byol4j-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' io.byol4j.bench.BenchMain \
- *     [--warmup 2] [--iterations 3] [--time 2] [--forks 1] [--out bench/target/results] [--model FILE.onnx]
+ * java -cp 'sdk-bench/target/byol4j-sdk-bench-0.1.0-SNAPSHOT.jar:sdk-bench/target/lib/*' io.byol4j.sdkbench.BenchMain \
+ *     [--warmup 2] [--iterations 3] [--time 2] [--forks 1] [--out sdk-bench/target/results] [--model FILE.onnx]
  *     [--include REGEX]
  * </pre>
  */
@@ -43,9 +43,9 @@ public final class BenchMain {
             int iterations = 3;
             int seconds = 2;
             int forks = 1;
-            Path out = Path.of("bench", "target", "results");
+            Path out = Path.of("sdk-bench", "target", "results");
             Path model = null;
-            String include = "io\\.byol4j\\.bench\\..*";
+            String include = "io\\.byol4j\\.sdkbench\\..*";
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (flag.equals("--help") || flag.equals("-h")) {

@@ -1,4 +1,4 @@
-package io.byol4j.bench;
+package io.byol4j.sdkbench;
 
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;

@@ -1,4 +1,4 @@
-package io.byol4j.bench;
+package io.byol4j.sdkbench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -26,7 +26,7 @@ import java.util.Set;
  * larger than the overhead being measured. Prints the median and quartiles of the paired ratios.
  *
  * <pre>
- * java -cp 'bench/target/byol4j-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' io.byol4j.bench.PairedOverhead \
+ * java -cp 'sdk-bench/target/byol4j-sdk-bench-0.1.0-SNAPSHOT.jar:sdk-bench/target/lib/*' io.byol4j.sdkbench.PairedOverhead \
  *     [--rounds 40] [--model FILE.onnx]
  * </pre>
  */

@@ -1,4 +1,4 @@
-package io.byol4j.bench;
+package io.byol4j.sdkbench;
 
 import io.byol4j.sdk.data.InMemoryDataset;
 import io.byol4j.sdk.encoder.BulkExtractor;

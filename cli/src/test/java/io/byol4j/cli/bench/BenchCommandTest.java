@@ -1,10 +1,12 @@
-package io.byol4j.cli;
+package io.byol4j.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.byol4j.cli.CommandConfigs;
+import io.byol4j.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -92,7 +94,9 @@ class BenchCommandTest {
 
     @Test
     void medianOfEvenAndOddCounts() {
-        assertEquals(2.0, BenchCommand.median(new double[] {3, 1, 2}));
-        assertEquals(2.5, BenchCommand.median(new double[] {4, 1, 3, 2}));
+        double[] even = {4, 1, 3, 2};
+        assertEquals(2.0, Medians.of(new double[] {3, 1, 2}));
+        assertEquals(2.5, Medians.of(even));
+        assertEquals(4, even[0], "the caller's array keeps its order");
     }
 }
