@@ -5,9 +5,7 @@ import io.byol4j.sdk.head.KnnClassifier;
 import io.byol4j.sdk.head.LogisticRegression;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,21 +41,25 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Folder for head.json, knn.bin and probe-report.json (default: beside --train).")
     String out;
 
+    @Option(names = "--l2-grid", split = ",", paramLabel = "L2",
+            description = "Penalties tried on the validation split, comma-separated (default 1e-6,...,1e-1).")
+    double[] l2Grid;
+
+    @Option(names = "--val-fraction", description = "Share of --train held out to choose the penalty (default 0.2).")
+    Double valFraction;
+
     @Option(names = "--knn-k", description = "Neighbours for kNN (default 20).")
     Integer knnK;
+
+    @Option(names = "--knn-temperature", description = "Temperature of the kNN vote weights (default 0.07).")
+    Double knnTemperature;
 
     @Option(names = "--seed", description = "Seed of the validation split.")
     Long seed;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("train", train);
-        flags.put("test", test);
-        flags.put("out", out);
-        flags.put("knnK", knnK);
-        flags.put("seed", seed);
-        ProbeConfig cfg = CommandConfigs.resolve(ProbeConfig.class, DEFAULTS, configFile, flags);
+        ProbeConfig cfg = CommandConfigs.resolve(ProbeConfig.class, DEFAULTS, configFile, this);
         Path outDir = TrainTestFeatures.outputFolder(cfg.train(), cfg.test(), cfg.out(), "probe");
         CommandConfigs.print(System.out, "probe", cfg);
         CommandConfigs.save(outDir, "probe", cfg);

@@ -7,10 +7,8 @@ import io.byol4j.sdk.head.SemiSupervisedEval.Score;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,6 +65,24 @@ final class SemiCommand implements Callable<Integer> {
     @Option(names = "--l2", description = "Penalty of the logistic regressions (default 1e-3).")
     Double l2;
 
+    @Option(names = "--knn-k", description = "Neighbours of the kNN baseline (default 20).")
+    Integer knnK;
+
+    @Option(names = "--knn-temperature", description = "Temperature of the kNN vote weights (default 0.07).")
+    Double knnTemperature;
+
+    @Option(names = "--propagation-k", description = "Neighbours in label propagation's graph (default 10).")
+    Integer propagationK;
+
+    @Option(names = "--propagation-alpha", description = "Label propagation's alpha (default 0.99).")
+    Double propagationAlpha;
+
+    @Option(names = "--propagation-gamma", description = "Power of the similarities in the graph (default 3).")
+    Double propagationGamma;
+
+    @Option(names = "--min-confidence", description = "Pseudo-labels below this confidence are not used (default 0).")
+    Double minConfidence;
+
     @Option(names = "--out", description = "Folder for semi-report.json and semi-accuracy.png (default: beside --train).")
     String out;
 
@@ -78,15 +94,7 @@ final class SemiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("train", train);
-        flags.put("test", test);
-        flags.put("out", out);
-        flags.put("fractions", fractions);
-        flags.put("seeds", seeds);
-        flags.put("seed", seed);
-        flags.put("l2", l2);
-        SemiConfig cfg = CommandConfigs.resolve(SemiConfig.class, DEFAULTS, configFile, flags);
+        SemiConfig cfg = CommandConfigs.resolve(SemiConfig.class, DEFAULTS, configFile, this);
         Path outDir = TrainTestFeatures.outputFolder(cfg.train(), cfg.test(), cfg.out(), "semi");
         cfg.settings(); // fails early, naming the bad setting
         CommandConfigs.print(System.out, "semi", cfg);

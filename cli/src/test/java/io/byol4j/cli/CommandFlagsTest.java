@@ -1,5 +1,6 @@
 package io.byol4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,11 +64,38 @@ class CommandFlagsTest {
     }
 
     @Test
-    void everyBenchKeyHasItsFlag() {
-        Map<String, Object> flags = CommandConfigs.flagValues(BenchConfig.class, new BenchCommand());
-        List<String> keys = Arrays.stream(BenchConfig.class.getRecordComponents())
+    void everyKeyOfTheTypedCommandsHasItsFlag() {
+        assertEveryKeyHasAFlag(BenchConfig.class, new BenchCommand());
+        assertEveryKeyHasAFlag(ProbeCommand.ProbeConfig.class, new ProbeCommand());
+        assertEveryKeyHasAFlag(SemiCommand.SemiConfig.class, new SemiCommand());
+    }
+
+    @Test
+    void newProbeAndSemiFlagsReachTheConfig() {
+        ProbeCommand probe = new ProbeCommand();
+        new CommandLine(probe).parseArgs("--l2-grid", "0.5,0.25", "--val-fraction", "0.3", "--knn-temperature", "0.2");
+        ProbeCommand.ProbeConfig p = CommandConfigs.resolve(ProbeCommand.ProbeConfig.class, ProbeCommand.DEFAULTS,
+                null, probe);
+        assertArrayEquals(new double[] {0.5, 0.25}, p.l2Grid());
+        assertEquals(0.3, p.valFraction());
+        assertEquals(0.2, p.knnTemperature());
+        assertEquals(ProbeCommand.DEFAULTS.knnK(), p.knnK());
+
+        SemiCommand semi = new SemiCommand();
+        new CommandLine(semi).parseArgs("--propagation-k", "7", "--min-confidence", "0.5");
+        SemiCommand.SemiConfig s = CommandConfigs.resolve(SemiCommand.SemiConfig.class, SemiCommand.DEFAULTS, null,
+                semi);
+        assertEquals(7, s.propagationK());
+        assertEquals(0.5, s.minConfidence());
+        assertEquals(SemiCommand.DEFAULTS.propagationAlpha(), s.propagationAlpha());
+    }
+
+    private static void assertEveryKeyHasAFlag(Class<? extends Record> type, Object command) {
+        Map<String, Object> flags = CommandConfigs.flagValues(type, command);
+        List<String> keys = Arrays.stream(type.getRecordComponents())
                 .map(RecordComponent::getName)
+                .sorted()
                 .toList();
-        assertEquals(keys, List.copyOf(flags.keySet()));
+        assertEquals(keys, flags.keySet().stream().sorted().toList(), type.getSimpleName());
     }
 }
