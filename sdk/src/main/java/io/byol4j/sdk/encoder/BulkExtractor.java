@@ -160,13 +160,23 @@ public final class BulkExtractor {
             for (int k = 0; k < count; k++) {
                 int slot = k;
                 tasks.add(pool.submit(() -> {
+                    Sample sample = null;
                     try {
-                        Sample sample = dataset.get(first + slot);
+                        sample = dataset.get(first + slot);
                         preprocessor.apply(sample.image(), data, slot * sampleSize);
                         labels[slot] = sample.label();
                         ids[slot] = sample.id();
                     } catch (ImageDecodeException e) {
                         errors[slot] = e.reason() + ": " + e.getMessage();
+                    } catch (RuntimeException e) {
+                        if (sample == null) {
+                            throw e; // the dataset itself failed: not one bad image
+                        }
+                        // a decoded image the model's preprocessing cannot take (e.g. an extreme aspect
+                        // ratio) is skipped like an undecodable one, naming the image
+                        errors[slot] = "PREPROCESS: " + sample.id() + ": cannot preprocess its "
+                                + sample.image().width() + "x" + sample.image().height()
+                                + " pixels for the model's input: " + e.getMessage();
                     }
                     return null;
                 }));
