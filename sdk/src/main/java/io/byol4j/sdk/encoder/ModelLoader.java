@@ -74,10 +74,18 @@ final class ModelLoader {
     }
 
     private static byte[] readModel(Path model) throws IOException {
+        if (Files.isDirectory(model)) {
+            throw new IOException("model " + model.toAbsolutePath() + " is a directory; give the exported .onnx file");
+        }
         try {
             return Files.readAllBytes(model);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(model.toString(), null, "model file does not exist");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new java.nio.file.AccessDeniedException(model.toString(), null,
+                    "model file is not readable (permission denied)");
+        } catch (IOException e) {
+            throw new IOException("cannot read model " + model.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 

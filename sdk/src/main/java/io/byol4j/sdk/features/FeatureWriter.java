@@ -29,6 +29,7 @@ public final class FeatureWriter implements AutoCloseable {
     private final NpyWriter labels;
     private final AtomicFiles.StagedFile idsFile;
     private final Writer ids;
+    private final java.util.Map<String, String> companions = new java.util.LinkedHashMap<>();
     private long count;
     private boolean finished;
     private boolean failed;
@@ -113,6 +114,22 @@ public final class FeatureWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a file {@code name} (in the feature directory, UTF-8 {@code text}) that {@link #close()} commits
+     * together with the feature files, e.g. the configuration that produced them.
+     *
+     * @throws IllegalArgumentException if {@code name} is a path rather than a plain file name, or one of the
+     *     feature files
+     */
+    public void addFile(String name, String text) {
+        Objects.requireNonNull(text, "text");
+        if (name == null || name.isEmpty() || !Path.of(name).getFileName().toString().equals(name)
+                || List.of(FeatureFile.FEATURES, FeatureFile.LABELS, FeatureFile.IDS, FeatureFile.CLASSES).contains(name)) {
+            throw new IllegalArgumentException("not a companion file name: " + name);
+        }
+        companions.put(name, text);
+    }
+
     /** Samples appended so far. */
     public long count() {
         return count;
@@ -153,18 +170,31 @@ public final class FeatureWriter implements AutoCloseable {
             discardAll();
             throw new IOException("feature writer for " + dir + " failed during an append; nothing was written");
         }
-        AtomicFiles.StagedFile classes = null;
+        List<AtomicFiles.StagedFile> extra = new ArrayList<>();
         try {
             ids.flush();
-            classes = AtomicFiles.stage(dir.resolve(FeatureFile.CLASSES));
-            classes.write(ByteBuffer.wrap(FeatureFile.lines(classNames).getBytes(StandardCharsets.UTF_8)));
-            // all four files replace the previous ones together, or none does
-            AtomicFiles.commitAll(List.of(classes, idsFile, labels.finish(count), features.finish(count)));
+            extra.add(stageText(FeatureFile.CLASSES, FeatureFile.lines(classNames)));
+            for (java.util.Map.Entry<String, String> c : companions.entrySet()) {
+                extra.add(stageText(c.getKey(), c.getValue()));
+            }
+            List<AtomicFiles.StagedFile> all = new ArrayList<>(extra);
+            all.addAll(List.of(idsFile, labels.finish(count), features.finish(count)));
+            // all files replace the previous ones together, or none does
+            AtomicFiles.commitAll(all);
         } catch (IOException | RuntimeException e) {
             discardAll();
-            if (classes != null) {
-                classes.discard();
-            }
+            extra.forEach(AtomicFiles.StagedFile::discard);
+            throw e;
+        }
+    }
+
+    private AtomicFiles.StagedFile stageText(String name, String text) throws IOException {
+        AtomicFiles.StagedFile file = AtomicFiles.stage(dir.resolve(name));
+        try {
+            file.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            return file;
+        } catch (IOException | RuntimeException e) {
+            file.discard();
             throw e;
         }
     }
