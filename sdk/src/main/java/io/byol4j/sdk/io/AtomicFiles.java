@@ -22,7 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * half-written file, and so that a committed file survives a power cut: data goes to a hidden temporary
  * file in the target's folder, is fsync'd, renamed over the target, and the folder is fsync'd. Several
  * files can be committed together ({@link #commitAll}): either all of them replace their targets or, on
- * any failure, every target keeps its previous content. Used by every module that writes results.
+ * any failure (including the folder fsync), every target is put back to its previous content, which is
+ * kept under a hidden second name (a hard link) until the commit is complete. Used by every module that writes results.
  *
  * <p>Every step goes through one {@link FileOps} (open, write, fsync, rename), which tests replace to
  * fail each step in turn. Thread-safe; a {@link StagedFile} itself is not.
@@ -91,15 +92,13 @@ public final class AtomicFiles {
             all.forEach(StagedFile::discard);
             throw e;
         }
-        boolean single = all.size() == 1;
         List<Path[]> done = new ArrayList<>(); // {target, backup or null}
         try {
             for (StagedFile f : all) {
-                Path backup = null;
-                if (!single && Files.exists(f.target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    backup = uniqueSibling(f.target, ".bak", p -> p);
-                    rename(f.ops, f.target, backup);
-                }
+                // the old version stays reachable under a hidden second name until everything is committed;
+                // readers keep seeing a complete file at the target throughout
+                Path backup = Files.isRegularFile(f.target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        ? uniqueSibling(f.target, ".bak", p -> keepOldVersion(f.target, p)) : null;
                 done.add(new Path[] {f.target, backup});
                 rename(f.ops, f.temp, f.target);
                 f.committed = true;
@@ -248,12 +247,26 @@ public final class AtomicFiles {
         return new IOException(what + ": " + reason, cause);
     }
 
+    /** A second name (hard link, or a copy where links are unsupported) for the current {@code target}. */
+    private static Path keepOldVersion(Path target, Path backup) throws IOException {
+        try {
+            return Files.createLink(backup, target);
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            if (e instanceof FileAlreadyExistsException) {
+                throw (FileAlreadyExistsException) e;
+            }
+            return Files.copy(target, backup, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+    }
+
     private static void rollBack(List<Path[]> done, List<StagedFile> all, Exception primary) {
         for (int i = done.size() - 1; i >= 0; i--) {
             Path target = done.get(i)[0];
             Path backup = done.get(i)[1];
             try {
-                if (backup != null) {
+                if (backup != null && Files.exists(target) && Files.isSameFile(backup, target)) {
+                    Files.delete(backup); // never replaced (rename(2) of a link onto itself would do nothing)
+                } else if (backup != null) {
                     Files.move(backup, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } else if (all.get(i).committed) {
                     Files.deleteIfExists(target);

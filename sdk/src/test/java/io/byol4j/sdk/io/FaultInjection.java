@@ -72,6 +72,101 @@ public final class FaultInjection implements AutoCloseable {
         }
     }
 
+    /** A file-system action of a test. */
+    @FunctionalInterface
+    public interface Action {
+        void run() throws Exception;
+    }
+
+    /**
+     * Fails a write at each of its steps in turn and checks that it is all or nothing. For k = 1, 2, ...:
+     * {@code reset} rebuilds the previous state under {@code root}, the k-th step of {@code write} fails,
+     * {@code write} must throw, and every file under {@code root} (hidden ones included) must be exactly as
+     * before. Stops when {@code write} gets through all its steps, and checks that this last, successful
+     * run changed {@code root}.
+     *
+     * @return the steps the write took, as "kind path"
+     */
+    public static List<String> assertAllOrNothing(Path root, Action reset, Action write) throws Exception {
+        try (FaultInjection faults = install()) {
+            for (int k = 1; ; k++) {
+                faults.countOnly();
+                clear(root);
+                reset.run();
+                java.util.Map<String, String> before = snapshot(root);
+                faults.failAt(k);
+                Exception thrown = null;
+                try {
+                    write.run();
+                } catch (Exception e) {
+                    thrown = e;
+                }
+                if (faults.failedStep() == null) {
+                    if (thrown != null) {
+                        throw new AssertionError("the write failed without an injected failure", thrown);
+                    }
+                    if (k == 1) {
+                        throw new AssertionError("the write took no file-system step");
+                    }
+                    if (snapshot(root).equals(before)) {
+                        throw new AssertionError("the successful write changed nothing under " + root);
+                    }
+                    return faults.steps();
+                }
+                if (thrown == null) {
+                    throw new AssertionError("step " + k + " (" + faults.failedStep() + ") failed but the write"
+                            + " reported success");
+                }
+                java.util.Map<String, String> after = snapshot(root);
+                if (!after.equals(before)) {
+                    throw new AssertionError("after a failure at step " + k + " (" + faults.failedStep() + "): "
+                            + "files before " + before.keySet() + ", after " + after.keySet()
+                            + " (or a file's content changed); error was: " + thrown, thrown);
+                }
+            }
+        }
+    }
+
+    /** Every regular file under {@code root}: relative path -> SHA-256 of its content. */
+    public static java.util.Map<String, String> snapshot(Path root) throws IOException {
+        java.util.Map<String, String> files = new java.util.TreeMap<>();
+        if (!Files.exists(root)) {
+            return files;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                files.put(root.relativize(p).toString(), sha256(Files.readAllBytes(p)));
+            }
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isDirectory).toList()) {
+                files.put(root.relativize(p) + "/", "folder");
+            }
+        }
+        return files;
+    }
+
+    private static void clear(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!p.equals(root)) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void step(String kind, Path path) throws IOException {
         String name = kind + " " + path;
         int n;
