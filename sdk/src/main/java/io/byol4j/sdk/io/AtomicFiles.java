@@ -147,13 +147,22 @@ public final class AtomicFiles {
 
     /**
      * Renames a fully written folder {@code from} to the absent {@code to} (same parent) and fsyncs the
-     * parent, so the folder and its name survive a power cut.
+     * parent, so the folder and its name survive a power cut. If that fsync fails the rename is undone.
      */
     public static void moveFolder(Path from, Path to) throws IOException {
         FileOps current = ops;
         syncFolder(current, from);
         rename(current, from, to);
-        syncFolder(current, to.toAbsolutePath().getParent());
+        try {
+            syncFolder(current, to.toAbsolutePath().getParent());
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.move(to, from, StandardCopyOption.ATOMIC_MOVE); // not durable: undo, so the caller can clean up
+            } catch (IOException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
     }
 
     /** Produces the content of a file written by {@link #write(Path, Body)}. */

@@ -95,6 +95,7 @@ public final class Checkpoints {
         String name = directoryName(state.step());
         Path finalDir = runDir.resolve(name);
         Path tmp = runDir.resolve(name + TMP_SUFFIX);
+        boolean replacing = Files.exists(finalDir);
         deleteRecursively(tmp);
         Files.createDirectory(tmp);
         try {
@@ -124,7 +125,14 @@ public final class Checkpoints {
             deleteRecursively(tmp);
             throw e;
         }
-        writeAtomically(runDir.resolve(LATEST), name + "\n");
+        try {
+            writeAtomically(runDir.resolve(LATEST), name + "\n");
+        } catch (IOException | RuntimeException e) {
+            if (!replacing) {
+                deleteRecursively(finalDir); // all or nothing: the run stays at its previous checkpoint
+            }
+            throw e;
+        }
         prune(runDir, Math.max(1, keep), finalDir);
         return finalDir;
     }
