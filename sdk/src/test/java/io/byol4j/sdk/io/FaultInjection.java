@@ -22,6 +22,7 @@ public final class FaultInjection implements AutoCloseable {
     private final List<String> steps = Collections.synchronizedList(new ArrayList<>());
     private volatile int failAt = -1;
     private volatile String failed;
+    private volatile java.util.function.Predicate<String> failWhen;
 
     private FaultInjection() {
         this.previous = AtomicFiles.swapOps(new Counting());
@@ -34,9 +35,17 @@ public final class FaultInjection implements AutoCloseable {
 
     /** Makes the {@code step}-th step from now (1-based) fail once; restarts the count. */
     public FaultInjection failAt(int step) {
+        failWhen = null;
         steps.clear();
         failed = null;
         failAt = step;
+        return this;
+    }
+
+    /** Makes the first step of {@code kind} whose path contains {@code pathPart} fail once; restarts the count. */
+    public FaultInjection failAtFirst(String kind, String pathPart) {
+        failAt(-1);
+        failWhen = step -> step.startsWith(kind + " ") && step.contains(pathPart);
         return this;
     }
 
@@ -174,7 +183,8 @@ public final class FaultInjection implements AutoCloseable {
             steps.add(name);
             n = steps.size();
         }
-        if (n == failAt) {
+        java.util.function.Predicate<String> when = failWhen;
+        if (n == failAt || (when != null && failed == null && when.test(name))) {
             failed = name;
             throw new IOException("injected failure at step " + n + ": " + name);
         }
