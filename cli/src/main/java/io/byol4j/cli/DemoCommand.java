@@ -4,10 +4,8 @@ import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.train.ByolTrainer;
 import io.byol4j.trainer.train.TrainResult;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         flags.put("seed", seed);
         DemoConfig cfg = CommandConfigs.resolve(DemoConfig.class, DEFAULTS, configFile, flags);
         if (cfg.out() == null) {
-            Path fresh = newRunFolder(defaultParent, LocalDateTime.now());
+            Path fresh = Outputs.newRunFolder(defaultParent, LocalDateTime.now());
             System.out.println("demo: writing to the new folder " + fresh + " (earlier demo runs are kept;"
                     + " --out DIR chooses the folder)");
             cfg = new DemoConfig(fresh.toString(), cfg.preset(), cfg.trainImages(), cfg.testImages(), cfg.epochs(),
@@ -87,16 +85,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         replacement.commit();
         return 0;
-    }
-
-    /** A folder under {@code parent} named after {@code now} that does not exist yet. */
-    static Path newRunFolder(Path parent, LocalDateTime now) {
-        String stamp = now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-        Path candidate = parent.resolve(stamp);
-        for (int k = 2; Files.exists(candidate); k++) {
-            candidate = parent.resolve(stamp + "-" + k);
-        }
-        return candidate;
     }
 
     /** Runs the demo into {@code cfg.out()}, which the caller has made empty or absent. */

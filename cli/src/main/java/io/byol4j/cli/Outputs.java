@@ -38,6 +38,17 @@ final class Outputs {
         }
     }
 
+    /** A folder under {@code parent} named after {@code now} ({@code yyyyMMdd-HHmmss}) that does not exist yet. */
+    static Path newRunFolder(Path parent, java.time.LocalDateTime now) {
+        String stamp = now.format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss",
+                java.util.Locale.ROOT));
+        Path candidate = parent.resolve(stamp);
+        for (int k = 2; Files.exists(candidate); k++) {
+            candidate = parent.resolve(stamp + "-" + k);
+        }
+        return candidate;
+    }
+
     /** True when {@code dir} exists and holds at least one entry. */
     static boolean isNonEmptyFolder(Path dir) {
         if (!Files.isDirectory(dir)) {
