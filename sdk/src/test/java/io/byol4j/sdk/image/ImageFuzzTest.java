@@ -104,7 +104,7 @@ class ImageFuzzTest {
                 elapsed, heapBefore >> 20, heapAfter >> 20);
         outcomes.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-40s %7d%n", k, v));
         findings.forEach(f -> System.out.println("  FINDING " + f));
-        assertTrue(findings.isEmpty(), findings.size() + " findings, first: " + findings.get(0));
+        assertTrue(findings.isEmpty(), () -> findings.size() + " findings, first: " + findings.get(0));
         assertTrue(heapAfter - heapBefore < 64L << 20, "heap grew from " + heapBefore + " to " + heapAfter);
         for (String format : FORMATS) {
             assertTrue(outcomes.keySet().stream().anyMatch(k -> k.startsWith(format + " embed ok")),
