@@ -46,21 +46,10 @@ public final class AtomicFiles {
     }
 
     /**
-     * Creates a new, empty hidden file {@code .<target name>.<random>.tmp} beside {@code target}.
-     * Unlike {@link Files#createTempFile} it keeps the default (umask) permissions, so the committed
-     * file is as readable as any other file the user writes.
-     */
-    public static Path temporarySibling(Path target) throws IOException {
-        Path created = uniqueSibling(target, ".tmp", p -> {
-            Files.createFile(p);
-            return p;
-        });
-        return created;
-    }
-
-    /**
-     * Starts a new version of {@code target} (its folder must exist) in a hidden temporary file beside it.
-     * Nothing is visible at {@code target} until {@link StagedFile#commit()} or {@link #commitAll}.
+     * Starts a new version of {@code target} (its folder must exist) in a new hidden temporary file
+     * {@code .<target name>.<random>.tmp} beside it, with the default (umask) permissions so the committed file
+     * is as readable as any other file the user writes. Nothing is visible at {@code target} until
+     * {@link StagedFile#commit()} or {@link #commitAll}.
      *
      * @throws IOException if the temporary file cannot be created (the message names it)
      */

@@ -41,6 +41,8 @@ class ImageFuzzTest {
     static final int DEFAULT_CASES = 3000;
     static final long SLOW_CASE_MS = 3000;
     private static final int BATCH = 32;
+    /** A size such as "48x-16777176" in a message: the reader trusted a damaged header. */
+    private static final java.util.regex.Pattern NEGATIVE_SIZE = java.util.regex.Pattern.compile("\\d+x-\\d+|-\\d+x\\d+");
     private static final String[] FORMATS = {"png", "jpeg", "gif", "bmp", "tiff"};
     private static final long[] EXTREMES = {0, 1, 65535, 0xFFFFFFFFL, 0x7FFFFFFFL, 0x80000000L, 0x10000L};
 
@@ -127,6 +129,8 @@ class ImageFuzzTest {
             outcome = "rejected " + e.reason();
             if (e.getMessage() == null || e.getMessage().isBlank()) {
                 findings.add(describe(c) + ": rejected without a message");
+            } else if (NEGATIVE_SIZE.matcher(e.getMessage()).find()) {
+                findings.add(describe(c) + ": the reason quotes a negative size: " + e.getMessage());
             }
         } catch (Throwable t) {
             outcome = "THREW";
