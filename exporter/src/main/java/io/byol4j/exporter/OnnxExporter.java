@@ -16,7 +16,6 @@ import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * the training configuration, provenance and a content digest ({@link ModelDigest}). The model is
  * first written to a temporary file beside {@code out}, run in ONNX Runtime next to DJL (inference
  * mode) on random and optionally real inputs, and only moved into place when every output agrees
- * within the {@link ParityTolerance}. The {@link ExportReport} is then written beside it as
- * {@code <out without .onnx>.export.json}. On any failure nothing is left behind (no model, report,
- * temporary file or newly created folder) and an existing output is untouched.
+ * within the {@link ParityTolerance}. The {@link ExportReport} is written beside it as
+ * {@code <out without .onnx>.export.json}; model, report and any companion files are fsync'd and committed
+ * together by {@link AtomicFiles#commitAll}. On any failure (a full disk included) nothing is left behind (no
+ * model, report, temporary file or newly created folder) and existing outputs are untouched.
  */
 public final class OnnxExporter {
 
@@ -171,10 +171,10 @@ public final class OnnxExporter {
                 throw new ExportException("parity check failed, ONNX Runtime and DJL disagree: " + result.summary()
                         + "; no model was written", result);
             }
-            staged.add(stageText(report, result.toJson()));
+            staged.add(AtomicFiles.stage(report, result.toJson()));
             for (Map.Entry<Path, String> c : extra.entrySet()) {
                 Files.createDirectories(c.getKey().getParent());
-                staged.add(stageText(c.getKey(), c.getValue()));
+                staged.add(AtomicFiles.stage(c.getKey(), c.getValue()));
             }
             // the model, its report and the companions appear together or not at all
             AtomicFiles.commitAll(staged);
@@ -195,17 +195,6 @@ public final class OnnxExporter {
             if (failure != null) {
                 ExportFiles.deleteEmptyFolders(target.getParent(), createdFolder, failure);
             }
-        }
-    }
-
-    private static AtomicFiles.StagedFile stageText(Path target, String text) throws IOException {
-        AtomicFiles.StagedFile file = AtomicFiles.stage(target);
-        try {
-            file.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-            return file;
-        } catch (IOException | RuntimeException e) {
-            file.discard();
-            throw e;
         }
     }
 

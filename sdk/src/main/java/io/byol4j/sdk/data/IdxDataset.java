@@ -255,7 +255,8 @@ public final class IdxDataset implements Dataset {
                 throw new IllegalArgumentException(file + ": labels must be 0.." + (used - 1) + " with every value"
                         + " used (class names are the label numbers), but they range up to " + max + " (label "
                         + max + " at index " + maxAt + ") and " + unused.size() + " of the values 0.." + max
-                        + " never occur: " + summarize(unused) + "; fix the label file or open it with class names");
+                        + " never occur: " + summarize(unused) + "; fix the label file (MNIST and Fashion-MNIST files: use"
+                        + " the mnist: or fashion-mnist: spec, which name their 10 classes)");
             }
             List<String> names = new ArrayList<>();
             for (int k = 0; k <= max; k++) {

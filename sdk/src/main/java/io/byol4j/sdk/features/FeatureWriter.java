@@ -173,9 +173,9 @@ public final class FeatureWriter implements AutoCloseable {
         List<AtomicFiles.StagedFile> extra = new ArrayList<>();
         try {
             ids.flush();
-            extra.add(stageText(FeatureFile.CLASSES, FeatureFile.lines(classNames)));
+            extra.add(AtomicFiles.stage(dir.resolve(FeatureFile.CLASSES), FeatureFile.lines(classNames)));
             for (java.util.Map.Entry<String, String> c : companions.entrySet()) {
-                extra.add(stageText(c.getKey(), c.getValue()));
+                extra.add(AtomicFiles.stage(dir.resolve(c.getKey()), c.getValue()));
             }
             List<AtomicFiles.StagedFile> all = new ArrayList<>(extra);
             all.addAll(List.of(idsFile, labels.finish(count), features.finish(count)));
@@ -184,17 +184,6 @@ public final class FeatureWriter implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             discardAll();
             extra.forEach(AtomicFiles.StagedFile::discard);
-            throw e;
-        }
-    }
-
-    private AtomicFiles.StagedFile stageText(String name, String text) throws IOException {
-        AtomicFiles.StagedFile file = AtomicFiles.stage(dir.resolve(name));
-        try {
-            file.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-            return file;
-        } catch (IOException | RuntimeException e) {
-            file.discard();
             throw e;
         }
     }

@@ -64,6 +64,18 @@ public final class AtomicFiles {
         return new StagedFile(absolute, temp, channel[0], current);
     }
 
+    /** Stages {@code text} (UTF-8) as the new content of {@code target}; see {@link #stage(Path)}. */
+    public static StagedFile stage(Path target, String text) throws IOException {
+        StagedFile file = stage(target);
+        try {
+            file.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            return file;
+        } catch (IOException | RuntimeException e) {
+            file.discard();
+            throw e;
+        }
+    }
+
     /**
      * Commits staged files together: each is fsync'd and renamed over its target, then the folders are
      * fsync'd. On any failure every target is restored to its previous state (present with its old content,

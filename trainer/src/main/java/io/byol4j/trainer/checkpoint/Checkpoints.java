@@ -16,7 +16,6 @@ import io.byol4j.trainer.metrics.MetricsHistory;
 import io.byol4j.trainer.network.ByolNetwork;
 import io.byol4j.trainer.optim.Optimizer;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
