@@ -88,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
             double maxSeconds, Integer imageSize, Integer batchSize, String pytorch, String pytorchScript,
             long seed) {}
 
-    static final BenchConfig DEFAULTS = new BenchConfig("runs/bench", List.of("cpu-tiny", "cpu-small"), 5, 20, 2,
+    static final BenchConfig DEFAULTS = new BenchConfig(null, List.of("cpu-tiny", "cpu-small"), 5, 20, 2,
             null, 10.0, null, null, null, null, 42L);
 
     /** Where the PyTorch script lives in the source tree. */
@@ -97,7 +97,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", description = "JSON file with the bench configuration.")
     Path configFile;
 
-    @Option(names = "--out", description = "Output folder (default runs/bench).")
+    @Option(names = "--force", description = "Replace the content of a non-empty --out folder (kept if bench fails).")
+    boolean force;
+
+    @Option(names = "--out", description = "Output folder (default: a new folder runs/bench/<date>-<time>).")
     String out;
 
     @Option(names = "--presets", split = ",", description = "Presets to measure (default cpu-tiny,cpu-small).")
@@ -163,8 +166,25 @@ final class BenchCommand implements Callable<Integer> {
         flags.put("pytorchScript", pytorchScript);
         flags.put("seed", seed);
         BenchConfig cfg = CommandConfigs.resolve(BenchConfig.class, DEFAULTS, configFile, flags);
+        if (cfg.out() == null) {
+            Path fresh = Outputs.newRunFolder(Path.of("runs", "bench"), java.time.LocalDateTime.now());
+            System.out.println("bench: writing to the new folder " + fresh);
+            cfg = new BenchConfig(fresh.toString(), cfg.presets(), cfg.warmupSteps(), cfg.steps(), cfg.rounds(),
+                    cfg.threads(), cfg.maxSeconds(), cfg.imageSize(), cfg.batchSize(), cfg.pytorch(),
+                    cfg.pytorchScript(), cfg.seed());
+        }
+        validate(cfg);
+        Path root = Path.of(cfg.out());
+        Outputs.refuseNonEmptyFolder("bench", root, force, "");
         CommandConfigs.print(System.out, "bench", cfg);
-        run(cfg, System.out);
+        Outputs.FolderReplacement replacement = Outputs.replaceFolder(root, System.out);
+        try {
+            run(cfg, System.out);
+        } catch (Exception | Error e) {
+            replacement.rollBack(e);
+            throw e;
+        }
+        replacement.commit();
         return 0;
     }
 
