@@ -66,7 +66,7 @@ public final class CommandConfigs {
      * Like {@link #resolve(Class, Record, Path, Map)}, with the flags taken from {@code command}'s picocli
      * {@code @Option} fields instead of a map: each field is named after the record component it sets and has
      * that component's type (boxed, so that an unset flag is {@code null}); the {@value #CONFIG_OPTION} option
-     * names the file and is skipped. A flag key is therefore never typed twice.
+     * names the file and is skipped, as are options marked {@link RunFlag} (such as {@code --force}). A flag key is therefore never typed twice.
      *
      * @throws IllegalStateException when an option field names no component of {@code type} or has another
      *     type (a programming error in the command)
@@ -88,7 +88,8 @@ public final class CommandConfigs {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Field field : command.getClass().getDeclaredFields()) {
             Option option = field.getAnnotation(Option.class);
-            if (option == null || Arrays.asList(option.names()).contains(CONFIG_OPTION)) {
+            if (option == null || Arrays.asList(option.names()).contains(CONFIG_OPTION)
+                    || field.isAnnotationPresent(RunFlag.class)) {
                 continue;
             }
             String where = command.getClass().getSimpleName() + "." + field.getName();

@@ -5,6 +5,7 @@ import io.byol4j.trainer.train.ByolTrainer;
 import io.byol4j.trainer.train.TrainResult;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,13 +27,23 @@ final class DemoCommand implements Callable<Integer> {
     record DemoConfig(String out, String preset, int trainImages, int testImages, int epochs, long seed,
             int imageSize) {}
 
-    static final DemoConfig DEFAULTS = new DemoConfig("runs/demo", "cpu-tiny", 2560, 1000, 8, 1L, 32);
+    /** Without an explicit {@code out}, each demo writes to a new folder under this one. */
+    static final Path DEFAULT_PARENT = Path.of("runs", "demo");
+
+    static final DemoConfig DEFAULTS = new DemoConfig(null, "cpu-tiny", 2560, 1000, 8, 1L, 32);
 
     @Option(names = "--config", description = "JSON file with the demo configuration.")
     Path configFile;
 
-    @Option(names = "--out", description = "Output folder (default runs/demo).")
+    @Option(names = "--out", description = "Output folder (default: a new folder runs/demo/<date>-<time>).")
     String out;
+
+    @Option(names = "--force", description = "Replace the content of a non-empty --out folder (kept if the demo"
+            + " fails).")
+    boolean force;
+
+    /** Where demos without {@code --out} go (a field so tests can point it at a temporary folder). */
+    Path defaultParent = DEFAULT_PARENT;
 
     @Option(names = "--epochs", description = "BYOL epochs (default 8).")
     Integer epochs;
@@ -55,11 +66,28 @@ final class DemoCommand implements Callable<Integer> {
         flags.put("testImages", testImages);
         flags.put("seed", seed);
         DemoConfig cfg = CommandConfigs.resolve(DemoConfig.class, DEFAULTS, configFile, flags);
+        if (cfg.out() == null) {
+            Path fresh = Outputs.newRunFolder(defaultParent, LocalDateTime.now());
+            System.out.println("demo: writing to the new folder " + fresh + " (earlier demo runs are kept;"
+                    + " --out DIR chooses the folder)");
+            cfg = new DemoConfig(fresh.toString(), cfg.preset(), cfg.trainImages(), cfg.testImages(), cfg.epochs(),
+                    cfg.seed(), cfg.imageSize());
+        }
+        Path root = Path.of(cfg.out());
+        Outputs.refuseNonEmptyFolder("demo", root, force, "");
         CommandConfigs.print(System.out, "demo", cfg);
-        run(cfg, System.out);
+        Outputs.FolderReplacement replacement = Outputs.replaceFolder(root, System.out);
+        try {
+            run(cfg, System.out);
+        } catch (Exception | Error e) {
+            replacement.rollBack(e);
+            throw e;
+        }
+        replacement.commit();
         return 0;
     }
 
+    /** Runs the demo into {@code cfg.out()}, which the caller has made empty or absent. */
     static List<EvalCommand.Row> run(DemoConfig cfg, PrintStream out) throws Exception {
         Path root = Path.of(cfg.out());
         CommandConfigs.save(root, "demo", cfg);

@@ -5,8 +5,11 @@ import io.byol4j.sdk.data.Datasets;
 import io.byol4j.sdk.encoder.BulkExtractor;
 import io.byol4j.sdk.encoder.Encoder;
 import io.byol4j.sdk.encoder.EncoderOptions;
+import io.byol4j.sdk.features.FeatureFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,10 +26,14 @@ final class EmbedCommand implements Callable<Integer> {
 
     /** Configuration of one embed run. */
     record EmbedConfig(String model, String dataset, String out, int batchSize, int threads, int decodeThreads,
-            boolean normalize) {}
+            boolean normalize, boolean force) {}
 
     static final EmbedConfig DEFAULTS = new EmbedConfig(null, null, null, EncoderOptions.DEFAULT_BATCH_SIZE, 0,
-            Math.max(1, Runtime.getRuntime().availableProcessors() - 1), false);
+            Math.max(1, Runtime.getRuntime().availableProcessors() - 1), false, false);
+
+    /** The files embed writes into its output folder. */
+    static final List<String> OUTPUT_FILES = List.of(FeatureFile.FEATURES, FeatureFile.LABELS, FeatureFile.IDS,
+            FeatureFile.CLASSES, "embed-config.json");
 
     @Option(names = "--config", description = "JSON file with the embed configuration.")
     Path configFile;
@@ -49,6 +56,9 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--normalize", description = "Scale each feature vector to unit L2 norm.")
     Boolean normalize;
 
+    @Option(names = "--force", description = "Replace the feature files of an earlier embed in --out.")
+    Boolean force;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> flags = new LinkedHashMap<>();
@@ -58,6 +68,7 @@ final class EmbedCommand implements Callable<Integer> {
         flags.put("batchSize", batchSize);
         flags.put("threads", threads);
         flags.put("normalize", normalize);
+        flags.put("force", force);
         EmbedConfig cfg = CommandConfigs.resolve(EmbedConfig.class, DEFAULTS, configFile, flags);
         if (cfg.model() == null || cfg.dataset() == null || cfg.out() == null) {
             throw new CliException("--model, --dataset and --out are required");
@@ -77,14 +88,19 @@ final class EmbedCommand implements Callable<Integer> {
                 .normalize(cfg.normalize())
                 .build();
         Path outDir = Path.of(cfg.out());
+        if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new CliException("embed output " + outDir + " is a file, not a folder");
+        }
+        Outputs.refuseExisting("embed", cfg.force(), OUTPUT_FILES.stream().map(outDir::resolve).toList());
         try (Encoder encoder = Encoder.open(Path.of(cfg.model()), options)) {
             Dataset data = Datasets.open(cfg.dataset(), encoder.contract().channels());
             BulkExtractor.Summary summary = BulkExtractor.builder(encoder)
                     .decodeThreads(cfg.decodeThreads())
                     .progress(System.out)
                     .build()
-                    .extract(data, outDir);
-            CommandConfigs.save(outDir, "embed", cfg);
+                    // the saved configuration is committed with the features: all or nothing
+                    .extract(data, outDir, Map.of("embed-config.json", CommandConfigs.toJson(cfg)
+                            + System.lineSeparator()));
             return summary;
         }
     }

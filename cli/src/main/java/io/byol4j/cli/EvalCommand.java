@@ -66,6 +66,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the probe's validation split (default 1).")
     Long seed;
 
+    @Option(names = "--force", description = "Replace the content of a non-empty --out folder (kept if eval fails).")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> flags = new LinkedHashMap<>();
@@ -85,9 +88,18 @@ final class EvalCommand implements Callable<Integer> {
         }
         CommandConfigs.print(System.out, "eval", cfg);
         Path root = Path.of(cfg.out());
-        CommandConfigs.save(root, "eval", cfg);
+        Outputs.refuseNonEmptyFolder("eval", root, force, "");
         TrainConfig trainCfg = Checkpoints.read(Path.of(cfg.run())).config();
-        Result result = run(cfg, trainCfg, System.out);
+        Outputs.FolderReplacement replacement = Outputs.replaceFolder(root, System.out);
+        Result result;
+        try {
+            CommandConfigs.save(root, "eval", cfg);
+            result = run(cfg, trainCfg, System.out);
+        } catch (Exception | Error e) {
+            replacement.rollBack(e);
+            throw e;
+        }
+        replacement.commit();
         printTable(System.out, result, "");
         return 0;
     }
@@ -130,7 +142,7 @@ final class EvalCommand implements Callable<Integer> {
             BulkExtractor.Summary s = EmbedCommand.run(new EmbedCommand.EmbedConfig(model.toString(),
                     split.equals("train") ? cfg.train() : cfg.test(),
                     root.resolve("features/" + name + "/" + split).toString(), cfg.batchSize(), 0,
-                    EmbedCommand.DEFAULTS.decodeThreads(), false));
+                    EmbedCommand.DEFAULTS.decodeThreads(), false, false));
             out.printf(Locale.ROOT, "  %s/%s: %d images, %.0f images/s%n", name, split, s.count(),
                     s.imagesPerSecond());
         }

@@ -103,10 +103,11 @@ final class ExportCommand implements Callable<Integer> {
                 List<String> classes = parity != null ? parity.classNames() : List.of();
                 options.head(LinearHead.load(Path.of(cfg.withHead()), classes));
             }
-            ExportReport report = OnnxExporter.export(enc, outFile, options.build());
             String stem = outFile.getFileName().toString().replaceFirst("\\.onnx$", "");
-            CommandConfigs.saveJson(outFile.resolveSibling(stem + ".export-config.json"), cfg);
-            return report;
+            // the saved configuration is committed with the model and its report: all or nothing
+            return OnnxExporter.export(enc, outFile, options.build(),
+                    Map.of(outFile.resolveSibling(stem + ".export-config.json"),
+                            CommandConfigs.toJson(cfg) + System.lineSeparator()));
         }
     }
 

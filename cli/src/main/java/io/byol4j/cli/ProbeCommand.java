@@ -6,6 +6,7 @@ import io.byol4j.sdk.head.LogisticRegression;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +39,7 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--test", description = "Feature folder to score on.")
     String test;
 
-    @Option(names = "--out", description = "Folder for head.json, knn.bin and probe-report.json (default: beside --train).")
+    @Option(names = "--out", description = "Folder for head.json and probe-report.json (default: beside --train).")
     String out;
 
     @Option(names = "--l2-grid", split = ",", paramLabel = "L2",
@@ -57,13 +58,19 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the validation split.")
     Long seed;
 
+    @RunFlag
+    @Option(names = "--force", description = "Replace the outputs of an earlier probe in --out.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         ProbeConfig cfg = CommandConfigs.resolve(ProbeConfig.class, DEFAULTS, configFile, this);
         Path outDir = TrainTestFeatures.outputFolder(cfg.train(), cfg.test(), cfg.out(), "probe");
+        Outputs.refuseExisting("probe", force, List.of(outDir.resolve("probe-config.json"),
+                outDir.resolve("head.json"), outDir.resolve("probe-report.json")));
         CommandConfigs.print(System.out, "probe", cfg);
-        CommandConfigs.save(outDir, "probe", cfg);
         ProbeResult r = run(cfg, outDir);
+        CommandConfigs.save(outDir, "probe", cfg); // after the results, so it never describes older ones
         System.out.printf(Locale.ROOT, "linear probe accuracy %.4f (l2 %.0e, validation %.4f)%n",
                 r.linearAccuracy(), r.l2(), r.validationAccuracy());
         System.out.printf(Locale.ROOT, "kNN (k=%d) accuracy     %.4f%n", cfg.knnK(), r.knnAccuracy());

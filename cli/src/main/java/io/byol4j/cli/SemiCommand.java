@@ -86,6 +86,10 @@ final class SemiCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Folder for semi-report.json and semi-accuracy.png (default: beside --train).")
     String out;
 
+    @RunFlag
+    @Option(names = "--force", description = "Replace the outputs of an earlier semi run in --out.")
+    boolean force;
+
     private static SemiConfig defaults() {
         SemiSupervisedEval.Settings s = SemiSupervisedEval.Settings.defaults();
         return new SemiConfig(null, null, null, s.fractions(), s.seeds(), s.seed(), s.l2(), s.knnK(),
@@ -97,9 +101,11 @@ final class SemiCommand implements Callable<Integer> {
         SemiConfig cfg = CommandConfigs.resolve(SemiConfig.class, DEFAULTS, configFile, this);
         Path outDir = TrainTestFeatures.outputFolder(cfg.train(), cfg.test(), cfg.out(), "semi");
         cfg.settings(); // fails early, naming the bad setting
+        Outputs.refuseExisting("semi", force, List.of(outDir.resolve("semi-config.json"), outDir.resolve(REPORT_FILE),
+                outDir.resolve(PLOT_FILE)));
         CommandConfigs.print(System.out, "semi", cfg);
-        CommandConfigs.save(outDir, "semi", cfg);
         SemiSupervisedEval.Report report = run(cfg, outDir, System.out);
+        CommandConfigs.save(outDir, "semi", cfg); // after the results, so it never describes older ones
         printTable(System.out, report);
         System.out.println("report: " + outDir.resolve(REPORT_FILE) + ", plot: " + outDir.resolve(PLOT_FILE));
         return 0;

@@ -50,6 +50,10 @@ final class TrainCommand implements Callable<Integer> {
             + " the run's " + ByolTrainer.RESUME_LOG + ").")
     boolean allowDatasetChange;
 
+    @Option(names = "--force", description = "Start afresh in an --out folder that is not empty: its previous"
+            + " content is replaced when training finishes, and kept if training fails.")
+    boolean force;
+
     @Option(names = "--set", description = "Override any config key, e.g. --set optimizer.baseLr=0.5 (repeatable).")
     List<String> sets = List.of();
 
@@ -66,13 +70,41 @@ final class TrainCommand implements Callable<Integer> {
         if (preset != null && configFile != null) {
             throw new CliException("give either --preset or --config, not both");
         }
-        TrainConfig cfg = resolve();
-        System.out.println("== train configuration");
-        System.out.println(cfg.toJson());
+        if (resume && force) {
+            throw new CliException("give either --resume (continue the run) or --force (replace it), not both");
+        }
         if (allowDatasetChange && !resume) {
             throw new CliException("--allow-dataset-change only applies with --resume");
         }
-        TrainResult r = new ByolTrainer().allowDatasetChange(allowDatasetChange).run(cfg, resume, System.out);
+        TrainConfig cfg = resolve();
+        Path runDir = runDir(cfg);
+        if (!resume) {
+            Outputs.refuseNonEmptyFolder("train", runDir, force, ", or --resume a run");
+        }
+        System.out.println("== train configuration");
+        System.out.println(cfg.toJson());
+        TrainResult r;
+        if (resume) {
+            r = new ByolTrainer().allowDatasetChange(allowDatasetChange).run(cfg, true, System.out);
+        } else {
+            Outputs.FolderReplacement replacement;
+            try {
+                replacement = Outputs.replaceFolder(runDir, System.out);
+            } catch (java.io.IOException e) {
+                throw new CliException("cannot move the previous content of " + runDir + " aside: " + e.getMessage(), e);
+            }
+            try {
+                r = new ByolTrainer().run(cfg, false, System.out);
+            } catch (RuntimeException | Error e) {
+                replacement.rollBack(e);
+                throw e;
+            }
+            try {
+                replacement.commit();
+            } catch (java.io.IOException e) {
+                System.out.println("warning: could not delete the previous content kept aside: " + e.getMessage());
+            }
+        }
         System.out.printf(Locale.ROOT, "trained %d/%d steps in %s: final loss %.4f, %.1f images/s, data wait %.1f%%,"
                         + " %d images skipped%n", r.steps(), r.totalSteps(), Durations.format(r.elapsed()),
                 r.finalLoss(), r.imagesPerSecond(), 100 * r.dataWaitShare(), r.skippedImages());

@@ -12,6 +12,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +77,65 @@ class DemoEndToEndTest {
                 eval.get("linearMargin").asDouble(), 1e-12);
         assertEquals(30, FeatureFile.read(evalOut.resolve("features/byol/test")).size());
         assertTrue(Files.exists(evalOut.resolve("eval-config.json")));
+    }
+
+    /**
+     * Issue 11, items 3 and 7: the quickstart's {@code demo} works every time (each run in a new folder), an
+     * existing demo folder is never replaced without --force, and a failed --force demo puts it back.
+     */
+    @Test
+    void demoTwiceInARowEachInItsOwnFolderAndNothingReplacedUnasked() throws Exception {
+        String[] small = {"--epochs", "1", "--train-images", "128", "--test-images", "60", "--seed", "3"};
+        Path parent = tmp.resolve("runs/demo");
+        List<String> printed = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            DemoCommand cmd = new DemoCommand();
+            cmd.defaultParent = parent;
+            printed.add(runCommand(new picocli.CommandLine(cmd), small));
+        }
+        List<Path> runs;
+        try (Stream<Path> list = Files.list(parent)) {
+            runs = list.sorted().toList();
+        }
+        assertEquals(2, runs.size(), runs.toString());
+        for (int i = 0; i < 2; i++) {
+            assertTrue(printed.get(i).contains("writing to the new folder " + runs.get(i)), printed.get(i));
+            assertTrue(Files.exists(runs.get(i).resolve("demo-results.json")));
+        }
+
+        Path first = runs.get(0);
+        String config = Files.readString(first.resolve("demo-config.json"));
+        String results = Files.readString(first.resolve("demo-results.json"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        picocli.CommandLine cl = Main.commandLine();
+        cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, cl.execute("demo", "--out", first.toString(), "--seed", "9"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("pass --force"), err.toString(StandardCharsets.UTF_8));
+
+        // --force, then a failure (an unknown preset, found after the folder was set aside): all put back
+        Path badConfig = Files.writeString(tmp.resolve("bad-demo.json"), "{\"preset\":\"no-such-preset\","
+                + "\"out\":\"" + first.toString().replace("\\", "\\\\") + "\"}");
+        assertEquals(2, Main.commandLine().execute("demo", "--config", badConfig.toString(), "--force", "--seed", "9"));
+        assertEquals(config, Files.readString(first.resolve("demo-config.json")), "old config kept");
+        assertEquals(results, Files.readString(first.resolve("demo-results.json")), "old results kept");
+        try (Stream<Path> list = Files.list(parent)) {
+            assertEquals(runs, list.sorted().toList(), "no backup folder left beside the runs");
+        }
+    }
+
+    private static String runCommand(picocli.CommandLine cl, String... args) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        int code;
+        try (PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            code = cl.execute(args);
+        } finally {
+            System.setOut(old);
+        }
+        String printed = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, printed);
+        return printed;
     }
 
     @Test

@@ -15,9 +15,13 @@ import io.byol4j.sdk.model.ModelDigest;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -32,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * the training configuration, provenance and a content digest ({@link ModelDigest}). The model is
  * first written to a temporary file beside {@code out}, run in ONNX Runtime next to DJL (inference
  * mode) on random and optionally real inputs, and only moved into place when every output agrees
- * within the {@link ParityTolerance}. The {@link ExportReport} is then written beside it as
- * {@code <out without .onnx>.export.json}. On any failure nothing is left behind (no model, report,
- * temporary file or newly created folder) and an existing output is untouched.
+ * within the {@link ParityTolerance}. The {@link ExportReport} is written beside it as
+ * {@code <out without .onnx>.export.json}; model, report and any companion files are fsync'd and committed
+ * together by {@link AtomicFiles#commitAll}. On any failure (a full disk included) nothing is left behind (no
+ * model, report, temporary file or newly created folder) and existing outputs are untouched.
  */
 public final class OnnxExporter {
 
@@ -61,7 +66,21 @@ public final class OnnxExporter {
      *     the tolerance (the exception carries the report), or a file cannot be written
      */
     public static ExportReport export(LoadedEncoder encoder, Path out, ExportOptions options) throws ExportException {
-        return new OnnxExporter(StandardConverters.registry(), Clock.systemUTC()).run(encoder, out, options);
+        return export(encoder, out, options, Map.of());
+    }
+
+    /**
+     * Exports {@code encoder} to {@code out} and writes {@code companions} (file -> UTF-8 text, e.g. the
+     * command's saved configuration) in the same commit: the model, its report and every companion file
+     * replace their previous versions together, or on any failure all of them stay as they were.
+     *
+     * @throws ExportException as {@link #export(LoadedEncoder, Path, ExportOptions)}; also if a companion
+     *     file exists and {@code options.force()} is false
+     */
+    public static ExportReport export(LoadedEncoder encoder, Path out, ExportOptions options,
+            Map<Path, String> companions) throws ExportException {
+        return new OnnxExporter(StandardConverters.registry(), Clock.systemUTC()).run(encoder, out, options,
+                companions);
     }
 
     /**
@@ -97,12 +116,23 @@ public final class OnnxExporter {
     }
 
     ExportReport run(LoadedEncoder encoder, Path out, ExportOptions options) throws ExportException {
+        return run(encoder, out, options, Map.of());
+    }
+
+    ExportReport run(LoadedEncoder encoder, Path out, ExportOptions options, Map<Path, String> companions)
+            throws ExportException {
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(options, "options");
         long start = System.nanoTime();
         Path target = out.toAbsolutePath().normalize();
         checkTarget(target, options.force());
+        Map<Path, String> extra = new LinkedHashMap<>();
+        for (Map.Entry<Path, String> c : companions.entrySet()) {
+            Path file = c.getKey().toAbsolutePath().normalize();
+            checkTarget(file, options.force());
+            extra.put(file, c.getValue());
+        }
 
         GraphProto graph = buildGraph(encoder, options);
         int embeddingDim = (int) graph.getOutput(0).getType().getTensorType().getShape().getDim(1).getDimValue();
@@ -120,16 +150,17 @@ public final class OnnxExporter {
         byte[] model = seal(graph, metadata);
 
         Path report = reportPath(target);
+        checkTarget(report, options.force());
         Path createdFolder = null;
-        Path modelTmp = null;
-        Path reportTmp = null;
+        List<AtomicFiles.StagedFile> staged = new ArrayList<>();
         Throwable failure = null;
         try {
             createdFolder = ExportFiles.createParentFolders(target);
-            modelTmp = AtomicFiles.temporarySibling(target);
-            reportTmp = AtomicFiles.temporarySibling(report);
-            Files.write(modelTmp, model);
-            ParityCheck.Result parity = new ParityCheck(encoder.encoder(), contract, options).run(modelTmp);
+            AtomicFiles.StagedFile modelFile = AtomicFiles.stage(target);
+            staged.add(modelFile);
+            modelFile.write(ByteBuffer.wrap(model));
+            modelFile.flush();
+            ParityCheck.Result parity = new ParityCheck(encoder.encoder(), contract, options).run(modelFile.temp());
             ParityTolerance tolerance = options.effectiveTolerance();
             ExportReport result = new ExportReport(target, contract.architecture(), embeddingDim,
                     OnnxGraphBuilder.OPSET, options.float16(), options.foldBatchNorm(), options.head() != null,
@@ -140,9 +171,13 @@ public final class OnnxExporter {
                 throw new ExportException("parity check failed, ONNX Runtime and DJL disagree: " + result.summary()
                         + "; no model was written", result);
             }
-            Files.writeString(reportTmp, result.toJson());
-            AtomicFiles.commit(modelTmp, target);
-            AtomicFiles.commit(reportTmp, report);
+            staged.add(AtomicFiles.stage(report, result.toJson()));
+            for (Map.Entry<Path, String> c : extra.entrySet()) {
+                Files.createDirectories(c.getKey().getParent());
+                staged.add(AtomicFiles.stage(c.getKey(), c.getValue()));
+            }
+            // the model, its report and the companions appear together or not at all
+            AtomicFiles.commitAll(staged);
             LOG.info("exported {} to {} ({} bytes): {}", contract.architecture(), target, result.fileSizeBytes(),
                     result.summary());
             return result;
@@ -151,13 +186,12 @@ public final class OnnxExporter {
             throw e;
         } catch (IOException e) {
             failure = e;
-            throw new ExportException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new ExportException("export to " + target + " failed, nothing was written: " + e.getMessage(), e);
         } catch (OrtException e) {
             failure = e;
             throw new ExportException("ONNX Runtime cannot run the exported model: " + e.getMessage(), e);
         } finally {
-            ExportFiles.deleteQuietly(modelTmp, failure);
-            ExportFiles.deleteQuietly(reportTmp, failure);
+            staged.forEach(AtomicFiles.StagedFile::discard);
             if (failure != null) {
                 ExportFiles.deleteEmptyFolders(target.getParent(), createdFolder, failure);
             }
@@ -188,7 +222,8 @@ public final class OnnxExporter {
             throw new ExportException("output " + target + " is a directory; give a file name such as model.onnx");
         }
         if (Files.exists(target) && !force) {
-            throw new ExportException("output " + target + " already exists; use force to overwrite it");
+            throw new ExportException("output " + target + " already exists; pass --force (ExportOptions.force)"
+                    + " to replace it");
         }
     }
 }

@@ -123,7 +123,7 @@ class CheckpointErrorsTest {
         ExportException e = assertThrows(ExportException.class,
                 () -> OnnxExporter.export(nowhere, out, ExportOptions.defaults()));
 
-        assertMessage(e, "already exists", "force");
+        assertMessage(e, "already exists", "--force");
         assertEquals("precious", Files.readString(out));
         assertEquals(List.of("enc.onnx"), listing(outFolder));
     }

@@ -109,6 +109,24 @@ class OnnxExporterFilesTest {
         assertNotEquals("precious", new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1));
     }
 
+    /** Issue 11: a report or saved configuration of an earlier export is an output too, never replaced unasked. */
+    @Test
+    void anExistingReportOrCompanionIsKeptWithoutForce() throws Exception {
+        Path out = dir.resolve("enc.onnx");
+        Files.writeString(OnnxExporter.reportPath(out), "old report");
+        ExportException e = assertThrows(ExportException.class,
+                () -> OnnxExporter.export(encoder, out, ExportOptions.defaults()));
+        assertTrue(e.getMessage().contains("enc.export.json") && e.getMessage().contains("--force"), e.getMessage());
+        Files.delete(OnnxExporter.reportPath(out));
+        Path config = dir.resolve("enc.export-config.json");
+        Files.writeString(config, "old config");
+        e = assertThrows(ExportException.class,
+                () -> OnnxExporter.export(encoder, out, ExportOptions.defaults(), Map.of(config, "new")));
+        assertTrue(e.getMessage().contains("enc.export-config.json"), e.getMessage());
+        assertEquals(List.of("enc.export-config.json"), listing(dir));
+        assertEquals("old config", Files.readString(config));
+    }
+
     @Test
     void directoryAsOutputIsRejected() {
         ExportException e = assertThrows(ExportException.class,
@@ -142,7 +160,8 @@ class OnnxExporterFilesTest {
         Files.writeString(dir.resolve("broken.export.json"), "old report");
 
         ExportException e = assertThrows(ExportException.class,
-                () -> new OnnxExporter(broken, Clock.systemUTC()).run(encoder, out, ExportOptions.defaults()));
+                () -> new OnnxExporter(broken, Clock.systemUTC()).run(encoder, out,
+                        ExportOptions.builder().force(true).build())); // force: a report already exists
 
         assertTrue(e.report().orElseThrow().random().maxAbsDiff() > 0.01, e.getMessage());
         assertEquals(List.of("broken.export.json"), listing(dir));

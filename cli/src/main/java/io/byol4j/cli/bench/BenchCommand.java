@@ -1,7 +1,10 @@
 package io.byol4j.cli.bench;
 
 import io.byol4j.cli.CommandConfigs;
+import io.byol4j.cli.Outputs;
+import io.byol4j.cli.RunFlag;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Option;
  * </ul>
  *
  * <p>Reports the median of the rounds and the median of the per-round ratios; writes {@code bench.csv},
- * {@code bench.json} and {@code bench-config.json} into the output folder. Each flag field is named after
+ * {@code bench.json} and {@code bench-config.json} into the output folder, which must be new or empty unless
+ * {@code --force} (then its previous content is restored if the bench fails). Each flag field is named after
  * the {@link BenchConfig} component it sets (checked by {@link CommandConfigs#resolve(Class, Record, Path,
  * Object)}).
  */
@@ -34,7 +38,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", description = "JSON file with the bench configuration.")
     Path configFile;
 
-    @Option(names = "--out", description = "Output folder (default runs/bench).")
+    @RunFlag
+    @Option(names = "--force", description = "Replace the content of a non-empty --out folder (kept if bench fails).")
+    boolean force;
+
+    @Option(names = "--out", description = "Output folder (default: a new folder runs/bench/<date>-<time>).")
     String out;
 
     @Option(names = "--presets", split = ",", description = "Presets to measure (default cpu-tiny,cpu-small).")
@@ -76,8 +84,23 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchConfig cfg = CommandConfigs.resolve(BenchConfig.class, BenchConfig.DEFAULTS, configFile, this);
+        if (cfg.out() == null) {
+            Path fresh = Outputs.newRunFolder(Path.of("runs", "bench"), LocalDateTime.now());
+            System.out.println("bench: writing to the new folder " + fresh);
+            cfg = cfg.withOut(fresh.toString());
+        }
+        cfg.validate();
+        Path root = Path.of(cfg.out());
+        Outputs.refuseNonEmptyFolder("bench", root, force, "");
         CommandConfigs.print(System.out, "bench", cfg);
-        TrainBenchmark.run(cfg, System.out);
+        Outputs.FolderReplacement replacement = Outputs.replaceFolder(root, System.out);
+        try {
+            TrainBenchmark.run(cfg, System.out);
+        } catch (Exception | Error e) {
+            replacement.rollBack(e);
+            throw e;
+        }
+        replacement.commit();
         return 0;
     }
 }

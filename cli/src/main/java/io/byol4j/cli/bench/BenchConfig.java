@@ -8,7 +8,7 @@ import java.util.List;
  * Configuration of one {@code byol4j bench} run, as read from {@code --config} and flags and saved as
  * {@code bench-config.json}.
  *
- * @param out output folder
+ * @param out output folder, {@code null} for a new folder {@code runs/bench/<date>-<time>}
  * @param presets shipped presets to measure
  * @param warmupSteps untimed steps of the byol4j step (and of PyTorch) before the rounds
  * @param steps timed steps per round and measurement (lowered per preset by {@code maxSeconds})
@@ -29,8 +29,14 @@ public record BenchConfig(String out, List<String> presets, int warmupSteps, int
         long seed) {
 
     /** The values used for keys that neither the config file nor a flag sets. */
-    public static final BenchConfig DEFAULTS = new BenchConfig("runs/bench", List.of("cpu-tiny", "cpu-small"), 5, 20,
-            2, null, 10.0, null, null, null, null, 42L);
+    public static final BenchConfig DEFAULTS = new BenchConfig(null, List.of("cpu-tiny", "cpu-small"), 5, 20, 2,
+            null, 10.0, null, null, null, null, 42L);
+
+    /** This configuration writing to {@code folder}. */
+    BenchConfig withOut(String folder) {
+        return new BenchConfig(folder, presets, warmupSteps, steps, rounds, threads, maxSeconds, imageSize, batchSize,
+                pytorch, pytorchScript, seed);
+    }
 
     /** Throws a {@link CliException} naming the first flag whose value cannot be benchmarked. */
     void validate() {

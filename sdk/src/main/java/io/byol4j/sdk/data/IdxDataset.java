@@ -57,7 +57,8 @@ public final class IdxDataset implements Dataset {
      * @param images the {@code idx3-ubyte} image file, raw or gzipped
      * @param labelsOrNull the {@code idx1-ubyte} label file, or {@code null} for an unlabeled dataset
      * @param classNames class names by label; when empty and labels are given, the names are the label
-     *     numbers {@code "0" .. max label}; must be empty when there are no labels
+     *     numbers {@code "0" .. max label}, and every number in that range must occur (else a stray label
+     *     would create empty classes); must be empty when there are no labels
      * @throws IllegalArgumentException for a missing file, a wrong magic number, a size that does not
      *     match the header, mismatched counts, or a label without a class name
      * @throws UncheckedIOException if a file cannot be read
@@ -237,6 +238,26 @@ public final class IdxDataset implements Dataset {
             }
         }
         if (given.isEmpty()) {
+            // classes are named by label number, so labels must be 0..K-1, each used: an unused value
+            // would become an empty class (e.g. one stray label 200 turning 10 classes into 201)
+            int[] counts = new int[max + 1];
+            for (int i = LABEL_HEADER; i < labels.length; i++) {
+                counts[labels[i] & 0xFF]++;
+            }
+            List<Integer> unused = new ArrayList<>();
+            for (int k = 0; k <= max; k++) {
+                if (counts[k] == 0) {
+                    unused.add(k);
+                }
+            }
+            if (!unused.isEmpty()) {
+                int used = max + 1 - unused.size();
+                throw new IllegalArgumentException(file + ": labels must be 0.." + (used - 1) + " with every value"
+                        + " used (class names are the label numbers), but they range up to " + max + " (label "
+                        + max + " at index " + maxAt + ") and " + unused.size() + " of the values 0.." + max
+                        + " never occur: " + summarize(unused) + "; fix the label file (MNIST and Fashion-MNIST files: use"
+                        + " the mnist: or fashion-mnist: spec, which name their 10 classes)");
+            }
             List<String> names = new ArrayList<>();
             for (int k = 0; k <= max; k++) {
                 names.add(Integer.toString(k));
@@ -248,6 +269,11 @@ public final class IdxDataset implements Dataset {
                     + " has no class name (" + given.size() + " class names given)");
         }
         return List.copyOf(given);
+    }
+
+    private static String summarize(List<Integer> values) {
+        List<Integer> head = values.subList(0, Math.min(10, values.size()));
+        return head.toString() + (values.size() > head.size() ? " and " + (values.size() - head.size()) + " more" : "");
     }
 
     /** Reads a file, gunzipping it when it starts with the gzip magic {@code 1f 8b}. */

@@ -50,12 +50,27 @@ final class ImageFiles {
                     .filter(p -> hasImageExtension(p) && Files.isRegularFile(p))
                     .forEach(files::add);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot list " + dir + ": " + describe(e), e);
         } catch (UncheckedIOException e) {
-            throw new UncheckedIOException("cannot list " + dir + ": " + e.getCause().getMessage(), e.getCause());
+            throw new UncheckedIOException("cannot list " + dir + ": " + describe(e.getCause()), e.getCause());
         }
         files.sort(Comparator.comparing(p -> relativeName(dir, p)));
         return files;
+    }
+
+    /** What went wrong while listing, with the path: the JDK's own messages are often only the path. */
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.FileSystemLoopException loop) {
+            return "symbolic link loop at " + loop.getFile() + " (it points to a folder that contains it);"
+                    + " remove the link or point it elsewhere";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException denied) {
+            return "permission denied: " + denied.getFile();
+        }
+        if (e instanceof java.nio.file.FileSystemException fse) {
+            return fse.getFile() + ": " + (fse.getReason() != null ? fse.getReason() : fse.getClass().getSimpleName());
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** Non-hidden direct sub-directories of {@code dir}, sorted by name. */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -81,11 +82,20 @@ public final class BulkExtractor {
 
     /**
      * Embeds every image of {@code dataset} and writes the rows, labels, ids and class names to
-     * {@code outputDir} (created if missing; each file replaced atomically at the end).
+     * {@code outputDir} (created if missing). The files replace the previous ones together at the end, or,
+     * on any failure, all previous files stay as they were.
      *
      * @throws IOException if writing fails or the thread is interrupted ({@link InterruptedIOException})
      */
     public Summary extract(Dataset dataset, Path outputDir) throws IOException {
+        return extract(dataset, outputDir, Map.of());
+    }
+
+    /**
+     * As {@link #extract(Dataset, Path)}, also writing {@code companions} (file name in {@code outputDir} ->
+     * UTF-8 text, e.g. the configuration that produced the features) in the same all-or-nothing commit.
+     */
+    public Summary extract(Dataset dataset, Path outputDir, Map<String, String> companions) throws IOException {
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(outputDir, "outputDir");
         int total = dataset.size();
@@ -94,6 +104,7 @@ public final class BulkExtractor {
         ExecutorService pool = Executors.newFixedThreadPool(decodeThreads, new DecodeThreads());
         Deque<PendingBatch> pending = new ArrayDeque<>();
         FeatureWriter writer = FeatureWriter.create(outputDir, encoder.embeddingDim(), dataset.classNames());
+        companions.forEach(writer::addFile);
         boolean committed = false;
         try {
             int next = 0;
@@ -160,13 +171,23 @@ public final class BulkExtractor {
             for (int k = 0; k < count; k++) {
                 int slot = k;
                 tasks.add(pool.submit(() -> {
+                    Sample sample = null;
                     try {
-                        Sample sample = dataset.get(first + slot);
+                        sample = dataset.get(first + slot);
                         preprocessor.apply(sample.image(), data, slot * sampleSize);
                         labels[slot] = sample.label();
                         ids[slot] = sample.id();
                     } catch (ImageDecodeException e) {
                         errors[slot] = e.reason() + ": " + e.getMessage();
+                    } catch (RuntimeException e) {
+                        if (sample == null) {
+                            throw e; // the dataset itself failed: not one bad image
+                        }
+                        // a decoded image the model's preprocessing cannot take (e.g. an extreme aspect
+                        // ratio) is skipped like an undecodable one, naming the image
+                        errors[slot] = "PREPROCESS: " + sample.id() + ": cannot preprocess its "
+                                + sample.image().width() + "x" + sample.image().height()
+                                + " pixels for the model's input: " + e.getMessage();
                     }
                     return null;
                 }));

@@ -134,6 +134,7 @@ public final class Encoder implements AutoCloseable {
     /** Embeds decoded images; row {@code i} of the result belongs to {@code images.get(i)}. */
     public float[][] embed(List<DecodedImage> images) {
         Objects.requireNonNull(images, "images");
+        ensureOpen();
         int n = images.size();
         for (int i = 0; i < n; i++) {
             Objects.requireNonNull(images.get(i), "images[" + i + "]");
@@ -156,6 +157,7 @@ public final class Encoder implements AutoCloseable {
      */
     public float[][] embedFloats(float[] batch, int n) {
         Objects.requireNonNull(batch, "batch");
+        ensureOpen();
         if (n < 0 || (long) n * sampleSize != batch.length) {
             throw new IllegalArgumentException("batch holds " + batch.length + " floats but " + n + " samples of "
                     + contract.channels() + "x" + contract.height() + "x" + contract.width() + " need "
@@ -197,6 +199,7 @@ public final class Encoder implements AutoCloseable {
     }
 
     private List<EmbedResult> embedEach(int n, ImageSource source) {
+        ensureOpen();
         List<EmbedResult> results = new ArrayList<>(n);
         float[] staging = new float[Math.min(n, options.batchSize()) * sampleSize];
         int[] positions = new int[Math.min(n, options.batchSize())];
@@ -211,7 +214,8 @@ public final class Encoder implements AutoCloseable {
                 } catch (ImageDecodeException e) {
                     chunk[i] = EmbedResult.failure(e.reason() + ": " + e.getMessage());
                 } catch (RuntimeException e) {
-                    chunk[i] = EmbedResult.failure("cannot preprocess image: " + e);
+                    chunk[i] = EmbedResult.failure("PREPROCESS: cannot preprocess the image for the model's input: "
+                            + e.getMessage());
                 }
             }
             if (good > 0) {
@@ -224,6 +228,18 @@ public final class Encoder implements AutoCloseable {
             results.addAll(Arrays.asList(chunk));
         }
         return results;
+    }
+
+    /** Throws IllegalStateException after {@link #close()}, also for calls that would run no batch. */
+    private void ensureOpen() {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("encoder is closed");
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     /** Runs one batch of {@code count} samples (count <= batch size) into {@code out[outOffset..]}. */

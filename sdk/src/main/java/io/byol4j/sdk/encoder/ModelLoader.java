@@ -74,11 +74,28 @@ final class ModelLoader {
     }
 
     private static byte[] readModel(Path model) throws IOException {
+        if (Files.isDirectory(model)) {
+            throw new IOException("model " + model.toAbsolutePath() + " is a directory; give the exported .onnx file");
+        }
         try {
             return Files.readAllBytes(model);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(model.toString(), null, "model file does not exist");
+        } catch (IOException e) {
+            throw readFailure(model, e);
         }
+    }
+
+    /** The exception to report when reading {@code model} failed: it names the file and the reason. */
+    static IOException readFailure(Path model, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new NoSuchFileException(model.toString(), null, "model file does not exist");
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return new java.nio.file.AccessDeniedException(model.toString(), null,
+                    "model file is not readable (permission denied)");
+        }
+        String reason = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+                ? fse.getReason() : e.getMessage();
+        return new IOException("cannot read model " + model.toAbsolutePath() + ": " + reason, e);
     }
 
     private static OrtSession createSession(OrtEnvironment env, byte[] bytes, OrtSession.SessionOptions so,

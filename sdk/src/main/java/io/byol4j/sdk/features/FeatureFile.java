@@ -1,6 +1,5 @@
 package io.byol4j.sdk.features;
 
-import io.byol4j.sdk.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -246,11 +245,6 @@ public final class FeatureFile {
         String[] lines = text.split("\n", -1);
         List<String> out = Arrays.asList(lines).subList(0, lines.length - 1);
         return out.stream().map(l -> l.endsWith("\r") ? l.substring(0, l.length() - 1) : l).toList();
-    }
-
-    /** A new hidden temporary file for {@code name} in {@code dir} (see {@link AtomicFiles}). */
-    static Path temporaryFile(Path dir, String name) throws IOException {
-        return AtomicFiles.temporarySibling(dir.resolve(name));
     }
 
     static String lines(List<String> values) {

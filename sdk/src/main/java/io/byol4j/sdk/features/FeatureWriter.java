@@ -3,7 +3,9 @@ package io.byol4j.sdk.features;
 import io.byol4j.sdk.io.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +16,8 @@ import java.util.Objects;
 /**
  * Appends samples to a feature directory in the {@link FeatureFile} format without holding them in
  * memory. Everything goes to hidden temporary files in the target directory; {@link #close()} fixes the
- * {@code .npy} headers and moves each file into place atomically (classes, ids, labels, then
- * features). {@link #abort()} instead deletes the temporary files and leaves the directory untouched.
+ * {@code .npy} headers, fsyncs the four files and moves them into place together: either all replace the
+ * previous files or, on a failure, all previous files stay as they were. {@link #abort()} instead deletes the temporary files and leaves the directory untouched.
  * After a failed append the writer refuses to commit. Not thread-safe.
  */
 public final class FeatureWriter implements AutoCloseable {
@@ -25,20 +27,21 @@ public final class FeatureWriter implements AutoCloseable {
     private final List<String> classNames;
     private final NpyWriter features;
     private final NpyWriter labels;
-    private final Path idsTemp;
+    private final AtomicFiles.StagedFile idsFile;
     private final Writer ids;
+    private final java.util.Map<String, String> companions = new java.util.LinkedHashMap<>();
     private long count;
     private boolean finished;
     private boolean failed;
 
     private FeatureWriter(Path dir, int dim, List<String> classNames, NpyWriter features, NpyWriter labels,
-            Path idsTemp, Writer ids) {
+            AtomicFiles.StagedFile idsFile, Writer ids) {
         this.dir = dir;
         this.dim = dim;
         this.classNames = classNames;
         this.features = features;
         this.labels = labels;
-        this.idsTemp = idsTemp;
+        this.idsFile = idsFile;
         this.ids = ids;
     }
 
@@ -63,10 +66,10 @@ public final class FeatureWriter implements AutoCloseable {
             cleanup.add(features::discard);
             NpyWriter labels = NpyWriter.create(dir, FeatureFile.LABELS, FeatureFile.INT32);
             cleanup.add(labels::discard);
-            Path idsTemp = FeatureFile.temporaryFile(dir, FeatureFile.IDS);
-            cleanup.add(() -> deleteQuietly(idsTemp));
-            Writer ids = Files.newBufferedWriter(idsTemp, StandardCharsets.UTF_8);
-            return new FeatureWriter(dir, dim, names, features, labels, idsTemp, ids);
+            AtomicFiles.StagedFile idsFile = AtomicFiles.stage(dir.resolve(FeatureFile.IDS));
+            cleanup.add(idsFile::discard);
+            Writer ids = new BufferedWriter(new OutputStreamWriter(idsFile.stream(), StandardCharsets.UTF_8));
+            return new FeatureWriter(dir, dim, names, features, labels, idsFile, ids);
         } catch (IOException | RuntimeException e) {
             cleanup.forEach(Runnable::run);
             throw e;
@@ -111,6 +114,22 @@ public final class FeatureWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a file {@code name} (in the feature directory, UTF-8 {@code text}) that {@link #close()} commits
+     * together with the feature files, e.g. the configuration that produced them.
+     *
+     * @throws IllegalArgumentException if {@code name} is a path rather than a plain file name, or one of the
+     *     feature files
+     */
+    public void addFile(String name, String text) {
+        Objects.requireNonNull(text, "text");
+        if (name == null || name.isEmpty() || !Path.of(name).getFileName().toString().equals(name)
+                || List.of(FeatureFile.FEATURES, FeatureFile.LABELS, FeatureFile.IDS, FeatureFile.CLASSES).contains(name)) {
+            throw new IllegalArgumentException("not a companion file name: " + name);
+        }
+        companions.put(name, text);
+    }
+
     /** Samples appended so far. */
     public long count() {
         return count;
@@ -151,20 +170,20 @@ public final class FeatureWriter implements AutoCloseable {
             discardAll();
             throw new IOException("feature writer for " + dir + " failed during an append; nothing was written");
         }
-        Path classesTemp = null;
+        List<AtomicFiles.StagedFile> extra = new ArrayList<>();
         try {
-            ids.close();
-            classesTemp = FeatureFile.temporaryFile(dir, FeatureFile.CLASSES);
-            Files.write(classesTemp, FeatureFile.lines(classNames).getBytes(StandardCharsets.UTF_8));
-            AtomicFiles.commit(classesTemp, dir.resolve(FeatureFile.CLASSES));
-            AtomicFiles.commit(idsTemp, dir.resolve(FeatureFile.IDS));
-            labels.commit(count, dir.resolve(FeatureFile.LABELS));
-            features.commit(count, dir.resolve(FeatureFile.FEATURES));
+            ids.flush();
+            extra.add(AtomicFiles.stage(dir.resolve(FeatureFile.CLASSES), FeatureFile.lines(classNames)));
+            for (java.util.Map.Entry<String, String> c : companions.entrySet()) {
+                extra.add(AtomicFiles.stage(dir.resolve(c.getKey()), c.getValue()));
+            }
+            List<AtomicFiles.StagedFile> all = new ArrayList<>(extra);
+            all.addAll(List.of(idsFile, labels.finish(count), features.finish(count)));
+            // all files replace the previous ones together, or none does
+            AtomicFiles.commitAll(all);
         } catch (IOException | RuntimeException e) {
             discardAll();
-            if (classesTemp != null) {
-                deleteQuietly(classesTemp);
-            }
+            extra.forEach(AtomicFiles.StagedFile::discard);
             throw e;
         }
     }
@@ -179,21 +198,8 @@ public final class FeatureWriter implements AutoCloseable {
     }
 
     private void discardAll() {
-        try {
-            ids.close();
-        } catch (IOException ignored) {
-            // the file is deleted next
-        }
-        deleteQuietly(idsTemp);
+        idsFile.discard();
         labels.discard();
         features.discard();
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // best effort: a stray hidden .tmp file is harmless
-        }
     }
 }

@@ -4,94 +4,63 @@ import io.byol4j.sdk.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Streams the rows of one C-order little-endian {@code .npy} array into a temporary file next to its
  * target; {@link #commit} writes the final shape into the fixed-size header and moves the file into
- * place atomically. Not thread-safe.
+ * place atomically, together with its companion files. Not thread-safe.
  */
 final class NpyWriter {
 
-    private static final int BUFFER_BYTES = 1 << 16;
-
-    private final Path temp;
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private final AtomicFiles.StagedFile file;
+    private final ByteBuffer scratch = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private final String descr;
     private final long[] rowShape;
 
-    private NpyWriter(Path temp, FileChannel channel, String descr, long[] rowShape) {
-        this.temp = temp;
-        this.channel = channel;
+    private NpyWriter(AtomicFiles.StagedFile file, String descr, long[] rowShape) {
+        this.file = file;
         this.descr = descr;
         this.rowShape = rowShape;
     }
 
     /**
      * Starts an array of {@code descr} elements whose rows have shape {@code rowShape} (empty for a
-     * 1-dimensional array) in a new temporary file in {@code dir}.
+     * 1-dimensional array) in a new temporary file beside {@code dir/name}.
      */
     static NpyWriter create(Path dir, String name, String descr, long... rowShape) throws IOException {
-        Path temp = FeatureFile.temporaryFile(dir, name);
-        FileChannel channel = null;
+        AtomicFiles.StagedFile file = AtomicFiles.stage(dir.resolve(name));
         try {
-            channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-            NpyWriter writer = new NpyWriter(temp, channel, descr, rowShape.clone());
-            writer.buffer.put(NpyHeader.encode(descr, writer.shape(0)));
+            NpyWriter writer = new NpyWriter(file, descr, rowShape.clone());
+            file.write(ByteBuffer.wrap(NpyHeader.encode(descr, writer.shape(0))));
             return writer;
         } catch (IOException | RuntimeException e) {
-            if (channel != null) {
-                channel.close();
-            }
-            Files.deleteIfExists(temp);
+            file.discard();
             throw e;
         }
     }
 
     void putFloats(float[] values) throws IOException {
-        for (float v : values) {
-            if (buffer.remaining() < Float.BYTES) {
-                drain();
-            }
-            buffer.putFloat(v);
-        }
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        file.write(bytes);
     }
 
     void putInt(int value) throws IOException {
-        if (buffer.remaining() < Integer.BYTES) {
-            drain();
-        }
-        buffer.putInt(value);
+        scratch.clear();
+        scratch.putInt(value).flip();
+        file.write(scratch);
     }
 
-    /** Fixes the header for {@code rows} rows, syncs, and atomically replaces {@code target}. */
-    void commit(long rows, Path target) throws IOException {
-        drain();
-        ByteBuffer header = ByteBuffer.wrap(NpyHeader.encode(descr, shape(rows)));
-        while (header.hasRemaining()) {
-            channel.write(header, header.position());
-        }
-        channel.force(true);
-        channel.close();
-        AtomicFiles.commit(temp, target);
+    /** Fixes the header for {@code rows} rows; the file is then committed with {@link AtomicFiles#commitAll}. */
+    AtomicFiles.StagedFile finish(long rows) throws IOException {
+        file.writeAt(ByteBuffer.wrap(NpyHeader.encode(descr, shape(rows))), 0);
+        return file;
     }
 
     /** Closes and deletes the temporary file; never throws. */
     void discard() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // the file is deleted next
-        }
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-            // best effort: a stray hidden .tmp file is harmless
-        }
+        file.discard();
     }
 
     private long[] shape(long rows) {
@@ -99,13 +68,5 @@ final class NpyWriter {
         shape[0] = rows;
         System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
         return shape;
-    }
-
-    private void drain() throws IOException {
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
-        }
-        buffer.clear();
     }
 }

@@ -3,7 +3,6 @@ package io.byol4j.sdk.head;
 import io.byol4j.sdk.io.AtomicFiles;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -17,7 +16,7 @@ import java.util.Arrays;
 
 /**
  * Binary head files: 8 ASCII magic bytes, a big-endian int32 format version, then a head-specific
- * big-endian body and nothing after it. Written atomically via a temporary file in the same folder.
+ * big-endian body and nothing after it. Written atomically and durably by {@link AtomicFiles}.
  */
 final class HeadFiles {
 
@@ -37,20 +36,13 @@ final class HeadFiles {
     }
 
     static void write(Path target, String magic, int version, Body body) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        Path temp = AtomicFiles.temporarySibling(absolute);
-        try {
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temp)))) {
-                out.write(magicBytes(magic));
-                out.writeInt(version);
-                body.write(out);
-            }
-            AtomicFiles.commit(temp, absolute);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(target, stream -> {
+            DataOutputStream out = new DataOutputStream(stream);
+            out.write(magicBytes(magic));
+            out.writeInt(version);
+            body.write(out);
+            out.flush();
+        });
     }
 
     static <T> T read(Path file, String magic, int version, String kind, Reader<T> reader) throws IOException {

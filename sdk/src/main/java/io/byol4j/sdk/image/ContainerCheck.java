@@ -13,6 +13,25 @@ final class ContainerCheck {
     private ContainerCheck() {
     }
 
+    private static final int PNG_IHDR = ('I' << 24) | ('H' << 16) | ('D' << 8) | 'R';
+
+    /**
+     * For a PNG whose first chunk is a complete IHDR (the header with width and height): whether its
+     * CRC-32 disagrees with its bytes, i.e. the header itself is damaged. False for anything else.
+     */
+    static boolean isPngHeaderDamaged(byte[] data) {
+        int start = PNG_SIGNATURE.length;
+        if (data.length < start + 8 + 13 + 4 || !startsWith(data, PNG_SIGNATURE, PNG_SIGNATURE.length)) {
+            return false;
+        }
+        if (readInt(data, start) != 13 || readInt(data, start + 4) != PNG_IHDR) {
+            return false;
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data, start + 4, 4 + 13);
+        return (int) crc.getValue() != readInt(data, start + 8 + 13);
+    }
+
     /** True when {@code data} starts like a PNG but ends before its IEND chunk is complete. */
     static boolean isTruncatedPng(byte[] data) {
         if (data.length < PNG_SIGNATURE.length) {

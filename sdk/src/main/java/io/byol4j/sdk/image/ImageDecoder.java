@@ -170,6 +170,10 @@ public final class ImageDecoder {
                     + hexPrefix(data));
         }
         String what = source + " (" + format.getName() + ")";
+        if (format == ImageFormats.PNG && ContainerCheck.isPngHeaderDamaged(data)) {
+            throw new ImageDecodeException(Reason.CORRUPT, what + ": the IHDR header chunk fails its CRC-32 check,"
+                    + " so its width and height cannot be trusted (the file is damaged)");
+        }
         boolean truncated = isStructurallyTruncated(format, data);
         checkDeclaredSize(data, what, truncated);
         if (truncated) {
@@ -226,8 +230,8 @@ public final class ImageDecoder {
             }
         }
         if (size.width <= 0 || size.height <= 0) {
-            throw new ImageDecodeException(Reason.CORRUPT,
-                    what + ": header declares an empty image " + size.width + "x" + size.height);
+            throw new ImageDecodeException(Reason.CORRUPT, what + ": header declares an invalid size, width "
+                    + size.width + " and height " + size.height + " (both must be at least 1)");
         }
         if ((long) size.width * size.height > maxPixels) {
             throw tooLarge(what, size.width, size.height);

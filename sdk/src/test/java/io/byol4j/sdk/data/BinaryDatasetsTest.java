@@ -50,8 +50,24 @@ class BinaryDatasetsTest {
         assertArrayEquals(imagePixels(1, 16), unlabeled.get(1).image().pixels());
 
         Path labels = dir.resolve("labels.bin");
-        write(labels, idxLabels(3, 0));
-        assertEquals(List.of("0", "1", "2", "3"), new IdxDataset(images, labels, List.of()).classNames());
+        write(labels, idxLabels(1, 0));
+        assertEquals(List.of("0", "1"), new IdxDataset(images, labels, List.of()).classNames());
+    }
+
+    /** Issue 11, item 5: a stray label must not create empty classes by number. */
+    @Test
+    void idxLabelsOutsideTheirRangeAreRefusedInsteadOfCreatingEmptyClasses(@TempDir Path dir) throws Exception {
+        Path images = dir.resolve("images.bin");
+        write(images, idxImages(4, 2, 2));
+        Path labels = dir.resolve("labels.bin");
+        write(labels, idxLabels(0, 1, 200, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new IdxDataset(images, labels, List.of()));
+        assertTrue(e.getMessage().contains("labels.bin") && e.getMessage().contains("label 200 at index 2")
+                && e.getMessage().contains("198 of the values 0..200 never occur"), e.getMessage());
+        IllegalArgumentException viaSpec = assertThrows(IllegalArgumentException.class,
+                () -> Datasets.open("idx:" + images + "," + labels, 1));
+        assertTrue(viaSpec.getMessage().contains("label 200"), viaSpec.getMessage());
     }
 
     @Test

@@ -71,7 +71,7 @@ class DatasetsTest {
     @Test
     void idxAndMnistSpecs(@TempDir Path dir) throws Exception {
         write(dir.resolve("train-images-idx3-ubyte.gz"), gzip(idxImages(4, 28, 28)));
-        write(dir.resolve("train-labels-idx1-ubyte.gz"), gzip(idxLabels(1, 2, 3, 4)));
+        write(dir.resolve("train-labels-idx1-ubyte.gz"), gzip(idxLabels(1, 2, 3, 0)));
         write(dir.resolve("t10k-images-idx3-ubyte.gz"), gzip(idxImages(2, 28, 28)));
         write(dir.resolve("t10k-labels-idx1-ubyte.gz"), gzip(idxLabels(5, 6)));
 
@@ -79,7 +79,7 @@ class DatasetsTest {
                 + dir.resolve("train-labels-idx1-ubyte.gz"), 0);
         assertEquals(1, idx.channels());
         assertEquals(4, idx.size());
-        assertEquals(List.of("0", "1", "2", "3", "4"), idx.classNames());
+        assertEquals(List.of("0", "1", "2", "3"), idx.classNames());
 
         Dataset unlabeled = Datasets.open("idx:" + dir.resolve("t10k-images-idx3-ubyte.gz"), 3);
         assertEquals(3, unlabeled.channels());

@@ -153,4 +153,29 @@ class BulkExtractorTest {
         assertEquals("1h01m05s", ProgressReporter.duration(3665));
         assertEquals("2m05s", ProgressReporter.duration(125));
     }
+
+    /** Issue 11, item 1: a decodable image the preprocessing cannot take is skipped by name, not fatal. */
+    @Test
+    void anImageThePreprocessingRejectsIsSkippedByNameAndTheRestIsWritten(@TempDir Path data) throws IOException {
+        Path bigModel = TestModels.write(data, "enc224.onnx", TestModels.model(TestModels.contract(3, 224, 5)));
+        Path images = Files.createDirectories(data.resolve("imgs/cls"));
+        writePng(images.resolve("a.png"), 40, 30);
+        writePng(images.resolve("line.png"), 10_000_000, 1); // 224 * 10^7 pixels wide after the resize
+        writePng(images.resolve("z.png"), 30, 40);
+        try (Encoder encoder = Encoder.open(bigModel)) {
+            BulkExtractor.Summary s = BulkExtractor.builder(encoder).decodeThreads(2).build()
+                    .extract(io.byol4j.sdk.data.Datasets.open("folder:" + data.resolve("imgs"), 3), out);
+            assertEquals(2, s.count());
+            assertEquals(1, s.skipped());
+            String reason = s.skippedImages().get(0).reason();
+            assertTrue(reason.contains("cls/line.png") && reason.contains("10000000x1"), reason);
+        }
+        assertEquals(List.of("cls/a.png", "cls/z.png"), FeatureFile.read(out).ids());
+    }
+
+    private static void writePng(Path file, int width, int height) throws IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        javax.imageio.ImageIO.write(img, "png", file.toFile());
+    }
 }

@@ -267,4 +267,16 @@ class EncoderTest {
         EncoderException e = assertThrows(EncoderException.class, () -> Encoder.open(model, required));
         assertTrue(e.getMessage().contains("GPU required"), e.getMessage());
     }
+
+    /** Issue 11, item 6: a closed encoder throws even when no image would reach inference. */
+    @Test
+    void closedEncoderRefusesCallsThatRunNoBatch() throws IOException {
+        Encoder encoder = Encoder.open(model);
+        encoder.close();
+        byte[] garbage = {1, 2, 3};
+        assertThrows(IllegalStateException.class, () -> encoder.embedEncoded(List.of(garbage)));
+        assertThrows(IllegalStateException.class, () -> encoder.embedFiles(List.of(dir.resolve("missing.png"))));
+        assertThrows(IllegalStateException.class, () -> encoder.embed(List.of()));
+        assertThrows(IllegalStateException.class, () -> encoder.embedFloats(new float[0], 0));
+    }
 }

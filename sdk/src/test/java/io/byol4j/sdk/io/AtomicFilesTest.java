@@ -27,13 +27,36 @@ class AtomicFilesTest {
     }
 
     @Test
-    void temporarySiblingsAreHiddenDistinctAndBesideTheTarget() throws Exception {
+    void temporaryFilesAreHiddenDistinctAndBesideTheTarget() throws Exception {
         Path target = tmp.resolve("model.onnx");
-        Path a = AtomicFiles.temporarySibling(target);
-        Path b = AtomicFiles.temporarySibling(target);
+        AtomicFiles.StagedFile first = AtomicFiles.stage(target);
+        AtomicFiles.StagedFile second = AtomicFiles.stage(target);
+        Path a = first.temp();
+        Path b = second.temp();
         assertNotEquals(a, b);
         assertEquals(tmp.toAbsolutePath(), a.getParent());
         assertTrue(a.getFileName().toString().startsWith(".model.onnx.") && a.toString().endsWith(".tmp"));
         assertTrue(Files.exists(a) && Files.size(a) == 0);
+        first.discard();
+        second.close();
+        assertTrue(Files.notExists(a) && Files.notExists(b) && Files.notExists(target));
+    }
+
+    @Test
+    void filesCommittedTogetherAllAppearAndReplaceTheOldOnes() throws Exception {
+        Path a = tmp.resolve("a.txt");
+        Path b = tmp.resolve("b.txt");
+        Files.writeString(a, "old a");
+        AtomicFiles.StagedFile na = AtomicFiles.stage(a);
+        AtomicFiles.StagedFile nb = AtomicFiles.stage(b);
+        na.stream().write("new a".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        nb.stream().write("new b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("old a", Files.readString(a), "nothing visible before the commit");
+        AtomicFiles.commitAll(java.util.List.of(na, nb));
+        assertEquals("new a", Files.readString(a));
+        assertEquals("new b", Files.readString(b));
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertEquals(2, files.count(), "no temporary or backup file remains");
+        }
     }
 }

@@ -16,7 +16,6 @@ import io.byol4j.trainer.metrics.MetricsHistory;
 import io.byol4j.trainer.network.ByolNetwork;
 import io.byol4j.trainer.optim.Optimizer;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -95,35 +94,44 @@ public final class Checkpoints {
         String name = directoryName(state.step());
         Path finalDir = runDir.resolve(name);
         Path tmp = runDir.resolve(name + TMP_SUFFIX);
+        boolean replacing = Files.exists(finalDir);
         deleteRecursively(tmp);
         Files.createDirectory(tmp);
         try {
-            Files.writeString(tmp.resolve(CONFIG), config.toJson() + "\n", StandardCharsets.UTF_8);
-            Files.writeString(tmp.resolve(STATE), JSON.writeValueAsString(state) + "\n", StandardCharsets.UTF_8);
-            try (DataOutputStream out = dataOut(tmp.resolve(ONLINE))) {
-                network.saveOnline(out);
-            }
-            try (DataOutputStream out = dataOut(tmp.resolve(TARGET))) {
-                network.saveTarget(out);
-            }
-            try (DataOutputStream out = dataOut(tmp.resolve(OPTIMIZER))) {
-                optimizer.save(out);
-            }
+            // every file is fsync'd and the folder renamed only when complete, so a power cut never leaves
+            // a checkpoint that looks complete but holds lost data
+            AtomicFiles.writeString(tmp.resolve(CONFIG), config.toJson() + "\n");
+            AtomicFiles.writeString(tmp.resolve(STATE), JSON.writeValueAsString(state) + "\n");
+            AtomicFiles.write(tmp.resolve(ONLINE), out -> network.saveOnline(dataOut(out)));
+            AtomicFiles.write(tmp.resolve(TARGET), out -> network.saveTarget(dataOut(out)));
+            AtomicFiles.write(tmp.resolve(OPTIMIZER), out -> optimizer.save(dataOut(out)));
             metrics.write(tmp);
             if (Files.exists(finalDir)) {
                 Path old = runDir.resolve(name + ".old");
                 deleteRecursively(old);
-                Files.move(finalDir, old, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.moveFolder(finalDir, old);
+                try {
+                    AtomicFiles.moveFolder(tmp, finalDir);
+                } catch (IOException | RuntimeException e) {
+                    Files.move(old, finalDir, StandardCopyOption.ATOMIC_MOVE);
+                    throw e;
+                }
                 deleteRecursively(old);
             } else {
-                Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.moveFolder(tmp, finalDir);
             }
         } catch (IOException | RuntimeException e) {
             deleteRecursively(tmp);
             throw e;
         }
-        writeAtomically(runDir.resolve(LATEST), name + "\n");
+        try {
+            writeAtomically(runDir.resolve(LATEST), name + "\n");
+        } catch (IOException | RuntimeException e) {
+            if (!replacing) {
+                deleteRecursively(finalDir); // all or nothing: the run stays at its previous checkpoint
+            }
+            throw e;
+        }
         prune(runDir, Math.max(1, keep), finalDir);
         return finalDir;
     }
@@ -330,8 +338,9 @@ public final class Checkpoints {
         }
     }
 
-    private static DataOutputStream dataOut(Path file) throws IOException {
-        return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+    /** A data view of a stream {@link AtomicFiles} owns (it needs no closing: DataOutputStream buffers nothing). */
+    private static DataOutputStream dataOut(java.io.OutputStream out) {
+        return new DataOutputStream(out);
     }
 
     private static DataInputStream dataIn(Path file) throws IOException {
