@@ -38,12 +38,19 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: a new folder runs/demo/<date>-<time>).")
     String out;
 
+    @RunFlag
     @Option(names = "--force", description = "Replace the content of a non-empty --out folder (kept if the demo"
             + " fails).")
     boolean force;
 
     /** Where demos without {@code --out} go (a field so tests can point it at a temporary folder). */
     Path defaultParent = DEFAULT_PARENT;
+
+    @Option(names = "--preset", description = "Training preset (default cpu-tiny).")
+    String preset;
+
+    @Option(names = "--image-size", description = "Side of the synthetic images (default 32).")
+    Integer imageSize;
 
     @Option(names = "--epochs", description = "BYOL epochs (default 8).")
     Integer epochs;
@@ -59,13 +66,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("out", out);
-        flags.put("epochs", epochs);
-        flags.put("trainImages", trainImages);
-        flags.put("testImages", testImages);
-        flags.put("seed", seed);
-        DemoConfig cfg = CommandConfigs.resolve(DemoConfig.class, DEFAULTS, configFile, flags);
+        DemoConfig cfg = CommandConfigs.resolve(DemoConfig.class, DEFAULTS, configFile, this);
         if (cfg.out() == null) {
             Path fresh = Outputs.newRunFolder(defaultParent, LocalDateTime.now());
             System.out.println("demo: writing to the new folder " + fresh + " (earlier demo runs are kept;"

@@ -8,7 +8,6 @@ import io.byol4j.sdk.encoder.EncoderOptions;
 import io.byol4j.sdk.features.FeatureFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,6 +52,9 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "ONNX Runtime intra-op threads (0 = runtime default).")
     Integer threads;
 
+    @Option(names = "--decode-threads", description = "Threads decoding images ahead of inference (default: cores - 1).")
+    Integer decodeThreads;
+
     @Option(names = "--normalize", description = "Scale each feature vector to unit L2 norm.")
     Boolean normalize;
 
@@ -61,15 +63,7 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("model", model);
-        flags.put("dataset", dataset);
-        flags.put("out", out);
-        flags.put("batchSize", batchSize);
-        flags.put("threads", threads);
-        flags.put("normalize", normalize);
-        flags.put("force", force);
-        EmbedConfig cfg = CommandConfigs.resolve(EmbedConfig.class, DEFAULTS, configFile, flags);
+        EmbedConfig cfg = CommandConfigs.resolve(EmbedConfig.class, DEFAULTS, configFile, this);
         if (cfg.model() == null || cfg.dataset() == null || cfg.out() == null) {
             throw new CliException("--model, --dataset and --out are required");
         }

@@ -66,19 +66,13 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the probe's validation split (default 1).")
     Long seed;
 
+    @RunFlag
     @Option(names = "--force", description = "Replace the content of a non-empty --out folder (kept if eval fails).")
     boolean force;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("run", run);
-        flags.put("train", train);
-        flags.put("test", test);
-        flags.put("out", out);
-        flags.put("batchSize", batchSize);
-        flags.put("seed", seed);
-        EvalConfig cfg = CommandConfigs.resolve(EvalConfig.class, DEFAULTS, configFile, flags);
+        EvalConfig cfg = CommandConfigs.resolve(EvalConfig.class, DEFAULTS, configFile, this);
         if (cfg.run() == null || cfg.train() == null || cfg.test() == null) {
             throw new CliException("--run, --train and --test are required");
         }

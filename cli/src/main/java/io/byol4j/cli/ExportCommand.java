@@ -10,7 +10,6 @@ import io.byol4j.sdk.data.Datasets;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -59,19 +58,12 @@ final class ExportCommand implements Callable<Integer> {
             + " checkpoint's training data), a dataset spec, or 'none'.")
     String parityDataset;
 
+    @Option(names = "--max-parity-images", description = "Real images used by the parity check (default 64).")
+    Integer maxParityImages;
+
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("checkpoint", checkpoint);
-        flags.put("out", out);
-        flags.put("force", force);
-        flags.put("foldBatchNorm", foldBatchNorm);
-        flags.put("float16", float16);
-        flags.put("tolerance", tolerance);
-        flags.put("relativeTolerance", relativeTolerance);
-        flags.put("withHead", withHead);
-        flags.put("parityDataset", parityDataset);
-        ExportConfig cfg = CommandConfigs.resolve(ExportConfig.class, DEFAULTS, configFile, flags);
+        ExportConfig cfg = CommandConfigs.resolve(ExportConfig.class, DEFAULTS, configFile, this);
         if (cfg.checkpoint() == null || cfg.out() == null) {
             throw new CliException("--checkpoint and --out are required");
         }

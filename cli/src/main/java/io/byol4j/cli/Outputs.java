@@ -1,5 +1,6 @@
 package io.byol4j.cli;
 
+import io.byol4j.sdk.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -109,7 +109,7 @@ public final class Outputs {
         /** The command succeeded: deletes the previous content. */
         public void commit() throws IOException {
             if (backup != null) {
-                deleteRecursively(backup);
+                AtomicFiles.deleteRecursively(backup);
             }
         }
 
@@ -119,7 +119,7 @@ public final class Outputs {
                 return;
             }
             try {
-                deleteRecursively(dir);
+                AtomicFiles.deleteRecursively(dir);
                 Files.move(backup, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 failure.addSuppressed(new IOException("could not restore " + dir + " from " + backup, e));
@@ -138,15 +138,4 @@ public final class Outputs {
         }
     }
 
-    /** Deletes {@code path} and, for a folder, everything in it; does nothing when it does not exist. */
-    public static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -17,7 +17,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -114,25 +113,14 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "Images per inference batch of the evaluation (default 256).")
     Integer evalBatchSize;
 
+    @RunFlag
     @Option(names = "--dry-run", description = "Print the cells and seeds, what each would do (skip, resume,"
             + " train), and stop: nothing is written.")
     boolean dryRun;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("preset", preset);
-        flags.put("trainConfig", trainConfig);
-        flags.put("set", set);
-        flags.put("grid", grid);
-        flags.put("seeds", seeds);
-        flags.put("dataset", dataset);
-        flags.put("train", train);
-        flags.put("test", test);
-        flags.put("out", out);
-        flags.put("budgetMinutes", budgetMinutes);
-        flags.put("evalBatchSize", evalBatchSize);
-        SweepConfig cfg = CommandConfigs.resolve(SweepConfig.class, DEFAULTS, configFile, flags);
+        SweepConfig cfg = CommandConfigs.resolve(SweepConfig.class, DEFAULTS, configFile, this);
         CommandConfigs.print(System.out, "sweep", cfg);
         if (dryRun) {
             plan(cfg, System.out);
@@ -354,7 +342,7 @@ final class SweepCommand implements Callable<Integer> {
 
         long t0 = System.nanoTime();
         Path evalDir = runRoot.resolve("eval");
-        deleteRecursively(evalDir);
+        AtomicFiles.deleteRecursively(evalDir);
         EvalCommand.EvalConfig evalCfg = new EvalCommand.EvalConfig(trainDir.toString(), cfg.train(), cfg.test(),
                 evalDir.toString(), cfg.evalBatchSize(), seed);
         Map<String, Double> times = new LinkedHashMap<>();
@@ -388,7 +376,7 @@ final class SweepCommand implements Callable<Integer> {
             out.println("random initialisation " + key + " was evaluated for " + row.firstCell() + "; reused");
             return row;
         }
-        deleteRecursively(cache);
+        AtomicFiles.deleteRecursively(cache);
         EvalCommand.EvalConfig cacheCfg = new EvalCommand.EvalConfig(initRun.toString(), evalCfg.train(),
                 evalCfg.test(), cache.toString(), evalCfg.batchSize(), evalCfg.seed());
         EvalCommand.Row row = EvalCommand.evaluate("random-init", initRun, cacheCfg, out, times);
@@ -426,15 +414,4 @@ final class SweepCommand implements Callable<Integer> {
         return HexFormat.of().formatHex(md.digest()).substring(0, 16);
     }
 
-    /** Removes an unfinished evaluation folder (derived data only) before it is redone. */
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

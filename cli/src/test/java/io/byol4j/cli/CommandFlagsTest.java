@@ -68,6 +68,22 @@ class CommandFlagsTest {
         assertEveryKeyHasAFlag(BenchConfig.class, new BenchCommand());
         assertEveryKeyHasAFlag(ProbeCommand.ProbeConfig.class, new ProbeCommand());
         assertEveryKeyHasAFlag(SemiCommand.SemiConfig.class, new SemiCommand());
+        assertEveryKeyHasAFlag(ExportCommand.ExportConfig.class, new ExportCommand());
+        assertEveryKeyHasAFlag(EmbedCommand.EmbedConfig.class, new EmbedCommand());
+        assertEveryKeyHasAFlag(EvalCommand.EvalConfig.class, new EvalCommand());
+        assertEveryKeyHasAFlag(DemoCommand.DemoConfig.class, new DemoCommand());
+        assertEveryKeyHasAFlag(SweepCommand.SweepConfig.class, new SweepCommand());
+    }
+
+    @Test
+    void embedDecodeThreadsHasAFlagNow() {
+        EmbedCommand embed = new EmbedCommand();
+        new CommandLine(embed).parseArgs("--decode-threads", "3", "--normalize");
+        EmbedCommand.EmbedConfig e = CommandConfigs.resolve(EmbedCommand.EmbedConfig.class, EmbedCommand.DEFAULTS,
+                null, embed);
+        assertEquals(3, e.decodeThreads());
+        assertTrue(e.normalize());
+        assertEquals(EmbedCommand.DEFAULTS.batchSize(), e.batchSize());
     }
 
     @Test

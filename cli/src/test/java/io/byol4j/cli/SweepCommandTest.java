@@ -1,5 +1,6 @@
 package io.byol4j.cli;
 
+import io.byol4j.sdk.io.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -97,7 +97,7 @@ class SweepCommandTest {
         Files.delete(evalOnly.resolve("result.json"));
         Path retrain = out.resolve("runs/tauBase=0.99/seed-1");
         Files.delete(retrain.resolve("result.json"));
-        deleteTree(retrain.resolve("train"));
+        AtomicFiles.deleteRecursively(retrain.resolve("train"));
         String before = Files.readAllLines(out.resolve(SweepReport.RUNS_CSV)).get(1);
 
         Result second = execute(sweepArgs(out));
@@ -238,11 +238,4 @@ class SweepCommandTest {
         return n;
     }
 
-    private static void deleteTree(Path dir) throws Exception {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.byol4j.cli;
 
+import io.byol4j.sdk.io.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,10 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +45,7 @@ class TrainResumeTest {
         assertEquals(0, trained.code(), trained.out() + trained.err());
         // what a kill after step 3 leaves on disk: checkpoints up to step 2, "latest" pointing at it
         for (String late : List.of("ckpt-00000004", "ckpt-00000006", "ckpt-00000008")) {
-            deleteTree(run.resolve(late));
+            AtomicFiles.deleteRecursively(run.resolve(late));
         }
         Files.writeString(run.resolve("latest"), "ckpt-00000002\n");
 
@@ -102,11 +101,4 @@ class TrainResumeTest {
         return new Result(code, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    private static void deleteTree(Path dir) throws Exception {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

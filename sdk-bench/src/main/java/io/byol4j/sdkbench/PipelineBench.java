@@ -1,5 +1,6 @@
 package io.byol4j.sdkbench;
 
+import io.byol4j.sdk.io.AtomicFiles;
 import io.byol4j.sdk.data.InMemoryDataset;
 import io.byol4j.sdk.encoder.BulkExtractor;
 import io.byol4j.sdk.encoder.EmbedResult;
@@ -12,11 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -94,11 +93,7 @@ public class PipelineBench {
 
         @TearDown(Level.Trial)
         public void tearDown() throws IOException {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            AtomicFiles.deleteRecursively(dir);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.byol4j.cli.bench;
 
+import io.byol4j.sdk.io.AtomicFiles;
 import io.byol4j.sdk.data.Dataset;
 import io.byol4j.sdk.data.Datasets;
 import io.byol4j.trainer.config.TrainConfig;
@@ -11,11 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The "full pipeline" measurement: short real {@link ByolTrainer} runs on synthetic data, in scratch folders
@@ -35,7 +34,7 @@ final class PipelineRuns {
     /** One real training run of {@code steps} steps (one epoch) on a synthetic dataset. */
     TrainResult run(TrainConfig tc, String preset, int round, int steps) throws IOException {
         Path runDir = scratch().resolve(preset + "-round" + round);
-        deleteTree(runDir);
+        AtomicFiles.deleteRecursively(runDir);
         String spec = "synthetic:size=" + (long) steps * tc.batchSize() + ",seed=" + tc.seed() + ",image="
                 + tc.imageSize();
         Map<String, String> overrides = new LinkedHashMap<>();
@@ -51,7 +50,7 @@ final class PipelineRuns {
             log.printf(Locale.ROOT, "== %s round %d%n", preset, round);
             return new ByolTrainer().run(run, dataset, false, log);
         } finally {
-            deleteTree(runDir);
+            AtomicFiles.deleteRecursively(runDir);
         }
     }
 
@@ -71,21 +70,11 @@ final class PipelineRuns {
 
     /** Removes the scratch folder of the runs. */
     void deleteScratch() throws IOException {
-        deleteTree(scratch());
+        AtomicFiles.deleteRecursively(scratch());
     }
 
     private Path scratch() {
         return root.resolve(".pipeline");
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

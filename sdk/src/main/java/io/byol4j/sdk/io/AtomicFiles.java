@@ -7,15 +7,18 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * Writes files so that readers see either the old content or the complete new content, never a
@@ -163,6 +166,23 @@ public final class AtomicFiles {
                 e.addSuppressed(undo);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Deletes {@code path} and, when it is a folder, everything under it, deepest first; does nothing when it does
+     * not exist. Symbolic links are deleted, never followed. Not atomic: a failure leaves part of the tree.
+     *
+     * @throws IOException naming the entry that could not be deleted
+     */
+    public static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

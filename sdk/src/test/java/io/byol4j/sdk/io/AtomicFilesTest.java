@@ -59,4 +59,20 @@ class AtomicFilesTest {
             assertEquals(2, files.count(), "no temporary or backup file remains");
         }
     }
+
+    @Test
+    void deleteRecursivelyRemovesATreeButNotWhatALinkPointsTo() throws Exception {
+        Path outside = Files.writeString(tmp.resolve("outside.txt"), "keep");
+        Path tree = tmp.resolve("tree");
+        Files.createDirectories(tree.resolve("a/b"));
+        Files.writeString(tree.resolve("a/b/c.txt"), "x");
+        Files.writeString(tree.resolve("top.txt"), "y");
+        Files.createSymbolicLink(tree.resolve("a/link"), outside);
+
+        AtomicFiles.deleteRecursively(tree);
+
+        assertTrue(Files.notExists(tree), "the tree is gone");
+        assertEquals("keep", Files.readString(outside), "a linked file outside the tree is untouched");
+        AtomicFiles.deleteRecursively(tree); // absent: nothing to do, no error
+    }
 }

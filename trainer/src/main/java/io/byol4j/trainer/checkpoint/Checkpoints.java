@@ -95,7 +95,7 @@ public final class Checkpoints {
         Path finalDir = runDir.resolve(name);
         Path tmp = runDir.resolve(name + TMP_SUFFIX);
         boolean replacing = Files.exists(finalDir);
-        deleteRecursively(tmp);
+        AtomicFiles.deleteRecursively(tmp);
         Files.createDirectory(tmp);
         try {
             // every file is fsync'd and the folder renamed only when complete, so a power cut never leaves
@@ -108,7 +108,7 @@ public final class Checkpoints {
             metrics.write(tmp);
             if (Files.exists(finalDir)) {
                 Path old = runDir.resolve(name + ".old");
-                deleteRecursively(old);
+                AtomicFiles.deleteRecursively(old);
                 AtomicFiles.moveFolder(finalDir, old);
                 try {
                     AtomicFiles.moveFolder(tmp, finalDir);
@@ -116,19 +116,19 @@ public final class Checkpoints {
                     Files.move(old, finalDir, StandardCopyOption.ATOMIC_MOVE);
                     throw e;
                 }
-                deleteRecursively(old);
+                AtomicFiles.deleteRecursively(old);
             } else {
                 AtomicFiles.moveFolder(tmp, finalDir);
             }
         } catch (IOException | RuntimeException e) {
-            deleteRecursively(tmp);
+            AtomicFiles.deleteRecursively(tmp);
             throw e;
         }
         try {
             writeAtomically(runDir.resolve(LATEST), name + "\n");
         } catch (IOException | RuntimeException e) {
             if (!replacing) {
-                deleteRecursively(finalDir); // all or nothing: the run stays at its previous checkpoint
+                AtomicFiles.deleteRecursively(finalDir); // all or nothing: the run stays at its previous checkpoint
             }
             throw e;
         }
@@ -323,7 +323,7 @@ public final class Checkpoints {
         all.sort(Comparator.comparingLong(Checkpoints::stepOf).reversed());
         for (int i = keep; i < all.size(); i++) {
             if (!all.get(i).equals(current)) {
-                deleteRecursively(all.get(i));
+                AtomicFiles.deleteRecursively(all.get(i));
             }
         }
     }
@@ -350,17 +350,6 @@ public final class Checkpoints {
     /** Writes {@code text} to {@code target} through a temporary file in the same folder and an atomic move. */
     public static void writeAtomically(Path target, String text) throws IOException {
         AtomicFiles.writeString(target, text);
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     private static String abbreviate(String s) {
