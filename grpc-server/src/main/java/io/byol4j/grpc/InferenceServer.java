@@ -60,11 +60,12 @@ public final class InferenceServer implements AutoCloseable {
     private final boolean plaintext;
     private final String host;
     private final CallLimiter limiter;
+    private final InferencePipeline pipeline;
     private volatile boolean serving;
     private volatile boolean draining;
 
     private InferenceServer(Server server, HealthStatusManager health, ModelRepository models, Duration grace,
-            boolean plaintext, String host, CallLimiter limiter) {
+            boolean plaintext, String host, CallLimiter limiter, InferencePipeline pipeline) {
         this.server = server;
         this.health = health;
         this.models = models;
@@ -72,6 +73,7 @@ public final class InferenceServer implements AutoCloseable {
         this.plaintext = plaintext;
         this.host = host;
         this.limiter = limiter;
+        this.pipeline = pipeline;
     }
 
     /** A builder for a server over {@code models} (the server owns and closes them). */
@@ -192,7 +194,7 @@ public final class InferenceServer implements AutoCloseable {
                 builder.intercept(auth);
             }
             Server server = builder.build().start();
-            self[0] = new InferenceServer(server, health, models, grace, plaintext, host, limiter);
+            self[0] = new InferenceServer(server, health, models, grace, plaintext, host, limiter, pipeline);
             return self[0];
         }
 
@@ -245,6 +247,11 @@ public final class InferenceServer implements AutoCloseable {
     /** True when the server speaks plain text (no TLS). */
     public boolean plaintext() {
         return plaintext;
+    }
+
+    /** The pipeline shared by both services (its pixel budget), for tests. */
+    InferencePipeline pipeline() {
+        return pipeline;
     }
 
     /** Inference calls running now. */

@@ -46,8 +46,11 @@ public final class PixelBudget {
         public synchronized void close() {
             if (!closed) {
                 closed = true;
+                // Count the pixels as returned before another call can take them, so held() never
+                // exceeds the capacity.
+                long now = held.addAndGet(-pixels);
                 units.release(toUnits(pixels));
-                inFlight.accept(held.addAndGet(-pixels));
+                inFlight.accept(now);
             }
         }
     }
