@@ -61,11 +61,13 @@ public final class InferenceServer implements AutoCloseable {
     private final String host;
     private final CallLimiter limiter;
     private final InferencePipeline pipeline;
+    private final Runnable oversizeRefusal;
     private volatile boolean serving;
     private volatile boolean draining;
 
     private InferenceServer(Server server, HealthStatusManager health, ModelRepository models, Duration grace,
-            boolean plaintext, String host, CallLimiter limiter, InferencePipeline pipeline) {
+            boolean plaintext, String host, CallLimiter limiter, InferencePipeline pipeline,
+            Runnable oversizeRefusal) {
         this.server = server;
         this.health = health;
         this.models = models;
@@ -74,6 +76,7 @@ public final class InferenceServer implements AutoCloseable {
         this.host = host;
         this.limiter = limiter;
         this.pipeline = pipeline;
+        this.oversizeRefusal = oversizeRefusal;
     }
 
     /** A builder for a server over {@code models} (the server owns and closes them). */
@@ -194,7 +197,9 @@ public final class InferenceServer implements AutoCloseable {
                 builder.intercept(auth);
             }
             Server server = builder.build().start();
-            self[0] = new InferenceServer(server, health, models, grace, plaintext, host, limiter, pipeline);
+            Runnable oversize = () -> metrics.refused("", Limits.MAX_MESSAGE_BYTES);
+            OversizeMessageLog.register(oversize);
+            self[0] = new InferenceServer(server, health, models, grace, plaintext, host, limiter, pipeline, oversize);
             return self[0];
         }
 
@@ -294,6 +299,7 @@ public final class InferenceServer implements AutoCloseable {
                 server.awaitTermination(5, TimeUnit.SECONDS);
             }
         } finally {
+            OversizeMessageLog.unregister(oversizeRefusal);
             models.close();
         }
     }
