@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class InferenceServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
+    private static final Logger CALLS = LoggerFactory.getLogger("io.byol4j.grpc.calls");
 
     /** Health service names this server reports (besides the overall "" service). */
     public static final List<String> SERVICES = List.of(FeatureServiceGrpc.SERVICE_NAME,
@@ -183,7 +184,14 @@ public final class InferenceServer implements AutoCloseable {
             CallLimiter limiter = new CallLimiter(limits.maxConcurrentCalls(), Set.of(
                     FeatureServiceGrpc.getEmbedMethod().getFullMethodName(),
                     GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName()),
-                    method -> metrics.refused("", Limits.MAX_CONCURRENT_CALLS));
+                    method -> {
+                        metrics.refused("", Limits.MAX_CONCURRENT_CALLS);
+                        metrics.callStarted("", method);
+                        metrics.callFinished("", method, "RESOURCE_EXHAUSTED", 0);
+                        CALLS.warn("call refused method={} model=- status=RESOURCE_EXHAUSTED limit={} detail=\"{}"
+                                + " inference calls are already running\"", method, Limits.MAX_CONCURRENT_CALLS,
+                                limits.maxConcurrentCalls());
+                    });
             InferenceServer[] self = new InferenceServer[1];
             KServeInferenceService kserve = new KServeInferenceService(models, pipeline, metrics,
                     () -> self[0] != null && self[0].serving && !self[0].draining, version);

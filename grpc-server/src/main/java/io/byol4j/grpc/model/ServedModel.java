@@ -70,7 +70,10 @@ public final class ServedModel {
         this.rowWidth = offset;
         this.batcher = options.batching()
                 ? DynamicBatcher.start(preprocessor, this::runBatch, options.batcher(),
-                        (size, waited, computed) -> metrics.batchRun(name, size, waited, computed))
+                        (size, waited, computed) -> {
+                            metrics.batchRun(name, size, waited, computed);
+                            metrics.queueDepth(name, queued());
+                        })
                 : null;
     }
 
