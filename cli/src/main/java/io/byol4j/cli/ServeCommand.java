@@ -56,7 +56,7 @@ final class ServeCommand implements Callable<Integer> {
      * @param maxMessageBytes largest request message
      * @param maxImagesPerRequest most images (or tensor samples) per call
      * @param maxPixelsPerImage most pixels one image may declare (checked before decoding)
-     * @param maxPixelsInFlight decoded pixels held by all calls at once (about 12 bytes of heap each)
+     * @param maxPixelsInFlight decoded pixels held by all calls at once (about 16 bytes of memory each)
      * @param maxBudgetWaitMs longest wait for room in that budget before RESOURCE_EXHAUSTED
      * @param maxConcurrentCalls inference calls at once; more are refused (RESOURCE_EXHAUSTED)
      * @param graceSeconds time calls in flight get to finish on shutdown
