@@ -156,6 +156,11 @@ class ReloadTest {
             assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
             assertEquals("4", s.server.models().find("enc", "").version(), "the served version keeps serving");
             assertFalse(s.server.models().find("enc", "").isClosed());
+            // An unloaded model stays unloaded although polling still sees its folder.
+            assertTrue(kserve.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder().setModelName("enc")
+                    .build()).getIsUnloaded());
+            Thread.sleep(300);
+            assertEquals(List.of(), s.server.models().names());
         }
     }
 
