@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeadlineAndCancellationTest {
 
     private static final int IMAGES = 150;
+    private static final int MAX_BATCH = 4;
 
     @TempDir
     Path tmp;
@@ -36,7 +37,7 @@ class DeadlineAndCancellationTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(TestServer.repository(TestServer.plainModel(tmp, "m.onnx"), TestServer.batching(4, 1024)),
+        server = TestServer.start(TestServer.repository(TestServer.plainModel(tmp, "m.onnx"), TestServer.batching(MAX_BATCH, 1024)),
                 TestServer.limits(IMAGES, 1_000_000, 4_000_000, Duration.ofSeconds(5), 8));
         model = server.server.models().find("m", "");
         // 150 noisy 300x300 PNGs: milliseconds of decoding each, about a second in all.
@@ -58,12 +59,19 @@ class DeadlineAndCancellationTest {
         long before = model.samplesRun();
         long t0 = System.nanoTime();
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> FeatureServiceGrpc
-                .newBlockingStub(server.channel).withDeadlineAfter(300, TimeUnit.MILLISECONDS).embed(slow));
+                .newBlockingStub(server.channel).withDeadlineAfter(150, TimeUnit.MILLISECONDS).embed(slow));
+        long atDeadline = model.samplesRun() - before;
         assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
         long ran = settledRuns() - before;
-        assertTrue(ran < IMAGES / 2, "the model ran " + ran + " of " + IMAGES + " images; the rest were dropped");
+        assertTrue(ran < IMAGES, "the model ran " + ran + " of " + IMAGES + " images; the rest were dropped");
+        assertTrue(ran - atDeadline <= MAX_BATCH + 1, "after the deadline the model ran " + (ran - atDeadline)
+                + " more images: at most the batch in progress and the image being decoded");
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3));
-        assertEquals(0, server.server.callsInFlight());
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.server.callsInFlight() > 0) {
+            assertTrue(System.nanoTime() < end, "the expired call's handler never ended");
+            Thread.sleep(10);
+        }
     }
 
     @Test
@@ -83,10 +91,13 @@ class DeadlineAndCancellationTest {
         canceller.start();
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> ctx.call(() -> FeatureServiceGrpc.newBlockingStub(server.channel).embed(slow)));
+        long atCancel = model.samplesRun() - before;
         assertEquals(Status.Code.CANCELLED, e.getStatus().getCode());
         canceller.join();
         long ran = settledRuns() - before;
-        assertTrue(ran >= 5 && ran < IMAGES / 2, "the model ran " + ran + " of " + IMAGES + " images");
+        assertTrue(ran >= 5 && ran < IMAGES, "the model ran " + ran + " of " + IMAGES + " images");
+        assertTrue(ran - atCancel <= MAX_BATCH + 1, "after the cancellation the model ran " + (ran - atCancel)
+                + " more images");
     }
 
     @Test
