@@ -89,7 +89,7 @@ class ImageFuzzTest {
                     continue;
                 }
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                if (ms > SLOW_CASE_MS * batch.size() / 4) {
+                if (ms > SLOW_CASE_MS * batch.size()) { // a hang detector: wall time, so generous
                     findings.add("batch from case " + batch.get(0).id() + " took " + ms + " ms");
                 }
                 assertEquals(batch.size(), results.size());
@@ -117,7 +117,9 @@ class ImageFuzzTest {
     }
 
     private static String decodeDirectly(ImageDecoder decoder, Case c, List<String> findings) {
-        long t0 = System.nanoTime();
+        // CPU time of this thread, not wall time: a shared, loaded machine must not turn into findings.
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long t0 = threads.getCurrentThreadCpuTime();
         String outcome;
         try {
             DecodedImage img = decoder.decode(c.bytes(), 3);
@@ -136,9 +138,9 @@ class ImageFuzzTest {
             outcome = "THREW";
             findings.add(describe(c) + ": decoder threw " + t);
         }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
+        long ms = (threads.getCurrentThreadCpuTime() - t0) / 1_000_000;
         if (ms > SLOW_CASE_MS) {
-            findings.add(describe(c) + ": decoding took " + ms + " ms");
+            findings.add(describe(c) + ": decoding took " + ms + " ms of CPU time");
         }
         return outcome;
     }
