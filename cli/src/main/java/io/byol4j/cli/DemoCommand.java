@@ -1,5 +1,6 @@
 package io.byol4j.cli;
 
+import io.byol4j.sdk.internal.Durations;
 import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.train.ByolTrainer;
 import io.byol4j.trainer.train.TrainResult;

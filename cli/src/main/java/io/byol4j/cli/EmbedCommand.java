@@ -1,5 +1,6 @@
 package io.byol4j.cli;
 
+import io.byol4j.sdk.internal.Durations;
 import io.byol4j.sdk.data.Dataset;
 import io.byol4j.sdk.data.Datasets;
 import io.byol4j.sdk.encoder.BulkExtractor;

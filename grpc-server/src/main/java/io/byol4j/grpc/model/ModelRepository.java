@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -55,6 +56,7 @@ public final class ModelRepository implements AutoCloseable {
     /** The version of each model whose last load failed: polling does not retry it until it changes. */
     private final Map<String, Long> failedVersion = new ConcurrentHashMap<>();
     private ScheduledExecutorService poller;
+    private ScheduledFuture<?> polling;
 
     private ModelRepository(Source source, String description, ModelOptions options, ServerMetrics metrics) {
         this.source = source;
@@ -296,7 +298,7 @@ public final class ModelRepository implements AutoCloseable {
             return t;
         });
         long ms = Math.max(1, interval.toMillis());
-        poller.scheduleWithFixedDelay(this::pollOnce, ms, ms, TimeUnit.MILLISECONDS);
+        polling = poller.scheduleWithFixedDelay(this::pollOnce, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     /** One polling pass (see {@link #startPolling}). */
@@ -326,6 +328,7 @@ public final class ModelRepository implements AutoCloseable {
     public void close() {
         synchronized (this) {
             if (poller != null) {
+                polling.cancel(false);
                 poller.shutdownNow();
             }
         }

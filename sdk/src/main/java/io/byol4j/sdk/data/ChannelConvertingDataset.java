@@ -1,7 +1,6 @@
 package io.byol4j.sdk.data;
 
 import io.byol4j.sdk.image.ImageDecodeException;
-import io.byol4j.sdk.image.ImageOps;
 import java.util.List;
 
 /** A view of a dataset whose images are converted to another channel count. */
@@ -23,7 +22,7 @@ final class ChannelConvertingDataset implements Dataset {
     @Override
     public Sample get(int index) throws ImageDecodeException {
         Sample s = base.get(index);
-        return new Sample(ImageOps.toChannels(s.image(), channels), s.label(), s.id());
+        return new Sample(s.image().toChannels(channels), s.label(), s.id());
     }
 
     @Override

@@ -99,7 +99,7 @@ public final class BulkExtractor {
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(outputDir, "outputDir");
         int total = dataset.size();
-        ProgressReporter reporter = new ProgressReporter(progress, "extract", total, progressIntervalNanos, clock);
+        ExtractionProgress reporter = new ExtractionProgress(progress, "extract", total, progressIntervalNanos, clock);
         List<Skipped> skipped = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(decodeThreads, new DecodeThreads());
         Deque<PendingBatch> pending = new ArrayDeque<>();
@@ -301,6 +301,7 @@ public final class BulkExtractor {
             return this;
         }
 
+        /** The extractor with these settings; the builder can be reused. */
         public BulkExtractor build() {
             return new BulkExtractor(this);
         }

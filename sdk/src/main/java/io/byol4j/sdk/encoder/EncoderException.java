@@ -8,10 +8,12 @@ public class EncoderException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** An inference failure described by {@code message}. */
     public EncoderException(String message) {
         super(message);
     }
 
+    /** An inference failure, usually with the {@link ai.onnxruntime.OrtException} as {@code cause}. */
     public EncoderException(String message, Throwable cause) {
         super(message, cause);
     }

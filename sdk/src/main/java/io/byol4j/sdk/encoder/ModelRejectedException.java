@@ -23,11 +23,13 @@ public class ModelRejectedException extends IOException {
 
     private final Reason reason;
 
+    /** A refusal for {@code reason}; {@code message} names the file and what is wrong with it. */
     public ModelRejectedException(Reason reason, String message) {
         super(message);
         this.reason = reason;
     }
 
+    /** As {@link #ModelRejectedException(Reason, String)}, keeping the underlying cause. */
     public ModelRejectedException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;

@@ -11,6 +11,7 @@ public class FeatureFileException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** A malformed feature file or folder; {@code message} names it and the problem. */
     public FeatureFileException(String message) {
         super(message);
     }

@@ -26,6 +26,16 @@ public record DecodedImage(int width, int height, int channels, byte[] pixels) {
         }
     }
 
+    /**
+     * This image with {@code channels} channels: gray is replicated into R, G and B; RGB becomes gray with ITU-R
+     * BT.601 luma, rounded. Returns this image when it already has them.
+     *
+     * @throws IllegalArgumentException unless {@code channels} is 1 or 3
+     */
+    public DecodedImage toChannels(int channels) {
+        return ImageOps.toChannels(this, channels);
+    }
+
     /** The unsigned value of channel {@code c} at column {@code x}, row {@code y}. */
     public int get(int x, int y, int c) {
         return pixels[(y * width + x) * channels + c] & 0xFF;

@@ -21,11 +21,13 @@ public class ImageDecodeException extends Exception {
 
     private final Reason reason;
 
+    /** An image refused for {@code reason}; {@code message} names the source and the problem. */
     public ImageDecodeException(Reason reason, String message) {
         super(message);
         this.reason = reason;
     }
 
+    /** As {@link #ImageDecodeException(Reason, String)}, keeping the underlying cause. */
     public ImageDecodeException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;

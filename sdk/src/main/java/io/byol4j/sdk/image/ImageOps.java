@@ -6,7 +6,7 @@ import java.util.Objects;
  * Geometry and colour operations on {@link DecodedImage}s. Every method returns a new image (or the
  * argument itself when there is nothing to do) and never modifies its input.
  */
-public final class ImageOps {
+final class ImageOps {
 
     private ImageOps() {
     }

@@ -33,21 +33,33 @@ public record ModelContract(
     /** Version of this metadata layout. */
     public static final String FORMAT_VERSION = "1";
 
+    /** Metadata key: version of the metadata layout ({@link #FORMAT_VERSION}). */
     public static final String KEY_FORMAT = PREFIX + "format_version";
+    /** Metadata key: name of the graph's image input. */
     public static final String KEY_INPUT_NAME = PREFIX + "input_name";
+    /** Metadata key: name of the graph's embedding output. */
     public static final String KEY_OUTPUT_NAME = PREFIX + "output_name";
+    /** Metadata key: tensor layout of the input, {@code NCHW}. */
     public static final String KEY_LAYOUT = PREFIX + "layout";
+    /** Metadata key: input channels (1 or 3). */
     public static final String KEY_CHANNELS = PREFIX + "channels";
+    /** Metadata key: input height in pixels. */
     public static final String KEY_HEIGHT = PREFIX + "height";
+    /** Metadata key: input width in pixels. */
     public static final String KEY_WIDTH = PREFIX + "width";
+    /** Metadata key: side the shorter image side is resized to before the crop. */
     public static final String KEY_RESIZE = PREFIX + "resize_shorter";
     /** The crop policy after resizing; always {@link #CROP_CENTER}. */
     public static final String KEY_CROP = PREFIX + "crop";
     /** The only crop policy: the central {@code height × width} window of the resized image. */
     public static final String CROP_CENTER = "center";
+    /** Metadata key: per-channel mean subtracted after scaling pixels to [0, 1], comma-separated. */
     public static final String KEY_MEAN = PREFIX + "mean";
+    /** Metadata key: per-channel standard deviation divided by, comma-separated. */
     public static final String KEY_STD = PREFIX + "std";
+    /** Metadata key: length of the embedding vector. */
     public static final String KEY_EMBEDDING_DIM = PREFIX + "embedding_dim";
+    /** Metadata key: encoder architecture name, for people (e.g. {@code resnet18-w16-cifar-c3}). */
     public static final String KEY_ARCHITECTURE = PREFIX + "architecture";
     /** SHA-256 (hex) of the model file with this value replaced by {@link #DIGEST_PLACEHOLDER}. */
     public static final String KEY_DIGEST = PREFIX + "digest_sha256";

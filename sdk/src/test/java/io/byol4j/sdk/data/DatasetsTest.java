@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.byol4j.sdk.image.ImageOps;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -40,7 +39,7 @@ class DatasetsTest {
         Dataset gray = Datasets.open("synthetic:size=10", 1);
         assertEquals(1, gray.channels());
         assertEquals(1, gray.get(3).image().channels());
-        assertArrayEquals(ImageOps.toChannels(custom.get(0).image(), 1).pixels(),
+        assertArrayEquals(custom.get(0).image().toChannels(1).pixels(),
                 Datasets.open("synthetic:size=30,seed=7,image=16", 1).get(0).image().pixels());
 
         assertMessage("unknown synthetic dataset option 'colour'", () -> Datasets.open("synthetic:colour=red", 3));

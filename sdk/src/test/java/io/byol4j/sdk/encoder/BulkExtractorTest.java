@@ -1,5 +1,6 @@
 package io.byol4j.sdk.encoder;
 
+import io.byol4j.sdk.internal.Durations;
 import io.byol4j.sdk.testing.TestModels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -135,7 +136,7 @@ class BulkExtractorTest {
         long[] now = {0};
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        ProgressReporter reporter = new ProgressReporter(stream, "extract", 1000, Duration.ofSeconds(2).toNanos(),
+        ExtractionProgress reporter = new ExtractionProgress(stream, "extract", 1000, Duration.ofSeconds(2).toNanos(),
                 () -> now[0]);
         now[0] = 1_000_000_000L;
         reporter.advance(100);
@@ -145,13 +146,13 @@ class BulkExtractorTest {
         now[0] = 3_000_000_000L;
         reporter.advance(50);
         String text = buffer.toString(StandardCharsets.UTF_8);
-        assertEquals("extract: 250/1000 images (25.0%), 100.0 images/s, ETA 8s" + System.lineSeparator(), text);
+        assertEquals("extract: 250/1000 images (25.0%), 100.0 images/s, ETA 7.5 s" + System.lineSeparator(), text);
         now[0] = 5_000_000_000L;
         reporter.advance(200);
         assertTrue(buffer.toString(StandardCharsets.UTF_8).endsWith(
-                "extract: 500/1000 images (50.0%), 100.0 images/s, ETA 5s" + System.lineSeparator()));
-        assertEquals("1h01m05s", ProgressReporter.duration(3665));
-        assertEquals("2m05s", ProgressReporter.duration(125));
+                "extract: 500/1000 images (50.0%), 100.0 images/s, ETA 5.0 s" + System.lineSeparator()));
+        assertEquals("1 h 01 min 05 s", Durations.seconds(3665));
+        assertEquals("2 min 05 s", Durations.seconds(125));
     }
 
     /** Issue 11, item 1: a decodable image the preprocessing cannot take is skipped by name, not fatal. */

@@ -142,7 +142,7 @@ public final class ByolTrainer {
         }
         RunPlan plan = from == null ? RunPlan.of(cfg, dataset.size())
                 : ResumeCheck.resumedPlan(from.state(), cfg, dataset.size());
-        ProgressReporter out = new ProgressReporter(progress);
+        TrainingProgress out = new TrainingProgress(progress);
         List<Device> chosen = pickDevices(cfg);
         TrainingSession session = new TrainingSession(cfg, dataset, plan, from, out, chosen, stopAfterSteps, hook);
         try {
@@ -160,7 +160,7 @@ public final class ByolTrainer {
     }
 
     private static void recordDatasetChange(Path runDir, Checkpoint from, Dataset dataset, String change,
-            ProgressReporter out) throws IOException {
+            TrainingProgress out) throws IOException {
         String entry = String.format(Locale.ROOT, "%s resumed at step %d of %d on a changed dataset %s (%s),"
                 + " allowed by --allow-dataset-change; the LR and tau schedules keep the checkpoint's steps, the data"
                 + " order follows the new dataset%n", Instant.now(), from.state().step(), from.state().totalSteps(),

@@ -1,5 +1,6 @@
 package io.byol4j.trainer.train;
 
+import io.byol4j.sdk.internal.Durations;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -41,7 +42,7 @@ final class TrainingSession {
     private final TrainConfig cfg;
     private final Dataset dataset;
     private final Checkpoint from;
-    private final ProgressReporter out;
+    private final TrainingProgress out;
     private final List<Device> devices;
     private final long stopAfterSteps;
     private final StepHook hook;
@@ -71,7 +72,7 @@ final class TrainingSession {
     private long stepsSincePrint;
     private long waitSincePrint;
 
-    TrainingSession(TrainConfig cfg, Dataset dataset, RunPlan plan, Checkpoint from, ProgressReporter out,
+    TrainingSession(TrainConfig cfg, Dataset dataset, RunPlan plan, Checkpoint from, TrainingProgress out,
             List<Device> devices, long stopAfterSteps, StepHook hook) {
         this.cfg = cfg;
         this.dataset = dataset;
@@ -178,7 +179,7 @@ final class TrainingSession {
         out.line(String.format(Locale.ROOT,
                 "done: %d steps, final loss %.4f, %.1f img/s, data-wait %.0f%%, %d skipped images, %s; checkpoint %s",
                 step, lastLoss, imagesPerSecond, 100 * waitShare, skipped,
-                ProgressReporter.duration(elapsed.toMillis() / 1000.0), lastCheckpoint));
+                Durations.format(elapsed), lastCheckpoint));
         return result(lastCheckpoint, imagesPerSecond, waitShare, elapsed, skipped);
     }
 

@@ -1,5 +1,6 @@
 package io.byol4j.sdk.encoder;
 
+import io.byol4j.sdk.internal.Durations;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -8,7 +9,7 @@ import java.util.function.LongSupplier;
  * Prints "done/total, images/s, ETA" lines at most once per interval, plus one line per skipped
  * image and a final line. A null stream makes it silent. Not thread-safe.
  */
-final class ProgressReporter {
+final class ExtractionProgress {
 
     private final PrintStream out;
     private final String label;
@@ -19,7 +20,7 @@ final class ProgressReporter {
     private long lastPrint;
     private long done;
 
-    ProgressReporter(PrintStream out, String label, long total, long intervalNanos, LongSupplier clock) {
+    ExtractionProgress(PrintStream out, String label, long total, long intervalNanos, LongSupplier clock) {
         this.out = out;
         this.label = label;
         this.total = total;
@@ -51,7 +52,7 @@ final class ProgressReporter {
         double seconds = seconds(now);
         if (out != null) {
             out.println(String.format(Locale.ROOT, "%s: done, %d images written, %d skipped in %s (%.1f images/s)",
-                    label, written, skipped, duration(seconds), rate(now)));
+                    label, written, skipped, Durations.seconds(seconds), rate(now)));
         }
         return seconds;
     }
@@ -67,19 +68,8 @@ final class ProgressReporter {
 
     String line(long now) {
         double rate = rate(now);
-        String eta = rate > 0 ? duration((total - done) / rate) : "?";
+        String eta = rate > 0 ? Durations.seconds((total - done) / rate) : "?";
         return String.format(Locale.ROOT, "%s: %d/%d images (%.1f%%), %.1f images/s, ETA %s",
                 label, done, total, total == 0 ? 100.0 : 100.0 * done / total, rate, eta);
-    }
-
-    static String duration(double seconds) {
-        long s = Math.round(seconds);
-        if (s < 60) {
-            return s + "s";
-        }
-        if (s < 3600) {
-            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
-        }
-        return String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, (s % 3600) / 60, s % 60);
     }
 }

@@ -1,14 +1,15 @@
 package io.byol4j.trainer.train;
 
+import io.byol4j.sdk.internal.Durations;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** Formats progress lines for a training run. */
-final class ProgressReporter {
+/** Formats the progress lines of a training run (per logged step and per epoch); not thread-safe. */
+final class TrainingProgress {
 
     private final PrintStream out;
 
-    ProgressReporter(PrintStream out) {
+    TrainingProgress(PrintStream out) {
         this.out = out;
     }
 
@@ -22,7 +23,7 @@ final class ProgressReporter {
         line(String.format(Locale.ROOT,
                 "epoch %d/%d  step %d/%d  loss %.4f  lr %.5f  tau %.5f  %.1f img/s  data-wait %.0f%%  ETA %s",
                 epoch, totalEpochs, step, totalSteps, loss, lr, tau, imagesPerSecond, 100 * dataWaitShare,
-                duration(etaSeconds)));
+                Durations.seconds(etaSeconds)));
     }
 
     void epoch(int epoch, int totalEpochs, double meanLoss, double collapseStd, double reference, double knn,
@@ -32,13 +33,5 @@ final class ProgressReporter {
                 "== epoch %d/%d done: mean loss %.4f  collapse-std %.4f (healthy ~%.4f)%s  %.1f img/s"
                         + "  data-wait %.0f%%",
                 epoch, totalEpochs, meanLoss, collapseStd, reference, knnText, imagesPerSecond, 100 * dataWaitShare));
-    }
-
-    static String duration(double seconds) {
-        if (!Double.isFinite(seconds) || seconds < 0) {
-            return "?";
-        }
-        long s = Math.round(seconds);
-        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
     }
 }
