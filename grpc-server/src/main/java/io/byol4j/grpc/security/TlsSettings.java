@@ -23,7 +23,8 @@ import java.util.List;
  * @param privateKey PEM private key (PKCS#8)
  * @param clientCa PEM CA bundle for client certificates, or null for no client verification
  * @param requireClientCert when a clientCa is set: true requires a client certificate, false only asks for one
- *     (a client that sends none is let in; one that sends a certificate the CA did not sign is refused)
+ *     (a client that presents none is let in; one that presents a certificate the CA did not sign is refused;
+ *     note that JDK clients offer only certificates from the CAs the server names, and otherwise send none)
  */
 public record TlsSettings(Path certChain, Path privateKey, Path clientCa, boolean requireClientCert) {
 
