@@ -48,14 +48,16 @@ public final class BearerTokenAuth implements ServerInterceptor {
 
     private final Path file;
     private final ServerMetrics metrics;
+    private final long checkMillis;
     private final AtomicLong nextCheck = new AtomicLong();
     private volatile TokenFile tokens;
 
-    private BearerTokenAuth(Path file, TokenFile tokens, ServerMetrics metrics) {
+    private BearerTokenAuth(Path file, TokenFile tokens, ServerMetrics metrics, long checkMillis) {
         this.file = file;
         this.tokens = tokens;
         this.metrics = metrics;
-        this.nextCheck.set(System.currentTimeMillis() + RELOAD_CHECK_MILLIS);
+        this.checkMillis = checkMillis;
+        this.nextCheck.set(System.currentTimeMillis() + checkMillis);
     }
 
     /**
@@ -65,12 +67,16 @@ public final class BearerTokenAuth implements ServerInterceptor {
      *     or non-ASCII characters
      */
     public static BearerTokenAuth fromFile(java.nio.file.Path tokens) throws java.io.IOException {
-        return new BearerTokenAuth(tokens, TokenFile.read(tokens), null);
+        return fromFile(tokens, RELOAD_CHECK_MILLIS);
+    }
+
+    static BearerTokenAuth fromFile(Path tokens, long checkMillis) throws IOException {
+        return new BearerTokenAuth(tokens, TokenFile.read(tokens), null, checkMillis);
     }
 
     /** The same authentication, counting each refusal in {@code metrics} under the limit {@code auth}. */
     public BearerTokenAuth reportingTo(ServerMetrics metrics) {
-        return new BearerTokenAuth(file, tokens, Objects.requireNonNull(metrics, "metrics"));
+        return new BearerTokenAuth(file, tokens, Objects.requireNonNull(metrics, "metrics"), checkMillis);
     }
 
     /** How many tokens are accepted right now. */
@@ -114,7 +120,7 @@ public final class BearerTokenAuth implements ServerInterceptor {
     private void reloadIfChanged() {
         long now = System.currentTimeMillis();
         long due = nextCheck.get();
-        if (now < due || !nextCheck.compareAndSet(due, now + RELOAD_CHECK_MILLIS)) {
+        if (now < due || !nextCheck.compareAndSet(due, now + checkMillis)) {
             return;
         }
         TokenFile current = tokens;
