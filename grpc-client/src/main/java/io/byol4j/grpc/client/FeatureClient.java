@@ -244,12 +244,16 @@ public final class FeatureClient implements AutoCloseable {
         if (token == null) {
             return channel;
         }
-        if (token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-            throw new IllegalArgumentException("a bearer token is printable ASCII without spaces");
-        }
+        checkToken(token);
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + token);
         return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    private static void checkToken(String token) {
+        if (token != null && (token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
+            throw new IllegalArgumentException("a bearer token is printable ASCII without spaces");
+        }
     }
 
     private static Duration positive(Duration d) {
@@ -303,6 +307,7 @@ public final class FeatureClient implements AutoCloseable {
 
         /** Sends {@code authorization: Bearer <token>} with every call. Use with TLS unless on loopback. */
         public Builder bearerToken(String token) {
+            checkToken(token);
             this.token = token;
             return this;
         }
