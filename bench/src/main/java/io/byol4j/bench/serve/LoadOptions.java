@@ -1,0 +1,118 @@
+package io.byol4j.bench.serve;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Settings of one {@link ServeLoad} run.
+ *
+ * @param model ONNX model to serve, or null to export the benchmark model (ResNet-18 w16, 32x32) first
+ * @param concurrency caller counts to run, in order
+ * @param warmup unrecorded time before each measured window
+ * @param measure length of each measured window
+ * @param maxBatch the batching server's maximum batch size, and the in-process reference's batch size
+ * @param maxDelay the batching server's maximum queue delay
+ * @param queueCapacity the batching server's queue bound (images)
+ * @param overload length of the overload run (zero skips it)
+ * @param overloadFactor the overload run's offered rate as a multiple of the batched throughput measured at
+ *     {@code overloadBaseConcurrency}
+ * @param overloadBaseConcurrency which concurrency's batched throughput the overload rate is based on
+ * @param maxOutstanding the overload client's cap on calls in flight
+ * @param imagePool distinct JPEG images cycled through
+ */
+record LoadOptions(Path model, List<Integer> concurrency, Duration warmup, Duration measure, int maxBatch,
+        Duration maxDelay, int queueCapacity, Duration overload, double overloadFactor, int overloadBaseConcurrency,
+        int maxOutstanding, int imagePool) {
+
+    static final String USAGE = String.join("\n",
+            "usage: ServeLoad [--model FILE.onnx] [--concurrency 1,4,16,64] [--seconds 10] [--warmup 3]",
+            "                 [--max-batch 32] [--max-delay-ms 5] [--queue 256] [--overload-seconds 60]",
+            "                 [--overload-factor 10] [--overload-base 16] [--max-outstanding 20000]");
+
+    static LoadOptions defaults() {
+        return new LoadOptions(null, List.of(1, 4, 16, 64), Duration.ofSeconds(3), Duration.ofSeconds(10), 32,
+                Duration.ofMillis(5), 256, Duration.ofSeconds(60), 10, 16, 20_000, 256);
+    }
+
+    /** Defaults overridden by command-line flags; IllegalArgumentException names a bad flag or value. */
+    static LoadOptions parse(String[] args) {
+        LoadOptions d = defaults();
+        Path model = d.model;
+        List<Integer> concurrency = d.concurrency;
+        Duration warmup = d.warmup;
+        Duration measure = d.measure;
+        int maxBatch = d.maxBatch;
+        Duration maxDelay = d.maxDelay;
+        int queue = d.queueCapacity;
+        Duration overload = d.overload;
+        double factor = d.overloadFactor;
+        int base = d.overloadBaseConcurrency;
+        int maxOutstanding = d.maxOutstanding;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String v = args[++i];
+            try {
+                switch (flag) {
+                    case "--model" -> model = Path.of(v);
+                    case "--concurrency" -> concurrency = list(v);
+                    case "--seconds" -> measure = seconds(v);
+                    case "--warmup" -> warmup = seconds(v);
+                    case "--max-batch" -> maxBatch = positive(v);
+                    case "--max-delay-ms" -> maxDelay = Duration.ofNanos((long) (Double.parseDouble(v) * 1e6));
+                    case "--queue" -> queue = positive(v);
+                    case "--overload-seconds" -> overload = seconds(v);
+                    case "--overload-factor" -> factor = Double.parseDouble(v);
+                    case "--overload-base" -> base = positive(v);
+                    case "--max-outstanding" -> maxOutstanding = positive(v);
+                    default -> throw new IllegalArgumentException("unknown flag " + flag);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(flag + ": not a number: '" + v + "'");
+            }
+        }
+        if (!overload.isZero() && !concurrency.contains(base)) {
+            throw new IllegalArgumentException("--overload-base " + base + " must be one of --concurrency "
+                    + concurrency);
+        }
+        return new LoadOptions(model, concurrency, warmup, measure, maxBatch, maxDelay, queue, overload, factor,
+                base, maxOutstanding, d.imagePool);
+    }
+
+    private static List<Integer> list(String v) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : v.split(",")) {
+            out.add(positive(s.trim()));
+        }
+        return List.copyOf(out);
+    }
+
+    private static Duration seconds(String v) {
+        double s = Double.parseDouble(v);
+        if (s < 0) {
+            throw new IllegalArgumentException("a duration cannot be negative: " + v);
+        }
+        return Duration.ofNanos((long) (s * 1e9));
+    }
+
+    private static int positive(String v) {
+        int n = Integer.parseInt(v);
+        if (n <= 0) {
+            throw new IllegalArgumentException("expected a positive number, got " + v);
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return "model=" + (model == null ? "(export ResNet-18 w16 32x32)" : model) + " concurrency=" + concurrency
+                + " warmup=" + warmup.toMillis() / 1000.0 + "s measure=" + measure.toMillis() / 1000.0 + "s maxBatch="
+                + maxBatch + " maxDelay=" + maxDelay.toNanos() / 1e6 + "ms queue=" + queueCapacity + " overload="
+                + overload.toMillis() / 1000.0 + "s x" + overloadFactor + " (base: batched at concurrency "
+                + overloadBaseConcurrency + ") maxOutstanding=" + maxOutstanding + " images=" + imagePool;
+    }
+}

@@ -1,0 +1,201 @@
+package io.byol4j.bench.serve;
+
+import io.byol4j.bench.BenchData;
+import io.byol4j.bench.BenchModel;
+import io.byol4j.grpc.client.Embedding;
+import io.byol4j.grpc.client.FeatureClient;
+import io.byol4j.sdk.encoder.EmbedResult;
+import io.byol4j.sdk.encoder.Encoder;
+import io.grpc.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Load benchmark of the gRPC server, side by side in one JVM and one run: single-image {@code Embed} calls over a
+ * real loopback socket at each concurrency, with dynamic batching on and off, against the same model called
+ * in-process through the SDK ({@link Encoder#embedEncoded} on full batches, one thread: the batched ceiling), and
+ * an open-loop overload run. Prints one table, the ratios and the overload verdicts.
+ *
+ * <pre>
+ * ./mvnw -B -q -pl bench -am package -DskipTests
+ * java -cp 'bench/target/byol4j-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' io.byol4j.bench.serve.ServeLoad \
+ *     [--model FILE.onnx] [--concurrency 1,4,16,64] [--seconds 10] [--overload-seconds 60] ...
+ * </pre>
+ *
+ * Clients and server share the JVM and the machine's cores, as a sidecar client would; every call uses
+ * {@link FeatureClient}, one HTTP/2 connection shared by all callers.
+ */
+public final class ServeLoad {
+
+    private ServeLoad() {}
+
+    public static void main(String[] args) throws Exception {
+        LoadOptions options;
+        try {
+            options = LoadOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(LoadOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        Report report = run(options, System.out::println);
+        System.exit(report.overloadHeld() ? 0 : 1);
+    }
+
+    /** Everything one run measured. */
+    record Report(Map<String, LoadResult> cells, List<String> skipped, Overload.Result overload,
+            boolean overloadHeld) {}
+
+    /** Runs the whole benchmark, printing progress and results through {@code out}. */
+    static Report run(LoadOptions o, Consumer<String> out) throws Exception {
+        out.accept("serve-load: " + o);
+        out.accept(String.format(Locale.ROOT, "machine: %d cores, Java %s, %s %s", Runtime.getRuntime()
+                .availableProcessors(), System.getProperty("java.version"), System.getProperty("os.name"),
+                System.getProperty("os.arch")));
+        Path model = o.model() != null ? o.model() : BenchModel.export(Files.createTempDirectory("byol4j-serve-load"));
+        List<byte[]> images = BenchData.jpegs(BenchData.images(o.imagePool(), BenchModel.SIZE, 23));
+        Map<String, LoadResult> cells = new LinkedHashMap<>();
+        List<String> skipped = new ArrayList<>();
+        Overload.Result overload = null;
+        boolean held = true;
+        try (Encoder encoder = Encoder.open(model)) {
+            out.accept("model: " + model + " (" + encoder.embeddingDim() + "-d)");
+            LoadResult sdk = inProcess(encoder, images, o);
+            cells.put(key("sdk", 1), sdk);
+            out.accept(line(sdk));
+            for (boolean batching : new boolean[] {false, true}) {
+                String mode = batching ? "batching on" : "batching off";
+                try (ServerUnderTest server = ServerUnderTest.start(encoder, batching, o);
+                        FeatureClient client = FeatureClient.builder("127.0.0.1", server.port())
+                                .deadline(Duration.ofSeconds(30)).build()) {
+                    out.accept("server, " + mode + ": " + server.description() + ", 127.0.0.1:" + server.port());
+                    for (int c : o.concurrency()) {
+                        LoadResult r = served(client, images, "served, " + mode, c, o);
+                        cells.put(key(mode, c), r);
+                        out.accept(line(r));
+                    }
+                    if (batching && !o.overload().isZero()) {
+                        double rate = o.overloadFactor()
+                                * cells.get(key(mode, o.overloadBaseConcurrency())).throughput();
+                        out.accept(String.format(Locale.ROOT, "overload: %.0f calls/s (%.0fx the batched throughput "
+                                + "at concurrency %d) for %.0f s", rate, o.overloadFactor(),
+                                o.overloadBaseConcurrency(), o.overload().toMillis() / 1000.0));
+                        overload = Overload.run(rate, o.overload(), o.maxOutstanding(),
+                                i -> client.embedAsync(List.of(images.get((int) (i % images.size())))),
+                                server::queueDepth);
+                        held = printOverload(overload, o, out);
+                    }
+                } catch (UnsupportedOperationException e) {
+                    skipped.add(mode + ": " + e.getMessage());
+                    out.accept("skipped: " + mode + ": " + e.getMessage());
+                }
+            }
+        }
+        printSummary(cells, o, out);
+        return new Report(cells, skipped, overload, held);
+    }
+
+    static String key(String mode, int concurrency) {
+        return mode + "@" + concurrency;
+    }
+
+    private static LoadResult inProcess(Encoder encoder, List<byte[]> images, LoadOptions o) throws Exception {
+        int b = o.maxBatch();
+        return ClosedLoop.run("in-process SDK, batch " + b, 1, o.warmup(), o.measure(), (thread, seq) -> {
+            List<byte[]> batch = new ArrayList<>(b);
+            for (int i = 0; i < b; i++) {
+                batch.add(images.get((int) ((seq * b + i) % images.size())));
+            }
+            int ok = 0;
+            for (EmbedResult r : encoder.embedEncoded(batch)) {
+                if (!r.ok()) {
+                    throw new IllegalStateException("IMAGE_ERROR");
+                }
+                ok++;
+            }
+            return ok;
+        }, e -> e.getMessage());
+    }
+
+    private static LoadResult served(FeatureClient client, List<byte[]> images, String label, int concurrency,
+            LoadOptions o) throws Exception {
+        int stride = Math.max(1, images.size() / concurrency);
+        return ClosedLoop.run(label, concurrency, o.warmup(), o.measure(), (thread, seq) -> {
+            Embedding e = client.embed(images.get((int) ((thread * stride + seq) % images.size())));
+            if (!e.ok()) {
+                throw new IllegalStateException("IMAGE_ERROR");
+            }
+            return 1;
+        }, e -> e instanceof IllegalStateException ? e.getMessage() : Status.fromThrowable(e).getCode().name());
+    }
+
+    private static String line(LoadResult r) {
+        return String.format(Locale.ROOT, "%-28s c=%-3d %9.1f images/s  p50 %8.2f ms  p99 %8.2f ms  calls %7d%s",
+                r.label(), r.concurrency(), r.throughput(), r.latencyMillis(0.50), r.latencyMillis(0.99), r.calls(),
+                r.failed() == 0 ? "" : "  FAILED " + r.failures());
+    }
+
+    private static boolean printOverload(Overload.Result r, LoadOptions o, Consumer<String> out) {
+        for (Overload.Sample s : r.samples()) {
+            out.accept(String.format(Locale.ROOT, "  t=%3ds sent %8d ok %7d refused %8d in flight %6d queue %5d "
+                    + "RSS %7.1f MB", s.second(), s.sent(), s.ok(), s.refused(), s.outstanding(), s.queueDepth(),
+                    s.rssMb()));
+        }
+        List<Overload.Sample> samples = r.samples();
+        double rssFirst = samples.isEmpty() ? Double.NaN : samples.get(Math.min(samples.size() - 1, 4)).rssMb();
+        double rssLast = samples.isEmpty() ? Double.NaN : samples.get(samples.size() - 1).rssMb();
+        double rssMax = samples.stream().mapToDouble(Overload.Sample::rssMb).max().orElse(Double.NaN);
+        boolean refusalsClean = r.otherFailures() == 0;
+        boolean noneLost = r.lost() == 0;
+        boolean queueBounded = r.maxQueueDepth() <= o.queueCapacity();
+        boolean rssFlat = rssLast <= rssFirst * 1.10 + 32;
+        out.accept(String.format(Locale.ROOT, "overload result: %d sent in %.1f s (%.0f/s offered, %d sends skipped "
+                + "at the client's %d-call cap), outcomes %s, lost %d", r.sent(), r.seconds(), r.sent() / r.seconds(),
+                r.skipped(), o.maxOutstanding(), r.outcomes(), r.lost()));
+        out.accept(String.format(Locale.ROOT, "  every refusal RESOURCE_EXHAUSTED: %s (%d other failures)",
+                yes(refusalsClean), r.otherFailures()));
+        out.accept("  no accepted call lost: " + yes(noneLost) + " (" + r.count("OK") + " answered OK)");
+        out.accept(String.format(Locale.ROOT, "  queue bounded: %s (max depth sampled %s, bound %d)",
+                r.maxQueueDepth() < 0 ? "not reported by this server" : yes(queueBounded),
+                r.maxQueueDepth() < 0 ? "n/a" : String.valueOf((long) r.maxQueueDepth()), o.queueCapacity()));
+        out.accept(String.format(Locale.ROOT, "  resident memory flat: %s (RSS at 5 s %.1f MB, max %.1f MB, end %.1f MB)",
+                yes(rssFlat), rssFirst, rssMax, rssLast));
+        return refusalsClean && noneLost && (r.maxQueueDepth() < 0 || queueBounded) && rssFlat;
+    }
+
+    private static void printSummary(Map<String, LoadResult> cells, LoadOptions o, Consumer<String> out) {
+        LoadResult sdk = cells.get(key("sdk", 1));
+        out.accept("");
+        out.accept(String.format(Locale.ROOT, "| concurrency | batching off: images/s, p50, p99 | batching on: images/s, "
+                + "p50, p99 | on / off | on / in-process (%.1f images/s) |", sdk.throughput()));
+        out.accept("|---|---|---|---|---|");
+        for (int c : o.concurrency()) {
+            LoadResult off = cells.get(key("batching off", c));
+            LoadResult on = cells.get(key("batching on", c));
+            out.accept(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s |", c, cell(off), cell(on),
+                    off != null && on != null ? String.format(Locale.ROOT, "%.2fx", on.throughput() / off.throughput())
+                            : "n/a",
+                    on != null ? String.format(Locale.ROOT, "%.2fx", on.throughput() / sdk.throughput()) : "n/a"));
+        }
+    }
+
+    private static String cell(LoadResult r) {
+        if (r == null) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.1f, %.2f ms, %.2f ms%s", r.throughput(), r.latencyMillis(0.5),
+                r.latencyMillis(0.99), r.failed() == 0 ? "" : " (" + r.failed() + " failed)");
+    }
+
+    private static String yes(boolean b) {
+        return b ? "yes" : "NO";
+    }
+}
