@@ -21,18 +21,20 @@ import java.util.List;
  * @param overloadBaseConcurrency which concurrency's batched throughput the overload rate is based on
  * @param maxOutstanding the overload client's cap on calls in flight
  * @param imagePool distinct JPEG images cycled through
+ * @param rounds how many times every cell runs; the rounds interleave the modes so that drift of a shared machine
+ *     hits all of them alike, and ratios are taken per round
  */
-record LoadOptions(Path model, List<Integer> concurrency, Duration warmup, Duration measure, int maxBatch,
+record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration warmup, Duration measure, int maxBatch,
         Duration maxDelay, int queueCapacity, Duration overload, double overloadFactor, int overloadBaseConcurrency,
         int maxOutstanding, int imagePool) {
 
     static final String USAGE = String.join("\n",
-            "usage: ServeLoad [--model FILE.onnx] [--concurrency 1,4,16,64] [--seconds 10] [--warmup 3]",
+            "usage: ServeLoad [--model FILE.onnx] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--warmup 2]",
             "                 [--max-batch 32] [--max-delay-ms 5] [--queue 256] [--overload-seconds 60]",
             "                 [--overload-factor 10] [--overload-base 16] [--max-outstanding 20000]");
 
     static LoadOptions defaults() {
-        return new LoadOptions(null, List.of(1, 4, 16, 64), Duration.ofSeconds(3), Duration.ofSeconds(10), 32,
+        return new LoadOptions(null, 3, List.of(1, 4, 16, 64), Duration.ofSeconds(2), Duration.ofSeconds(5), 32,
                 Duration.ofMillis(5), 256, Duration.ofSeconds(60), 10, 16, 20_000, 256);
     }
 
@@ -40,6 +42,7 @@ record LoadOptions(Path model, List<Integer> concurrency, Duration warmup, Durat
     static LoadOptions parse(String[] args) {
         LoadOptions d = defaults();
         Path model = d.model;
+        int rounds = d.rounds;
         List<Integer> concurrency = d.concurrency;
         Duration warmup = d.warmup;
         Duration measure = d.measure;
@@ -59,6 +62,7 @@ record LoadOptions(Path model, List<Integer> concurrency, Duration warmup, Durat
             try {
                 switch (flag) {
                     case "--model" -> model = Path.of(v);
+                    case "--rounds" -> rounds = positive(v);
                     case "--concurrency" -> concurrency = list(v);
                     case "--seconds" -> measure = seconds(v);
                     case "--warmup" -> warmup = seconds(v);
@@ -79,7 +83,7 @@ record LoadOptions(Path model, List<Integer> concurrency, Duration warmup, Durat
             throw new IllegalArgumentException("--overload-base " + base + " must be one of --concurrency "
                     + concurrency);
         }
-        return new LoadOptions(model, concurrency, warmup, measure, maxBatch, maxDelay, queue, overload, factor,
+        return new LoadOptions(model, rounds, concurrency, warmup, measure, maxBatch, maxDelay, queue, overload, factor,
                 base, maxOutstanding, d.imagePool);
     }
 
@@ -109,7 +113,8 @@ record LoadOptions(Path model, List<Integer> concurrency, Duration warmup, Durat
 
     @Override
     public String toString() {
-        return "model=" + (model == null ? "(export ResNet-18 w16 32x32)" : model) + " concurrency=" + concurrency
+        return "model=" + (model == null ? "(export ResNet-18 w16 32x32)" : model) + " rounds=" + rounds
+                + " concurrency=" + concurrency
                 + " warmup=" + warmup.toMillis() / 1000.0 + "s measure=" + measure.toMillis() / 1000.0 + "s maxBatch="
                 + maxBatch + " maxDelay=" + maxDelay.toNanos() / 1e6 + "ms queue=" + queueCapacity + " overload="
                 + overload.toMillis() / 1000.0 + "s x" + overloadFactor + " (base: batched at concurrency "

@@ -38,6 +38,30 @@ record LoadResult(String label, int concurrency, long images, long calls, Map<St
         return latencyNanos[Math.max(0, Math.min(latencyNanos.length - 1, rank - 1))] / 1e6;
     }
 
+    /** Several runs of the same cell as one: counts and windows added, latencies pooled. */
+    static LoadResult merge(java.util.List<LoadResult> runs) {
+        LoadResult first = runs.get(0);
+        long images = 0;
+        long calls = 0;
+        double seconds = 0;
+        Map<String, Long> failures = new TreeMap<>();
+        int n = 0;
+        for (LoadResult r : runs) {
+            images += r.images;
+            calls += r.calls;
+            seconds += r.seconds;
+            r.failures.forEach((k, v) -> failures.merge(k, v, Long::sum));
+            n += r.latencyNanos.length;
+        }
+        long[] latencies = new long[n];
+        int at = 0;
+        for (LoadResult r : runs) {
+            System.arraycopy(r.latencyNanos, 0, latencies, at, r.latencyNanos.length);
+            at += r.latencyNanos.length;
+        }
+        return new LoadResult(first.label, first.concurrency, images, calls, failures, seconds, latencies);
+    }
+
     long failed() {
         return failures.values().stream().mapToLong(Long::longValue).sum();
     }

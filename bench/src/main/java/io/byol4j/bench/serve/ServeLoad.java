@@ -50,9 +50,21 @@ public final class ServeLoad {
         System.exit(report.overloadHeld() ? 0 : 1);
     }
 
-    /** Everything one run measured. */
-    record Report(Map<String, LoadResult> cells, List<String> skipped, Overload.Result overload,
-            boolean overloadHeld) {}
+    /**
+     * Everything one run measured.
+     *
+     * @param cells every cell's rounds merged, keyed by {@link #key}
+     * @param ratios per-round throughput ratios, keyed {@code on/off@c} and {@code on/sdk@c}
+     * @param skipped modes that could not run, with the reason
+     * @param overload the overload run, or null when it did not run
+     * @param overloadHeld whether the overload verdicts all held (true when it did not run)
+     */
+    record Report(Map<String, LoadResult> cells, Map<String, List<Double>> ratios, List<String> skipped,
+            Overload.Result overload, boolean overloadHeld) {}
+
+    static final String SDK = "sdk";
+    static final String OFF = "batching off";
+    static final String ON = "batching on";
 
     /** Runs the whole benchmark, printing progress and results through {@code out}. */
     static Report run(LoadOptions o, Consumer<String> out) throws Exception {
@@ -62,45 +74,75 @@ public final class ServeLoad {
                 System.getProperty("os.arch")));
         Path model = o.model() != null ? o.model() : BenchModel.export(Files.createTempDirectory("byol4j-serve-load"));
         List<byte[]> images = BenchData.jpegs(BenchData.images(o.imagePool(), BenchModel.SIZE, 23));
-        Map<String, LoadResult> cells = new LinkedHashMap<>();
+        Map<String, List<LoadResult>> runs = new LinkedHashMap<>();
+        Map<String, List<Double>> ratios = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
+        Map<String, ServerUnderTest> servers = new LinkedHashMap<>();
+        Map<String, FeatureClient> clients = new LinkedHashMap<>();
         Overload.Result overload = null;
         boolean held = true;
         try (Encoder encoder = Encoder.open(model)) {
             out.accept("model: " + model + " (" + encoder.embeddingDim() + "-d)");
-            LoadResult sdk = inProcess(encoder, images, o);
-            cells.put(key("sdk", 1), sdk);
-            out.accept(line(sdk));
-            for (boolean batching : new boolean[] {false, true}) {
-                String mode = batching ? "batching on" : "batching off";
-                try (ServerUnderTest server = ServerUnderTest.start(encoder, batching, o);
-                        FeatureClient client = FeatureClient.builder("127.0.0.1", server.port())
-                                .deadline(Duration.ofSeconds(30)).build()) {
+            for (String mode : List.of(OFF, ON)) {
+                try {
+                    ServerUnderTest server = ServerUnderTest.start(encoder, mode.equals(ON), o);
+                    servers.put(mode, server);
+                    clients.put(mode, FeatureClient.builder("127.0.0.1", server.port())
+                            .deadline(Duration.ofSeconds(30)).build());
                     out.accept("server, " + mode + ": " + server.description() + ", 127.0.0.1:" + server.port());
-                    for (int c : o.concurrency()) {
-                        LoadResult r = served(client, images, "served, " + mode, c, o);
-                        cells.put(key(mode, c), r);
-                        out.accept(line(r));
-                    }
-                    if (batching && !o.overload().isZero()) {
-                        double rate = o.overloadFactor()
-                                * cells.get(key(mode, o.overloadBaseConcurrency())).throughput();
-                        out.accept(String.format(Locale.ROOT, "overload: %.0f calls/s (%.0fx the batched throughput "
-                                + "at concurrency %d) for %.0f s", rate, o.overloadFactor(),
-                                o.overloadBaseConcurrency(), o.overload().toMillis() / 1000.0));
-                        overload = Overload.run(rate, o.overload(), o.maxOutstanding(),
-                                i -> client.embedAsync(List.of(images.get((int) (i % images.size())))),
-                                server::queueDepth);
-                        held = printOverload(overload, o, out);
-                    }
                 } catch (UnsupportedOperationException e) {
                     skipped.add(mode + ": " + e.getMessage());
                     out.accept("skipped: " + mode + ": " + e.getMessage());
                 }
             }
+            for (int round = 1; round <= o.rounds(); round++) {
+                out.accept("round " + round + "/" + o.rounds());
+                LoadResult sdk = inProcess(encoder, images, o);
+                runs.computeIfAbsent(key(SDK, 1), k -> new ArrayList<>()).add(sdk);
+                out.accept(line(sdk));
+                for (int c : o.concurrency()) {
+                    Map<String, LoadResult> now = new LinkedHashMap<>();
+                    for (var e : clients.entrySet()) {
+                        LoadResult r = served(e.getValue(), images, "served, " + e.getKey(), c, o);
+                        now.put(e.getKey(), r);
+                        runs.computeIfAbsent(key(e.getKey(), c), k -> new ArrayList<>()).add(r);
+                        out.accept(line(r));
+                    }
+                    if (now.containsKey(ON)) {
+                        double on = now.get(ON).throughput();
+                        ratios.computeIfAbsent("on/sdk@" + c, k -> new ArrayList<>()).add(on / sdk.throughput());
+                        if (now.containsKey(OFF)) {
+                            ratios.computeIfAbsent("on/off@" + c, k -> new ArrayList<>())
+                                    .add(on / now.get(OFF).throughput());
+                        }
+                    }
+                }
+            }
+            Map<String, LoadResult> cells = new LinkedHashMap<>();
+            runs.forEach((k, v) -> cells.put(k, LoadResult.merge(v)));
+            printSummary(cells, ratios, o, out);
+            if (!o.overload().isZero()) {
+                String mode = servers.containsKey(ON) ? ON : OFF;
+                ServerUnderTest server = servers.get(mode);
+                FeatureClient client = clients.get(mode);
+                double rate = o.overloadFactor() * cells.get(key(mode, o.overloadBaseConcurrency())).throughput();
+                out.accept(String.format(Locale.ROOT, "overload, %s: %.0f calls/s (%.0fx the throughput at "
+                        + "concurrency %d) for %.0f s", mode, rate, o.overloadFactor(), o.overloadBaseConcurrency(),
+                        o.overload().toMillis() / 1000.0));
+                overload = Overload.run(rate, o.overload(), o.maxOutstanding(),
+                        i -> client.embedAsync(List.of(images.get((int) (i % images.size())))),
+                        server::queueDepth);
+                held = printOverload(overload, o, out);
+            }
+            return new Report(cells, ratios, skipped, overload, held);
+        } finally {
+            for (FeatureClient c : clients.values()) {
+                c.close();
+            }
+            for (ServerUnderTest s : servers.values()) {
+                s.close();
+            }
         }
-        printSummary(cells, o, out);
-        return new Report(cells, skipped, overload, held);
     }
 
     static String key(String mode, int concurrency) {
@@ -171,20 +213,38 @@ public final class ServeLoad {
         return refusalsClean && noneLost && (r.maxQueueDepth() < 0 || queueBounded) && rssFlat;
     }
 
-    private static void printSummary(Map<String, LoadResult> cells, LoadOptions o, Consumer<String> out) {
-        LoadResult sdk = cells.get(key("sdk", 1));
+    private static void printSummary(Map<String, LoadResult> cells, Map<String, List<Double>> ratios, LoadOptions o,
+            Consumer<String> out) {
+        LoadResult sdk = cells.get(key(SDK, 1));
         out.accept("");
-        out.accept(String.format(Locale.ROOT, "| concurrency | batching off: images/s, p50, p99 | batching on: images/s, "
-                + "p50, p99 | on / off | on / in-process (%.1f images/s) |", sdk.throughput()));
+        out.accept(String.format(Locale.ROOT, "in-process SDK (Encoder.embedEncoded, batch %d, one thread): %.1f "
+                + "images/s over %d rounds", o.maxBatch(), sdk.throughput(), o.rounds()));
+        out.accept("| concurrency | batching off: images/s, p50, p99 | batching on: images/s, p50, p99 "
+                + "| on / off (median; per round) | on / in-process (median; per round) |");
         out.accept("|---|---|---|---|---|");
         for (int c : o.concurrency()) {
-            LoadResult off = cells.get(key("batching off", c));
-            LoadResult on = cells.get(key("batching on", c));
-            out.accept(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s |", c, cell(off), cell(on),
-                    off != null && on != null ? String.format(Locale.ROOT, "%.2fx", on.throughput() / off.throughput())
-                            : "n/a",
-                    on != null ? String.format(Locale.ROOT, "%.2fx", on.throughput() / sdk.throughput()) : "n/a"));
+            out.accept(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s |", c, cell(cells.get(key(OFF, c))),
+                    cell(cells.get(key(ON, c))), ratio(ratios.get("on/off@" + c)), ratio(ratios.get("on/sdk@" + c))));
         }
+        out.accept("");
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String ratio(List<Double> perRound) {
+        if (perRound == null || perRound.isEmpty()) {
+            return "n/a";
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%.2fx;", median(perRound)));
+        for (double r : perRound) {
+            sb.append(String.format(Locale.ROOT, " %.2f", r));
+        }
+        return sb.toString();
     }
 
     private static String cell(LoadResult r) {

@@ -25,7 +25,7 @@ class ServeLoadSmokeTest {
         ModelContract contract = TestModels.contract(3, 16, 8);
         Path model = dir.resolve("tiny.onnx");
         Files.write(model, TestModels.model(contract));
-        LoadOptions o = new LoadOptions(model, List.of(1, 3), Duration.ofMillis(100), Duration.ofMillis(400), 8,
+        LoadOptions o = new LoadOptions(model, 2, List.of(1, 3), Duration.ofMillis(100), Duration.ofMillis(400), 8,
                 Duration.ofMillis(2), 64, Duration.ZERO, 10, 3, 1000, 16);
         List<String> lines = new ArrayList<>();
         ServeLoad.Report report = ServeLoad.run(o, lines::add);
@@ -41,6 +41,7 @@ class ServeLoadSmokeTest {
             assertTrue(off.latencyMillis(0.5) > 0 && off.latencyMillis(0.5) <= off.latencyMillis(0.99));
         }
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("| 3 |")), "the summary table has a row per concurrency");
+        assertEquals(2, lines.stream().filter(l -> l.startsWith("round ")).count());
     }
 
     @Test
@@ -65,5 +66,11 @@ class ServeLoadSmokeTest {
         assertEquals(50.0, r.latencyMillis(0.5), 1e-9);
         assertEquals(99.0, r.latencyMillis(0.99), 1e-9);
         assertEquals(50.0, r.throughput(), 1e-9);
+        LoadResult both = LoadResult.merge(List.of(r, r));
+        assertEquals(200, both.images());
+        assertEquals(50.0, both.throughput(), 1e-9);
+        assertEquals(200, both.latencyNanos().length);
+        assertEquals(1.5, ServeLoad.median(List.of(2.0, 1.0)), 1e-12);
+        assertEquals(2.0, ServeLoad.median(List.of(3.0, 1.0, 2.0)), 1e-12);
     }
 }
