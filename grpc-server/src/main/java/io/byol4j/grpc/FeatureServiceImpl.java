@@ -1,6 +1,13 @@
 package io.byol4j.grpc;
 
-import com.google.protobuf.ByteString;
+import io.byol4j.grpc.inference.ImageResult;
+import io.byol4j.grpc.inference.InferencePipeline;
+import io.byol4j.grpc.inference.UnaryCalls;
+import io.byol4j.grpc.metrics.ServerMetrics;
+import io.byol4j.grpc.model.ModelLease;
+import io.byol4j.grpc.model.ModelRepository;
+import io.byol4j.grpc.model.OutputSpec;
+import io.byol4j.grpc.model.ServedModel;
 import io.byol4j.grpc.v1.EmbedRequest;
 import io.byol4j.grpc.v1.EmbedResponse;
 import io.byol4j.grpc.v1.EmbedResult;
@@ -10,78 +17,72 @@ import io.byol4j.grpc.v1.ModelInfo;
 import io.byol4j.sdk.encoder.Encoder;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** Serves an {@link Encoder} over gRPC: each request's images are encoded as one batch. */
+/**
+ * {@code byol4j.v1.FeatureService}: encoded images in, one feature vector (or error) per image out,
+ * through the shared {@link InferencePipeline} (limits, batching, deadlines).
+ */
 final class FeatureServiceImpl extends FeatureServiceGrpc.FeatureServiceImplBase {
 
-    private final Encoder encoder;
-    private final int maxImagesPerRequest;
+    private static final String EMBED = FeatureServiceGrpc.getEmbedMethod().getFullMethodName();
+    private static final String INFO = FeatureServiceGrpc.getGetModelInfoMethod().getFullMethodName();
 
-    FeatureServiceImpl(Encoder encoder, int maxImagesPerRequest) {
-        this.encoder = encoder;
-        this.maxImagesPerRequest = maxImagesPerRequest;
+    private final ModelRepository models;
+    private final InferencePipeline pipeline;
+    private final ServerMetrics metrics;
+
+    FeatureServiceImpl(ModelRepository models, InferencePipeline pipeline, ServerMetrics metrics) {
+        this.models = models;
+        this.pipeline = pipeline;
+        this.metrics = metrics;
     }
 
     @Override
     public void embed(EmbedRequest request, StreamObserver<EmbedResponse> responses) {
-        if (request.getImagesCount() == 0) {
-            responses.onError(Status.INVALID_ARGUMENT.withDescription("request has no images").asRuntimeException());
-            return;
-        }
-        if (request.getImagesCount() > maxImagesPerRequest) {
-            responses.onError(Status.INVALID_ARGUMENT
-                    .withDescription("request has " + request.getImagesCount() + " images; the limit is "
-                            + maxImagesPerRequest)
-                    .asRuntimeException());
-            return;
-        }
-        List<byte[]> images = new ArrayList<>(request.getImagesCount());
-        for (ByteString b : request.getImagesList()) {
-            images.add(b.toByteArray());
-        }
-        try {
-            EmbedResponse.Builder out = EmbedResponse.newBuilder();
-            for (var r : encoder.embedEncoded(images)) {
-                EmbedResult.Builder rb = EmbedResult.newBuilder();
-                if (r.ok()) {
-                    float[] f = request.getNormalize() ? l2Normalized(r.features()) : r.features();
-                    for (float v : f) {
-                        rb.addFeatures(v);
-                    }
-                } else {
-                    rb.setError(r.error());
+        UnaryCalls.serve(EMBED, metrics, responses, call -> {
+            try (ModelLease lease = models.lease(request.getModel(), "")) {
+                ServedModel model = lease.model();
+                call.model(model.name());
+                if (request.getImagesCount() == 0) {
+                    throw Status.INVALID_ARGUMENT.withDescription("request has no images").asException();
                 }
-                out.addResults(rb);
+                List<ImageResult> results = pipeline.runImages(call, model, request.getImagesList());
+                OutputSpec embedding = model.embeddingOutput();
+                EmbedResponse.Builder out = EmbedResponse.newBuilder()
+                        .setModel(model.name()).setModelVersion(model.version());
+                for (ImageResult r : results) {
+                    EmbedResult.Builder rb = out.addResultsBuilder();
+                    if (r.ok()) {
+                        float[] f = Arrays.copyOfRange(r.row(), embedding.offset(),
+                                embedding.offset() + embedding.width());
+                        if (request.getNormalize()) {
+                            Encoder.l2Normalize(f);
+                        }
+                        for (float v : f) {
+                            rb.addFeatures(v);
+                        }
+                    } else {
+                        rb.setError(r.error());
+                    }
+                }
+                return out.build();
             }
-            responses.onNext(out.build());
-            responses.onCompleted();
-        } catch (Exception e) {
-            responses.onError(Status.INTERNAL.withDescription("inference failed: " + e.getMessage())
-                    .withCause(e).asRuntimeException());
-        }
+        });
     }
 
     @Override
     public void getModelInfo(GetModelInfoRequest request, StreamObserver<ModelInfo> responses) {
-        responses.onNext(ModelInfo.newBuilder()
-                .setEmbeddingDim(encoder.embeddingDim())
-                .putAllMetadata(encoder.contract().toMetadata())
-                .build());
-        responses.onCompleted();
-    }
-
-    static float[] l2Normalized(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += (double) x * x;
-        }
-        float inv = s > 0 ? (float) (1.0 / Math.sqrt(s)) : 0f;
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i] * inv;
-        }
-        return out;
+        UnaryCalls.serve(INFO, metrics, responses, call -> {
+            ServedModel model = models.find(request.getModel(), "");
+            call.model(model.name());
+            return ModelInfo.newBuilder()
+                    .setEmbeddingDim(model.contract().embeddingDim())
+                    .putAllMetadata(model.metadata())
+                    .setName(model.name())
+                    .setVersion(model.version())
+                    .build();
+        });
     }
 }

@@ -46,11 +46,30 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class DynamicBatcher implements AutoCloseable {
 
-    /** Runs one batch of preprocessed samples (NCHW, {@code count} samples) and returns one row each. */
+    /**
+     * Runs one batch of preprocessed samples ({@code count} samples, NCHW, packed one after the other) and
+     * returns one row per sample. Called from the batcher's worker threads only.
+     */
     @FunctionalInterface
-    interface BatchEmbedder {
+    public interface BatchEmbedder {
+        /** The rows for {@code count} samples packed in {@code batch}. */
         float[][] embed(float[] batch, int count);
     }
+
+    /**
+     * Told about every batch a worker runs, on the worker thread, after the run; must be quick and must
+     * not throw.
+     */
+    @FunctionalInterface
+    public interface BatchObserver {
+        /**
+         * One batch ran: {@code size} samples, the oldest of which waited {@code oldestWaitNanos} in the queue,
+         * in {@code computeNanos} of model time.
+         */
+        void batchRan(int size, long oldestWaitNanos, long computeNanos);
+    }
+
+    private static final BatchObserver NO_OBSERVER = (size, waited, computed) -> { };
 
     /** A queued image with its caller's future; {@link #POISON} tells a worker to stop. */
     private record Request(float[] input, CompletableFuture<float[]> future, long queuedAt, long deadline,
@@ -66,6 +85,7 @@ public final class DynamicBatcher implements AutoCloseable {
     private final Preprocessor preprocessor;
     private final BatchEmbedder embedder;
     private final BatcherOptions options;
+    private final BatchObserver observer;
     private final int sampleSize;
     private final long maxDelayNanos;
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
@@ -84,6 +104,12 @@ public final class DynamicBatcher implements AutoCloseable {
     private final AtomicInteger largestBatch = new AtomicInteger();
 
     DynamicBatcher(Preprocessor preprocessor, BatchEmbedder embedder, BatcherOptions options) {
+        this(preprocessor, embedder, options, NO_OBSERVER);
+    }
+
+    DynamicBatcher(Preprocessor preprocessor, BatchEmbedder embedder, BatcherOptions options,
+            BatchObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.preprocessor = Objects.requireNonNull(preprocessor, "preprocessor");
         this.embedder = Objects.requireNonNull(embedder, "embedder");
         this.options = Objects.requireNonNull(options, "options");
@@ -118,6 +144,17 @@ public final class DynamicBatcher implements AutoCloseable {
         return new DynamicBatcher(encoder.preprocessor(), encoder::embedFloats, options);
     }
 
+    /**
+     * Starts a batcher whose batches go to {@code embedder} (for example a model call that returns every
+     * output of the graph per sample); {@code preprocessor} turns images given to {@link #submit} into
+     * samples and fixes the sample size for {@link #submitPreprocessed}. {@code observer} hears about each
+     * batch (for metrics). Worker threads run until {@link #close()}.
+     */
+    public static DynamicBatcher start(Preprocessor preprocessor, BatchEmbedder embedder, BatcherOptions options,
+            BatchObserver observer) {
+        return new DynamicBatcher(preprocessor, embedder, options, observer);
+    }
+
     /** The options this batcher runs with. */
     public BatcherOptions options() {
         return options;
@@ -142,6 +179,36 @@ public final class DynamicBatcher implements AutoCloseable {
         return enqueue(image, saturatedNanos(deadline));
     }
 
+    /**
+     * Queues a sample that is already preprocessed ({@code channels × height × width} floats in CHW order,
+     * as the preprocessor produces them; the array is not copied and must not change afterwards). With a
+     * non-null {@code deadline}, the future fails with a {@link TimeoutException} and the sample is not run
+     * if it has not been run within {@code deadline} of now. Cancelling the future skips the sample if
+     * its batch has not started.
+     *
+     * @throws IllegalArgumentException if the sample has the wrong length or the deadline is not positive
+     */
+    public CompletableFuture<float[]> submitPreprocessed(float[] input, Duration deadline) {
+        Objects.requireNonNull(input, "input");
+        if (input.length != sampleSize) {
+            throw new IllegalArgumentException("a sample holds " + sampleSize + " floats (" + preprocessor.channels()
+                    + "x" + preprocessor.height() + "x" + preprocessor.width() + "), got " + input.length);
+        }
+        long deadlineNanos = 0;
+        if (deadline != null) {
+            if (deadline.isNegative() || deadline.isZero()) {
+                throw new IllegalArgumentException("deadline must be positive, got " + deadline);
+            }
+            deadlineNanos = saturatedNanos(deadline);
+        }
+        return enqueueSample(input, deadlineNanos, new CompletableFuture<>());
+    }
+
+    /** Requests waiting in the queue right now. */
+    public int queued() {
+        return Math.max(0, queued.get());
+    }
+
     private CompletableFuture<float[]> enqueue(DecodedImage image, long deadlineNanos) {
         Objects.requireNonNull(image, "image");
         CompletableFuture<float[]> future = new CompletableFuture<>();
@@ -154,6 +221,11 @@ public final class DynamicBatcher implements AutoCloseable {
                     + image.height() + "x" + image.channels() + " image: " + e.getMessage(), e));
             return future;
         }
+        return enqueueSample(input, deadlineNanos, future);
+    }
+
+    private CompletableFuture<float[]> enqueueSample(float[] input, long deadlineNanos,
+            CompletableFuture<float[]> future) {
         lifecycle.readLock().lock();
         try {
             if (closed) {
@@ -324,9 +396,18 @@ public final class DynamicBatcher implements AutoCloseable {
         batches.increment();
         batchedImages.add(n);
         largestBatch.accumulateAndGet(n, Math::max);
+        long oldest = Long.MAX_VALUE;
+        for (Request r : live) {
+            oldest = Math.min(oldest, r.queuedAt());
+        }
+        long started = System.nanoTime();
         float[][] rows;
         try {
-            rows = embedder.embed(packed, n);
+            try {
+                rows = embedder.embed(packed, n);
+            } finally {
+                observer.batchRan(n, started - oldest, System.nanoTime() - started);
+            }
             if (rows == null || rows.length != n) {
                 throw new EncoderException("the encoder returned " + (rows == null ? "nothing" : rows.length + " rows")
                         + " for a batch of " + n);

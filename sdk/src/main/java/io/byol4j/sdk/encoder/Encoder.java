@@ -286,7 +286,8 @@ public final class Encoder implements AutoCloseable {
         return buffer;
     }
 
-    static void l2Normalize(float[] v) {
+    /** Scales {@code v} in place to unit L2 norm; an all-zero vector stays zero. */
+    public static void l2Normalize(float[] v) {
         double sum = 0;
         for (float x : v) {
             sum += (double) x * x;
@@ -297,6 +298,103 @@ public final class Encoder implements AutoCloseable {
                 v[i] *= inv;
             }
         }
+    }
+
+    /**
+     * Every output the graph declares, in graph order: name -> shape, -1 for the batch dimension. A model
+     * exported with a classification head has two: the embedding and the class probabilities.
+     *
+     * @throws EncoderException when ONNX Runtime cannot describe the outputs
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public Map<String, long[]> outputShapes() {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("encoder is closed");
+            }
+            Map<String, long[]> shapes = new java.util.LinkedHashMap<>();
+            for (var e : session.getOutputInfo().entrySet()) {
+                if (e.getValue().getInfo() instanceof ai.onnxruntime.TensorInfo t) {
+                    shapes.put(e.getKey(), t.getShape());
+                }
+            }
+            return java.util.Collections.unmodifiableMap(shapes);
+        } catch (OrtException e) {
+            throw new EncoderException("cannot describe the model's outputs: " + e.getMessage(), e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Runs {@code n} preprocessed samples ({@code batch} as for {@link #embedFloats}) and returns every
+     * float output of the graph per sample: row {@code i} holds sample {@code i}'s values of each output
+     * in {@link #outputShapes()} order, one after the other. Values are as the graph computes them (no
+     * normalisation). Thread-safe like the other methods.
+     *
+     * @throws EncoderException when ONNX Runtime fails or an output is not a float tensor with n rows
+     */
+    public float[][] runAllOutputs(float[] batch, int n) {
+        Objects.requireNonNull(batch, "batch");
+        if (n < 0 || (long) n * sampleSize != batch.length) {
+            throw new IllegalArgumentException("batch holds " + batch.length + " floats but " + n + " samples need "
+                    + (long) n * sampleSize);
+        }
+        Set<String> names = outputShapes().keySet();
+        float[][] out = new float[n][];
+        for (int start = 0; start < n; start += options.batchSize()) {
+            int count = Math.min(options.batchSize(), n - start);
+            lifecycle.readLock().lock();
+            FloatBuffer buffer = null;
+            try {
+                if (closed) {
+                    throw new IllegalStateException("encoder is closed");
+                }
+                buffer = borrowBuffer();
+                buffer.clear();
+                buffer.put(batch, start * sampleSize, count * sampleSize);
+                buffer.flip();
+                long[] shape = {count, contract.channels(), contract.height(), contract.width()};
+                try (OnnxTensor input = OnnxTensor.createTensor(env, buffer, shape);
+                     OrtSession.Result result = session.run(Map.of(contract.inputName(), input), names)) {
+                    float[][] parts = new float[names.size()][];
+                    int width = 0;
+                    int k = 0;
+                    for (String name : names) {
+                        OnnxValue value = result.get(name).orElseThrow(
+                                () -> new EncoderException("model produced no output " + name));
+                        if (!(value instanceof OnnxTensor tensor) || tensor.getInfo().getShape().length < 1
+                                || tensor.getInfo().getShape()[0] != count) {
+                            throw new EncoderException("output " + name + " is not a float tensor with " + count
+                                    + " rows: " + value.getInfo());
+                        }
+                        FloatBuffer values = tensor.getFloatBuffer();
+                        parts[k] = new float[values.remaining()];
+                        values.get(parts[k]);
+                        width += parts[k++].length / count;
+                    }
+                    for (int i = 0; i < count; i++) {
+                        float[] row = new float[width];
+                        int at = 0;
+                        for (float[] part : parts) {
+                            int w = part.length / count;
+                            System.arraycopy(part, i * w, row, at, w);
+                            at += w;
+                        }
+                        out[start + i] = row;
+                    }
+                }
+            } catch (OrtException e) {
+                throw new EncoderException("inference failed on a batch of " + count + ": " + e.getMessage(), e);
+            } finally {
+                if (buffer != null) {
+                    idleBuffers.add(buffer);
+                }
+                lifecycle.readLock().unlock();
+            }
+        }
+        return out;
     }
 
     /** The preprocessor that matches this model's contract (shared, stateless). */

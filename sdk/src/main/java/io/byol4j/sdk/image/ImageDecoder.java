@@ -155,6 +155,23 @@ public final class ImageDecoder {
         return BufferedImages.toDecoded(img, channels);
     }
 
+    /**
+     * Width × height as the header of an encoded image declares it, read without decoding any pixel, so
+     * that a caller can budget memory before {@link #decode}; -1 when no header can be read (then
+     * {@code decode} fails on the header too, before decoding pixels). No limit is applied here.
+     * Thread-safe.
+     */
+    public static long declaredPixels(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        Dimension size;
+        try {
+            size = Imaging.getImageSize(data);
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            size = imageIoHeaderSize(data);
+        }
+        return size == null || size.width <= 0 || size.height <= 0 ? -1 : (long) size.width * size.height;
+    }
+
     private DecodedImage decodeBytes(byte[] data, int channels, String source) throws ImageDecodeException {
         if (data.length > maxBytes) {
             throw new ImageDecodeException(Reason.TOO_LARGE,

@@ -353,4 +353,39 @@ class DynamicBatcherTest {
             assertTrue(deadline.getMessage().contains("deadline"), deadline.getMessage());
         }
     }
+
+    @Test
+    void preprocessedSamplesAreBatchedTheirDeadlinesKeptAndEachBatchObserved() throws Exception {
+        List<DecodedImage> images = EncoderTest.images(6, 9);
+        List<int[]> observed = Collections.synchronizedList(new ArrayList<>());
+        GatedEmbedder gate = new GatedEmbedder();
+        try (DynamicBatcher batcher = new DynamicBatcher(encoder.preprocessor(), gate,
+                BatcherOptions.builder().maxBatchSize(8).maxQueueDelay(Duration.ofMillis(1)).build(),
+                (size, waited, computed) -> observed.add(new int[] {size, waited >= 0 ? 1 : 0, computed >= 0 ? 1 : 0}))) {
+            CompletableFuture<float[]> first = batcher.submitPreprocessed(encoder.preprocessor().apply(images.get(0)), null);
+            await(gate.entered);
+            List<CompletableFuture<float[]>> rest = new ArrayList<>();
+            for (int i = 1; i < images.size(); i++) {
+                rest.add(batcher.submitPreprocessed(encoder.preprocessor().apply(images.get(i)), Duration.ofMinutes(1)));
+            }
+            CompletableFuture<float[]> late = batcher.submitPreprocessed(
+                    encoder.preprocessor().apply(images.get(0)), Duration.ofNanos(1));
+            assertEquals(images.size(), batcher.queued(), "five waiting samples plus the late one");
+            gate.open.countDown();
+            assertArrayEquals(encoder.embed(images.get(0)), first.get(WAIT_SECONDS, TimeUnit.SECONDS), 1e-6f);
+            for (int i = 1; i < images.size(); i++) {
+                assertArrayEquals(encoder.embed(images.get(i)), rest.get(i - 1).get(WAIT_SECONDS, TimeUnit.SECONDS),
+                        1e-6f);
+            }
+            assertInstanceOf(TimeoutException.class, failure(late));
+            assertEquals(List.of(1, images.size() - 1), gate.batchSizes, "the queued samples ran as one batch");
+            waitUntil(() -> observed.size() == 2, "both batches were observed");
+            assertEquals(1, observed.get(0)[0]);
+            assertEquals(images.size() - 1, observed.get(1)[0]);
+            assertEquals(0, batcher.queued());
+        }
+        try (DynamicBatcher batcher = batcher(gate, BatcherOptions.defaults())) {
+            assertThrows(IllegalArgumentException.class, () -> batcher.submitPreprocessed(new float[3], null));
+        }
+    }
 }

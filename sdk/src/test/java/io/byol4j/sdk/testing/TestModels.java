@@ -49,6 +49,30 @@ public final class TestModels {
         return seal(graphModel(contract, dynamicInput(contract), 1, contract.toMetadata()));
     }
 
+    /** Name of the second output of {@link #headModel}. */
+    public static final String PROBABILITIES = "probabilities";
+
+    /**
+     * A sealed model like {@link #model} with a second output, {@value #PROBABILITIES} = softmax of the
+     * embedding, the way an export with a fused classification head has one (and names it in metadata).
+     */
+    public static byte[] headModel(ModelContract contract) {
+        Map<String, String> meta = new LinkedHashMap<>(contract.toMetadata());
+        meta.put("byol4j.probabilities_output", PROBABILITIES);
+        try {
+            ModelProto base = ModelProto.parseFrom(graphModel(contract, dynamicInput(contract), 1, meta));
+            GraphProto.Builder graph = base.getGraph().toBuilder()
+                    .addNode(NodeProto.newBuilder().setOpType("Softmax").setName("head")
+                            .addInput(OUTPUT).addOutput(PROBABILITIES)
+                            .addAttribute(AttributeProto.newBuilder().setName("axis")
+                                    .setType(AttributeProto.AttributeType.INT).setI(1)))
+                    .addOutput(valueInfo(PROBABILITIES, new long[] {-1, contract.embeddingDim()}));
+            return seal(base.toBuilder().setGraph(graph).build().toByteArray());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The input shape the contract prescribes: [N, C, H, W] with a symbolic batch. */
     public static long[] dynamicInput(ModelContract c) {
         return new long[] {-1, c.channels(), c.height(), c.width()};

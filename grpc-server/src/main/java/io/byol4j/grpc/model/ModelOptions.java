@@ -1,0 +1,29 @@
+package io.byol4j.grpc.model;
+
+import io.byol4j.sdk.encoder.BatcherOptions;
+import java.util.Objects;
+
+/**
+ * How each served model runs.
+ *
+ * @param intraOpThreads ONNX Runtime threads inside one operator (0 = the runtime's default)
+ * @param batching true: requests of concurrent callers are grouped into batches by a
+ *     {@link io.byol4j.sdk.encoder.DynamicBatcher} with {@code batcher}'s options; false: every sample
+ *     runs on its own, on the calling thread (the unbatched server)
+ * @param batcher batch size, queue delay, queue capacity and worker threads when batching
+ */
+public record ModelOptions(int intraOpThreads, boolean batching, BatcherOptions batcher) {
+
+    /** Validates the options. */
+    public ModelOptions {
+        Objects.requireNonNull(batcher, "batcher");
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
+        }
+    }
+
+    /** Runtime threads, batching on with the batcher's defaults. */
+    public static ModelOptions defaults() {
+        return new ModelOptions(0, true, BatcherOptions.defaults());
+    }
+}
