@@ -7,14 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.byol4j.grpc.FeatureServer;
+import io.byol4j.grpc.InferenceServer;
 import io.byol4j.grpc.security.BearerTokenAuth;
 import io.byol4j.grpc.testing.TestImages;
 import io.byol4j.grpc.testing.TestServers;
 import io.byol4j.sdk.encoder.Encoder;
 import io.byol4j.sdk.image.ImageDecoder;
 import io.byol4j.sdk.model.ModelContract;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -33,21 +32,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** FeatureClient against a FeatureServer on a real loopback socket. */
+/** FeatureClient against an InferenceServer on a real loopback socket. */
 class FeatureClientTest {
 
     @TempDir
     static Path dir;
 
+    static Path model;
     static Encoder encoder;
-    static FeatureServer server;
+    static InferenceServer server;
     static BufferedImage picture = TestImages.random(20, 18, 3);
     static byte[] png = TestImages.png(picture);
 
     @BeforeAll
     static void start() throws Exception {
-        encoder = TestServers.tinyEncoder(dir);
-        server = TestServers.loopback(encoder, InsecureServerCredentials.create());
+        model = TestServers.tinyModel(dir);
+        encoder = Encoder.open(model);
+        server = TestServers.loopback(model, null, null);
     }
 
     @AfterAll
@@ -132,8 +133,7 @@ class FeatureClientTest {
     void bearerTokenIsSentAndHealthNeedsNone() throws Exception {
         Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, "tok-123\n");
-        FeatureServer secured = TestServers.loopback(encoder, InsecureServerCredentials.create(),
-                BearerTokenAuth.fromFile(tokens));
+        InferenceServer secured = TestServers.loopback(model, null, BearerTokenAuth.fromFile(tokens));
         try (FeatureClient right = FeatureClient.builder("127.0.0.1", secured.port()).bearerToken("tok-123").build();
                 FeatureClient none = FeatureClient.connect("127.0.0.1", secured.port());
                 FeatureClient wrong = FeatureClient.builder("127.0.0.1", secured.port()).bearerToken("tok-124").build()) {
@@ -151,7 +151,7 @@ class FeatureClientTest {
     @Test
     void overACallersChannel() throws Exception {
         String name = InProcessServerBuilder.generateName();
-        FeatureServer inProcess = FeatureServer.start(InProcessServerBuilder.forName(name), encoder, 4);
+        InferenceServer inProcess = TestServers.over(InProcessServerBuilder.forName(name), model, null);
         var channel = InProcessChannelBuilder.forName(name).build();
         try {
             FeatureClient client = FeatureClient.over(channel, null, Duration.ofSeconds(5));

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.byol4j.grpc.FeatureServer;
+import io.byol4j.grpc.InferenceServer;
 import io.byol4j.grpc.metrics.MetricsEndpoint;
 import io.byol4j.grpc.metrics.ServerMetrics;
 import io.byol4j.grpc.testing.PrometheusScrape;
 import io.byol4j.grpc.testing.TestServers;
 import io.byol4j.grpc.v1.FeatureServiceGrpc;
 import io.byol4j.grpc.v1.GetModelInfoRequest;
-import io.byol4j.sdk.encoder.Encoder;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -46,8 +45,7 @@ class BearerTokenAuthTest {
     @TempDir
     Path dir;
 
-    private Encoder encoder;
-    private FeatureServer server;
+    private InferenceServer server;
     private ManagedChannel channel;
 
     private Path tokenFile(String content) throws IOException {
@@ -57,10 +55,9 @@ class BearerTokenAuthTest {
     }
 
     private void serve(BearerTokenAuth auth) throws Exception {
-        encoder = TestServers.tinyEncoder(dir);
         String name = InProcessServerBuilder.generateName();
-        server = FeatureServer.start(InProcessServerBuilder.forName(name).directExecutor().intercept(auth), encoder, 4);
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        server = TestServers.over(InProcessServerBuilder.forName(name), TestServers.tinyModel(dir), auth);
+        channel = InProcessChannelBuilder.forName(name).build();
     }
 
     @AfterEach
@@ -68,7 +65,6 @@ class BearerTokenAuthTest {
         if (channel != null) {
             channel.shutdownNow();
             server.close();
-            encoder.close();
         }
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.byol4j.grpc.FeatureServer;
+import io.byol4j.grpc.InferenceServer;
 import io.byol4j.grpc.client.Embedding;
 import io.byol4j.grpc.client.FeatureClient;
 import io.byol4j.grpc.testing.ForcedClientCertificate;
@@ -15,7 +15,6 @@ import io.byol4j.grpc.testing.TestPki.Issued;
 import io.byol4j.grpc.testing.TestServers;
 import io.byol4j.grpc.v1.FeatureServiceGrpc;
 import io.byol4j.grpc.v1.GetModelInfoRequest;
-import io.byol4j.sdk.encoder.Encoder;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -28,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +42,7 @@ class TlsSettingsTest {
     static Issued client;
     static Issued otherCa;
     static Issued otherClient;
-    static Encoder encoder;
+    static Path model;
 
     @BeforeAll
     static void pki() throws Exception {
@@ -54,15 +52,10 @@ class TlsSettingsTest {
         client = pki.leaf("client", ca);
         otherCa = pki.ca("other-ca");
         otherClient = pki.leaf("other-client", otherCa);
-        encoder = TestServers.tinyEncoder(dir);
+        model = TestServers.tinyModel(dir);
     }
 
-    @AfterAll
-    static void closeEncoder() {
-        encoder.close();
-    }
-
-    private static FeatureClient.Builder to(FeatureServer s) {
+    private static FeatureClient.Builder to(InferenceServer s) {
         return FeatureClient.builder("localhost", s.port()).deadline(Duration.ofSeconds(10));
     }
 
@@ -72,7 +65,7 @@ class TlsSettingsTest {
 
     @Test
     void serverOnlyTlsServesAClientThatTrustsTheCa() throws Exception {
-        FeatureServer s = TestServers.loopback(encoder, TlsSettings.serverOnly(server.cert(), server.key()).credentials());
+        InferenceServer s = TestServers.loopback(model, TlsSettings.serverOnly(server.cert(), server.key()), null);
         try (FeatureClient c = to(s).tls(ca.cert()).build()) {
             Embedding e = c.embed(image());
             assertTrue(e.ok(), String.valueOf(e.error()));
@@ -85,7 +78,7 @@ class TlsSettingsTest {
 
     @Test
     void plaintextAndUntrustingClientsGetNoService() throws Exception {
-        FeatureServer s = TestServers.loopback(encoder, TlsSettings.serverOnly(server.cert(), server.key()).credentials());
+        InferenceServer s = TestServers.loopback(model, TlsSettings.serverOnly(server.cert(), server.key()), null);
         ManagedChannel plain = Grpc.newChannelBuilderForAddress("localhost", s.port(),
                 InsecureChannelCredentials.create()).build();
         try (FeatureClient untrusting = to(s).tls(otherCa.cert()).build()) {
@@ -103,8 +96,7 @@ class TlsSettingsTest {
 
     @Test
     void requiredClientCertificate() throws Exception {
-        FeatureServer s = TestServers.loopback(encoder,
-                new TlsSettings(server.cert(), server.key(), ca.cert(), true).credentials());
+        InferenceServer s = TestServers.loopback(model, new TlsSettings(server.cert(), server.key(), ca.cert(), true), null);
         try (FeatureClient right = to(s).tls(ca.cert()).clientCertificate(client.cert(), client.key()).build();
                 FeatureClient none = to(s).tls(ca.cert()).build();
                 FeatureClient foreign = to(s).tls(ca.cert())
@@ -121,8 +113,7 @@ class TlsSettingsTest {
 
     @Test
     void optionalClientCertificateLetsInClientsWithoutOneButNotWithAForeignOne() throws Exception {
-        FeatureServer s = TestServers.loopback(encoder,
-                new TlsSettings(server.cert(), server.key(), ca.cert(), false).credentials());
+        InferenceServer s = TestServers.loopback(model, new TlsSettings(server.cert(), server.key(), ca.cert(), false), null);
         ManagedChannel forced = forcedForeignCertificate(s);
         try (FeatureClient right = to(s).tls(ca.cert()).clientCertificate(client.cert(), client.key()).build();
                 FeatureClient none = to(s).tls(ca.cert()).build()) {
@@ -137,8 +128,7 @@ class TlsSettingsTest {
 
     @Test
     void requiredClientCertificateRefusesAPresentedForeignCertificate() throws Exception {
-        FeatureServer s = TestServers.loopback(encoder,
-                new TlsSettings(server.cert(), server.key(), ca.cert(), true).credentials());
+        InferenceServer s = TestServers.loopback(model, new TlsSettings(server.cert(), server.key(), ca.cert(), true), null);
         ManagedChannel forced = forcedForeignCertificate(s);
         ManagedChannel forcedOwn = forcedCertificate(s, client);
         try {
@@ -154,11 +144,11 @@ class TlsSettingsTest {
     }
 
     /** A channel whose client presents the other CA's certificate even though the server does not name that CA. */
-    private static ManagedChannel forcedForeignCertificate(FeatureServer s) throws Exception {
+    private static ManagedChannel forcedForeignCertificate(InferenceServer s) throws Exception {
         return forcedCertificate(s, otherClient);
     }
 
-    private static ManagedChannel forcedCertificate(FeatureServer s, Issued cert) throws Exception {
+    private static ManagedChannel forcedCertificate(InferenceServer s, Issued cert) throws Exception {
         return Grpc.newChannelBuilderForAddress("localhost", s.port(), TlsChannelCredentials.newBuilder()
                 .trustManager(ca.cert().toFile())
                 .keyManager(ForcedClientCertificate.of(cert))
@@ -175,8 +165,7 @@ class TlsSettingsTest {
     @Test
     void aClientCaBundleWithTwoCasAcceptsClientsOfBoth() throws Exception {
         Path bundle = pki.bundle("both-cas.pem", ca.cert(), otherCa.cert());
-        FeatureServer s = TestServers.loopback(encoder,
-                new TlsSettings(server.cert(), server.key(), bundle, true).credentials());
+        InferenceServer s = TestServers.loopback(model, new TlsSettings(server.cert(), server.key(), bundle, true), null);
         try (FeatureClient a = to(s).tls(ca.cert()).clientCertificate(client.cert(), client.key()).build();
                 FeatureClient b = to(s).tls(ca.cert()).clientCertificate(otherClient.cert(), otherClient.key()).build()) {
             assertTrue(a.embed(image()).ok());
