@@ -55,12 +55,11 @@ public final class ServeLoad {
      *
      * @param cells every cell's rounds merged, keyed by {@link #key}
      * @param ratios per-round throughput ratios, keyed {@code on/off@c} and {@code on/sdk@c}
-     * @param skipped modes that could not run, with the reason
      * @param overload the overload run, or null when it did not run
      * @param overloadHeld whether the overload verdicts all held (true when it did not run)
      */
-    record Report(Map<String, LoadResult> cells, Map<String, List<Double>> ratios, List<String> skipped,
-            Overload.Result overload, boolean overloadHeld) {}
+    record Report(Map<String, LoadResult> cells, Map<String, List<Double>> ratios, Overload.Result overload,
+            boolean overloadHeld) {}
 
     static final String SDK = "sdk";
     static final String OFF = "batching off";
@@ -76,7 +75,6 @@ public final class ServeLoad {
         List<byte[]> images = BenchData.jpegs(BenchData.images(o.imagePool(), BenchModel.SIZE, 23));
         Map<String, List<LoadResult>> runs = new LinkedHashMap<>();
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
-        List<String> skipped = new ArrayList<>();
         Map<String, ServerUnderTest> servers = new LinkedHashMap<>();
         Map<String, FeatureClient> clients = new LinkedHashMap<>();
         Overload.Result overload = null;
@@ -84,16 +82,11 @@ public final class ServeLoad {
         try (Encoder encoder = Encoder.open(model)) {
             out.accept("model: " + model + " (" + encoder.embeddingDim() + "-d)");
             for (String mode : List.of(OFF, ON)) {
-                try {
-                    ServerUnderTest server = ServerUnderTest.start(encoder, mode.equals(ON), o);
-                    servers.put(mode, server);
-                    clients.put(mode, FeatureClient.builder("127.0.0.1", server.port())
-                            .deadline(Duration.ofSeconds(30)).build());
-                    out.accept("server, " + mode + ": " + server.description() + ", 127.0.0.1:" + server.port());
-                } catch (UnsupportedOperationException e) {
-                    skipped.add(mode + ": " + e.getMessage());
-                    out.accept("skipped: " + mode + ": " + e.getMessage());
-                }
+                ServerUnderTest server = ServerUnderTest.start(model, mode.equals(ON), o);
+                servers.put(mode, server);
+                clients.put(mode, FeatureClient.builder("127.0.0.1", server.port())
+                        .deadline(Duration.ofSeconds(30)).build());
+                out.accept("server, " + mode + ": " + server.description() + ", 127.0.0.1:" + server.port());
             }
             for (int round = 1; round <= o.rounds(); round++) {
                 out.accept("round " + round + "/" + o.rounds());
@@ -122,19 +115,18 @@ public final class ServeLoad {
             runs.forEach((k, v) -> cells.put(k, LoadResult.merge(v)));
             printSummary(cells, ratios, o, out);
             if (!o.overload().isZero()) {
-                String mode = servers.containsKey(ON) ? ON : OFF;
-                ServerUnderTest server = servers.get(mode);
-                FeatureClient client = clients.get(mode);
-                double rate = o.overloadFactor() * cells.get(key(mode, o.overloadBaseConcurrency())).throughput();
+                ServerUnderTest server = servers.get(ON);
+                FeatureClient client = clients.get(ON);
+                double rate = o.overloadFactor() * cells.get(key(ON, o.overloadBaseConcurrency())).throughput();
                 out.accept(String.format(Locale.ROOT, "overload, %s: %.0f calls/s (%.0fx the throughput at "
-                        + "concurrency %d) for %.0f s", mode, rate, o.overloadFactor(), o.overloadBaseConcurrency(),
+                        + "concurrency %d) for %.0f s", ON, rate, o.overloadFactor(), o.overloadBaseConcurrency(),
                         o.overload().toMillis() / 1000.0));
                 overload = Overload.run(rate, o.overload(), o.maxOutstanding(),
                         i -> client.embedAsync(List.of(images.get((int) (i % images.size())))),
                         server::queueDepth);
                 held = printOverload(overload, o, out);
             }
-            return new Report(cells, ratios, skipped, overload, held);
+            return new Report(cells, ratios, overload, held);
         } finally {
             for (FeatureClient c : clients.values()) {
                 c.close();

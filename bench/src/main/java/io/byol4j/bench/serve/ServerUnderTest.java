@@ -1,41 +1,54 @@
 package io.byol4j.bench.serve;
 
-import io.byol4j.grpc.FeatureServer;
-import io.byol4j.sdk.encoder.Encoder;
-import io.grpc.InsecureServerCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.byol4j.grpc.InferenceServer;
+import io.byol4j.grpc.metrics.ServerMetrics;
+import io.byol4j.grpc.model.ModelOptions;
+import io.byol4j.grpc.model.ModelRepository;
+import io.byol4j.grpc.model.ServedModel;
+import io.byol4j.sdk.encoder.BatcherOptions;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 
-/** A byol4j gRPC server on a real loopback socket, with or without dynamic batching. */
+/** The byol4j {@link InferenceServer} on a real loopback socket, with or without dynamic batching. */
 final class ServerUnderTest implements AutoCloseable {
 
-    private final FeatureServer server;
+    private final InferenceServer server;
     private final String description;
 
-    private ServerUnderTest(FeatureServer server, String description) {
+    private ServerUnderTest(InferenceServer server, String description) {
         this.server = server;
         this.description = description;
     }
 
-    /** Starts a server; with {@code batching} false every call runs the model on its own. */
-    static ServerUnderTest start(Encoder encoder, boolean batching, LoadOptions options) throws IOException {
-        if (batching) {
-            throw new UnsupportedOperationException("this FeatureServer has no dynamic batching");
-        }
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), InsecureServerCredentials.create());
-        return new ServerUnderTest(FeatureServer.start(builder, encoder, 256), "one model run per call");
+    /** Starts a server over {@code model} with the default limits; without {@code batching} each call runs alone. */
+    static ServerUnderTest start(Path model, boolean batching, LoadOptions o) throws IOException {
+        BatcherOptions batcher = BatcherOptions.builder().maxBatchSize(o.maxBatch()).maxQueueDelay(o.maxDelay())
+                .queueCapacity(o.queueCapacity()).build();
+        ServerMetrics metrics = ServerMetrics.create();
+        InferenceServer server = InferenceServer.builder(
+                        ModelRepository.ofFile(model, null, new ModelOptions(0, batching, batcher), metrics))
+                .address("127.0.0.1", 0).metrics(metrics).grace(Duration.ofSeconds(10)).start();
+        String description = batching
+                ? String.format(Locale.ROOT, "dynamic batching (max batch %d, max delay %.1f ms, queue %d, %d worker)",
+                        batcher.maxBatchSize(), batcher.maxQueueDelay().toNanos() / 1e6, batcher.queueCapacity(),
+                        batcher.workers())
+                : "no batching (each image runs alone on its call's thread)";
+        return new ServerUnderTest(server, description);
     }
 
     int port() {
         return server.port();
     }
 
-    /** Images waiting in the server's batching queue, or -1 when the server does not say. */
+    /** Images waiting in the server's batching queues right now. */
     long queueDepth() {
-        return -1;
+        long n = 0;
+        for (ServedModel m : server.models().models()) {
+            n += m.queued();
+        }
+        return n;
     }
 
     String description() {

@@ -25,8 +25,8 @@ class ServeLoadSmokeTest {
         ModelContract contract = TestModels.contract(3, 16, 8);
         Path model = dir.resolve("tiny.onnx");
         Files.write(model, TestModels.model(contract));
-        LoadOptions o = new LoadOptions(model, 2, List.of(1, 3), Duration.ofMillis(100), Duration.ofMillis(400), 8,
-                Duration.ofMillis(2), 64, Duration.ZERO, 10, 3, 1000, 16);
+        LoadOptions o = new LoadOptions(model, 2, List.of(1, 3), Duration.ofMillis(100), Duration.ofMillis(300), 8,
+                Duration.ofMillis(2), 64, Duration.ofMillis(1500), 2, 3, 300, 16);
         List<String> lines = new ArrayList<>();
         ServeLoad.Report report = ServeLoad.run(o, lines::add);
 
@@ -34,12 +34,21 @@ class ServeLoadSmokeTest {
         assertTrue(sdk.throughput() > 0, lines.toString());
         assertEquals(0, sdk.images() % 8, "the in-process reference runs whole batches of 8");
         for (int c : o.concurrency()) {
-            LoadResult off = report.cells().get(ServeLoad.key("batching off", c));
-            assertTrue(off.calls() > 0, lines.toString());
-            assertEquals(off.calls(), off.images(), "one image per call");
-            assertEquals(0, off.failed(), off.failures().toString());
-            assertTrue(off.latencyMillis(0.5) > 0 && off.latencyMillis(0.5) <= off.latencyMillis(0.99));
+            for (String mode : List.of(ServeLoad.OFF, ServeLoad.ON)) {
+                LoadResult r = report.cells().get(ServeLoad.key(mode, c));
+                assertTrue(r.calls() > 0, lines.toString());
+                assertEquals(r.calls(), r.images(), "one image per call");
+                assertEquals(0, r.failed(), r.failures().toString());
+                assertTrue(r.latencyMillis(0.5) > 0 && r.latencyMillis(0.5) <= r.latencyMillis(0.99));
+            }
+            assertEquals(2, report.ratios().get("on/off@" + c).size(), "one ratio per round");
         }
+        Overload.Result overload = report.overload();
+        assertTrue(overload.sent() > 0, lines.toString());
+        assertEquals(0, overload.lost(), lines.toString());
+        assertTrue(overload.count("OK") > 0, lines.toString());
+        assertEquals(overload.sent(), overload.outcomes().values().stream().mapToLong(Long::longValue).sum());
+        assertTrue(overload.samples().stream().allMatch(s -> s.rssMb() > 0), "resident memory is sampled");
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("| 3 |")), "the summary table has a row per concurrency");
         assertEquals(2, lines.stream().filter(l -> l.startsWith("round ")).count());
     }
