@@ -55,6 +55,7 @@ import java.util.concurrent.TimeUnit;
  * the server's reason. An image the server cannot use does not fail the call: its {@link Embedding} carries the
  * reason. The client is thread-safe and meant to be shared: one connection, many concurrent calls.
  * {@link #close()} releases the connection (unless the client was made {@link #over over} a caller's channel).
+ * A server serving several models needs a model name ({@link Builder#model}, {@link #forModel}).
  */
 public final class FeatureClient implements AutoCloseable {
 
@@ -69,11 +70,13 @@ public final class FeatureClient implements AutoCloseable {
     private final ManagedChannel owned;
     private final Channel channel;
     private final Duration deadline;
+    private final String model;
 
-    private FeatureClient(ManagedChannel owned, Channel channel, Duration deadline) {
+    private FeatureClient(ManagedChannel owned, Channel channel, Duration deadline, String model) {
         this.owned = owned;
         this.channel = channel;
         this.deadline = deadline;
+        this.model = model;
     }
 
     /** A plain-text client of {@code host:port} with the default deadline and no token. */
@@ -91,7 +94,20 @@ public final class FeatureClient implements AutoCloseable {
      * leaves it open. {@code bearerToken} may be null.
      */
     public static FeatureClient over(Channel channel, String bearerToken, Duration deadline) {
-        return new FeatureClient(null, withToken(channel, bearerToken), positive(deadline));
+        return new FeatureClient(null, withToken(channel, bearerToken), positive(deadline), "");
+    }
+
+    /**
+     * A client of the same connection that asks for model {@code name} (a server with several models needs one;
+     * empty selects the server's only model). Closing either closes the shared connection.
+     */
+    public FeatureClient forModel(String name) {
+        return new FeatureClient(owned, channel, deadline, Objects.requireNonNull(name, "name"));
+    }
+
+    /** The model this client asks for; empty for the server's only model. */
+    public String modelName() {
+        return model;
     }
 
     /**
@@ -101,12 +117,12 @@ public final class FeatureClient implements AutoCloseable {
      * @throws IllegalArgumentException when {@code images} is empty
      */
     public List<Embedding> embed(List<byte[]> images) {
-        return toEmbeddings(blocking().embed(request(images, false)), images.size());
+        return toEmbeddings(blocking().embed(request(images, false, model)), images.size());
     }
 
     /** As {@link #embed(List)}, each feature vector scaled to unit L2 norm by the server. */
     public List<Embedding> embedNormalized(List<byte[]> images) {
-        return toEmbeddings(blocking().embed(request(images, true)), images.size());
+        return toEmbeddings(blocking().embed(request(images, true, model)), images.size());
     }
 
     /** Features of one encoded image. */
@@ -138,7 +154,7 @@ public final class FeatureClient implements AutoCloseable {
      * exceptionally with the {@link StatusRuntimeException}. Keep work done in callbacks short.
      */
     public CompletableFuture<List<Embedding>> embedAsync(List<byte[]> images) {
-        EmbedRequest request = request(images, false);
+        EmbedRequest request = request(images, false, model);
         ListenableFuture<EmbedResponse> call = FeatureServiceGrpc.newFutureStub(channel)
                 .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS).embed(request);
         CompletableFuture<List<Embedding>> result = new CompletableFuture<>();
@@ -165,10 +181,14 @@ public final class FeatureClient implements AutoCloseable {
         return result;
     }
 
-    /** The served model: embedding dimension and contract metadata. */
+    /**
+     * The served model: name, version, embedding dimension and contract metadata.
+     *
+     * @throws StatusRuntimeException e.g. NOT_FOUND for an unknown model name
+     */
     public ServedModel model() {
-        ModelInfo info = blocking().getModelInfo(GetModelInfoRequest.getDefaultInstance());
-        return new ServedModel(info.getEmbeddingDim(), info.getMetadataMap());
+        ModelInfo info = blocking().getModelInfo(GetModelInfoRequest.newBuilder().setModel(model).build());
+        return new ServedModel(info.getName(), info.getVersion(), info.getEmbeddingDim(), info.getMetadataMap());
     }
 
     /**
@@ -209,11 +229,11 @@ public final class FeatureClient implements AutoCloseable {
         return FeatureServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private static EmbedRequest request(List<byte[]> images, boolean normalize) {
+    private static EmbedRequest request(List<byte[]> images, boolean normalize, String model) {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images to embed");
         }
-        EmbedRequest.Builder b = EmbedRequest.newBuilder().setNormalize(normalize);
+        EmbedRequest.Builder b = EmbedRequest.newBuilder().setNormalize(normalize).setModel(model);
         for (byte[] image : images) {
             b.addImages(ByteString.copyFrom(Objects.requireNonNull(image, "image")));
         }
@@ -275,6 +295,7 @@ public final class FeatureClient implements AutoCloseable {
         private String token;
         private Duration deadline = DEFAULT_DEADLINE;
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private String model = "";
 
         private Builder(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
@@ -312,6 +333,12 @@ public final class FeatureClient implements AutoCloseable {
             return this;
         }
 
+        /** The model to ask for by name (default: empty, the server's only model). */
+        public Builder model(String name) {
+            this.model = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
         /** Deadline of each call (default 10 s). */
         public Builder deadline(Duration deadline) {
             this.deadline = positive(deadline);
@@ -336,7 +363,7 @@ public final class FeatureClient implements AutoCloseable {
             ManagedChannel channel = Grpc.newChannelBuilderForAddress(host, port, credentials())
                     .maxInboundMessageSize(maxMessageBytes)
                     .build();
-            return new FeatureClient(channel, withToken(channel, token), deadline);
+            return new FeatureClient(channel, withToken(channel, token), deadline, model);
         }
 
         private ChannelCredentials credentials() {

@@ -102,9 +102,25 @@ class FeatureClientTest {
     void modelAndHealth() throws Exception {
         try (FeatureClient client = FeatureClient.connect("127.0.0.1", server.port())) {
             ServedModel model = client.model();
+            assertEquals(TestServers.MODEL, model.name());
+            assertEquals("1", model.version());
             assertEquals(8, model.embeddingDim());
             assertEquals("16", model.metadata().get(ModelContract.KEY_HEIGHT));
             assertTrue(client.serving());
+        }
+    }
+
+    @Test
+    void modelsAreChosenByName() throws Exception {
+        try (FeatureClient client = FeatureClient.builder("127.0.0.1", server.port()).model(TestServers.MODEL).build()) {
+            assertEquals(TestServers.MODEL, client.modelName());
+            assertTrue(client.embed(png).ok());
+            FeatureClient other = client.forModel("no-such-model");
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> other.embed(png));
+            assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+            assertTrue(e.getStatus().getDescription().contains("no-such-model"), e.getStatus().getDescription());
+            assertEquals(Status.Code.NOT_FOUND,
+                    assertThrows(StatusRuntimeException.class, other::model).getStatus().getCode());
         }
     }
 
