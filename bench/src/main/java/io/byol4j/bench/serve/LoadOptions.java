@@ -21,21 +21,23 @@ import java.util.List;
  * @param overloadBaseConcurrency which concurrency's batched throughput the overload rate is based on
  * @param maxOutstanding the overload client's cap on calls in flight
  * @param imagePool distinct JPEG images cycled through
+ * @param maxConcurrentCalls the servers' {@code max_concurrent_calls} limit
  * @param rounds how many times every cell runs; the rounds interleave the modes so that drift of a shared machine
  *     hits all of them alike, and ratios are taken per round
  */
 record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration warmup, Duration measure, int maxBatch,
         Duration maxDelay, int queueCapacity, Duration overload, double overloadFactor, int overloadBaseConcurrency,
-        int maxOutstanding, int imagePool) {
+        int maxOutstanding, int imagePool, int maxConcurrentCalls) {
 
     static final String USAGE = String.join("\n",
             "usage: ServeLoad [--model FILE.onnx] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--warmup 2]",
             "                 [--max-batch 32] [--max-delay-ms 5] [--queue 256] [--overload-seconds 60]",
-            "                 [--overload-factor 10] [--overload-base 16] [--max-outstanding 20000]");
+            "                 [--overload-factor 10] [--overload-base 16] [--max-outstanding 2000]",
+            "                 [--max-concurrent-calls 128]");
 
     static LoadOptions defaults() {
         return new LoadOptions(null, 3, List.of(1, 4, 16, 64), Duration.ofSeconds(2), Duration.ofSeconds(5), 32,
-                Duration.ofMillis(5), 256, Duration.ofSeconds(60), 10, 16, 20_000, 256);
+                Duration.ofMillis(5), 256, Duration.ofSeconds(60), 10, 16, 2_000, 256, 128);
     }
 
     /** Defaults overridden by command-line flags; IllegalArgumentException names a bad flag or value. */
@@ -53,6 +55,7 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
         double factor = d.overloadFactor;
         int base = d.overloadBaseConcurrency;
         int maxOutstanding = d.maxOutstanding;
+        int maxCalls = d.maxConcurrentCalls;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -73,6 +76,7 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
                     case "--overload-factor" -> factor = Double.parseDouble(v);
                     case "--overload-base" -> base = positive(v);
                     case "--max-outstanding" -> maxOutstanding = positive(v);
+                    case "--max-concurrent-calls" -> maxCalls = positive(v);
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             } catch (NumberFormatException e) {
@@ -84,7 +88,7 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
                     + concurrency);
         }
         return new LoadOptions(model, rounds, concurrency, warmup, measure, maxBatch, maxDelay, queue, overload, factor,
-                base, maxOutstanding, d.imagePool);
+                base, maxOutstanding, d.imagePool, maxCalls);
     }
 
     private static List<Integer> list(String v) {
@@ -118,6 +122,7 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
                 + " warmup=" + warmup.toMillis() / 1000.0 + "s measure=" + measure.toMillis() / 1000.0 + "s maxBatch="
                 + maxBatch + " maxDelay=" + maxDelay.toNanos() / 1e6 + "ms queue=" + queueCapacity + " overload="
                 + overload.toMillis() / 1000.0 + "s x" + overloadFactor + " (base: batched at concurrency "
-                + overloadBaseConcurrency + ") maxOutstanding=" + maxOutstanding + " images=" + imagePool;
+                + overloadBaseConcurrency + ") maxOutstanding=" + maxOutstanding + " images=" + imagePool
+                + " maxConcurrentCalls=" + maxConcurrentCalls;
     }
 }

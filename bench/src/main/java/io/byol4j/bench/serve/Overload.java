@@ -3,6 +3,7 @@ package io.byol4j.bench.serve;
 import io.byol4j.bench.MemorySoak;
 import io.grpc.Status;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,8 @@ import java.util.function.LongSupplier;
 final class Overload {
 
     /** One second's sample. */
-    record Sample(int second, long sent, long ok, long refused, long outstanding, long queueDepth, double rssMb) {}
+    record Sample(int second, long sent, long ok, long refused, long outstanding, long queueDepth, double rssMb,
+            int threads) {}
 
     /**
      * What happened.
@@ -115,7 +117,7 @@ final class Overload {
             }
             if (now >= nextSample) {
                 samples.add(new Sample(samples.size() + 1, sent, ok.sum(), refused.sum(), sent - finished.get(),
-                        queueDepth.getAsLong(), rssMb()));
+                        queueDepth.getAsLong(), rssMb(), ManagementFactory.getThreadMXBean().getThreadCount()));
                 nextSample += TimeUnit.SECONDS.toNanos(1);
             }
             long sleep = Math.min(nextSample, start + (long) ((due) * intervalNanos)) - System.nanoTime();

@@ -180,8 +180,8 @@ public final class ServeLoad {
     private static boolean printOverload(Overload.Result r, LoadOptions o, Consumer<String> out) {
         for (Overload.Sample s : r.samples()) {
             out.accept(String.format(Locale.ROOT, "  t=%3ds sent %8d ok %7d refused %8d in flight %6d queue %5d "
-                    + "RSS %7.1f MB", s.second(), s.sent(), s.ok(), s.refused(), s.outstanding(), s.queueDepth(),
-                    s.rssMb()));
+                    + "RSS %7.1f MB threads %4d", s.second(), s.sent(), s.ok(), s.refused(), s.outstanding(),
+                    s.queueDepth(), s.rssMb(), s.threads()));
         }
         List<Overload.Sample> samples = r.samples();
         double rssFirst = samples.isEmpty() ? Double.NaN : samples.get(Math.min(samples.size() - 1, 4)).rssMb();

@@ -1,6 +1,7 @@
 package io.byol4j.bench.serve;
 
 import io.byol4j.grpc.InferenceServer;
+import io.byol4j.grpc.limits.Limits;
 import io.byol4j.grpc.metrics.ServerMetrics;
 import io.byol4j.grpc.model.ModelOptions;
 import io.byol4j.grpc.model.ModelRepository;
@@ -22,14 +23,20 @@ final class ServerUnderTest implements AutoCloseable {
         this.description = description;
     }
 
-    /** Starts a server over {@code model} with the default limits; without {@code batching} each call runs alone. */
+    /**
+     * Starts a server over {@code model}; without {@code batching} each call runs alone. Limits are the defaults
+     * except {@code max_concurrent_calls}, which is {@code o.maxConcurrentCalls()}.
+     */
     static ServerUnderTest start(Path model, boolean batching, LoadOptions o) throws IOException {
         BatcherOptions batcher = BatcherOptions.builder().maxBatchSize(o.maxBatch()).maxQueueDelay(o.maxDelay())
                 .queueCapacity(o.queueCapacity()).build();
+        Limits d = Limits.defaults();
+        Limits limits = new Limits(d.maxMessageBytes(), d.maxImagesPerRequest(), d.maxPixelsPerImage(),
+                d.maxPixelsInFlight(), d.maxBudgetWait(), o.maxConcurrentCalls());
         ServerMetrics metrics = ServerMetrics.create();
         InferenceServer server = InferenceServer.builder(
                         ModelRepository.ofFile(model, null, new ModelOptions(0, batching, batcher), metrics))
-                .address("127.0.0.1", 0).metrics(metrics).grace(Duration.ofSeconds(10)).start();
+                .address("127.0.0.1", 0).limits(limits).metrics(metrics).grace(Duration.ofSeconds(10)).start();
         String description = batching
                 ? String.format(Locale.ROOT, "dynamic batching (max batch %d, max delay %.1f ms, queue %d, %d worker)",
                         batcher.maxBatchSize(), batcher.maxQueueDelay().toNanos() / 1e6, batcher.queueCapacity(),

@@ -26,7 +26,7 @@ class ServeLoadSmokeTest {
         Path model = dir.resolve("tiny.onnx");
         Files.write(model, TestModels.model(contract));
         LoadOptions o = new LoadOptions(model, 2, List.of(1, 3), Duration.ofMillis(50), Duration.ofMillis(200), 8,
-                Duration.ofMillis(2), 64, Duration.ofMillis(1000), 2, 3, 300, 16);
+                Duration.ofMillis(2), 64, Duration.ofMillis(1000), 2, 3, 300, 16, 64);
         List<String> lines = new ArrayList<>();
         ServeLoad.Report report = ServeLoad.run(o, lines::add);
 
