@@ -22,22 +22,23 @@ import java.util.List;
  * @param maxOutstanding the overload client's cap on calls in flight
  * @param imagePool distinct JPEG images cycled through
  * @param maxConcurrentCalls the servers' {@code max_concurrent_calls} limit
+ * @param workers batch worker threads of the batching server and the in-process batcher
  * @param rounds how many times every cell runs; the rounds interleave the modes so that drift of a shared machine
  *     hits all of them alike, and ratios are taken per round
  */
 record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration warmup, Duration measure, int maxBatch,
         Duration maxDelay, int queueCapacity, Duration overload, double overloadFactor, int overloadBaseConcurrency,
-        int maxOutstanding, int imagePool, int maxConcurrentCalls) {
+        int maxOutstanding, int imagePool, int maxConcurrentCalls, int workers) {
 
     static final String USAGE = String.join("\n",
             "usage: ServeLoad [--model FILE.onnx] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--warmup 2]",
             "                 [--max-batch 32] [--max-delay-ms 5] [--queue 256] [--overload-seconds 60]",
             "                 [--overload-factor 10] [--overload-base 16] [--max-outstanding 2000]",
-            "                 [--max-concurrent-calls 128]");
+            "                 [--max-concurrent-calls 128] [--workers 1]");
 
     static LoadOptions defaults() {
         return new LoadOptions(null, 3, List.of(1, 4, 16, 64), Duration.ofSeconds(2), Duration.ofSeconds(5), 32,
-                Duration.ofMillis(5), 256, Duration.ofSeconds(60), 10, 16, 2_000, 256, 128);
+                Duration.ofMillis(5), 256, Duration.ofSeconds(60), 10, 16, 2_000, 256, 128, 1);
     }
 
     /** Defaults overridden by command-line flags; IllegalArgumentException names a bad flag or value. */
@@ -56,6 +57,7 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
         int base = d.overloadBaseConcurrency;
         int maxOutstanding = d.maxOutstanding;
         int maxCalls = d.maxConcurrentCalls;
+        int workers = d.workers;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -77,6 +79,7 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
                     case "--overload-base" -> base = positive(v);
                     case "--max-outstanding" -> maxOutstanding = positive(v);
                     case "--max-concurrent-calls" -> maxCalls = positive(v);
+                    case "--workers" -> workers = positive(v);
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             } catch (NumberFormatException e) {
@@ -88,7 +91,7 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
                     + concurrency);
         }
         return new LoadOptions(model, rounds, concurrency, warmup, measure, maxBatch, maxDelay, queue, overload, factor,
-                base, maxOutstanding, d.imagePool, maxCalls);
+                base, maxOutstanding, d.imagePool, maxCalls, workers);
     }
 
     private static List<Integer> list(String v) {
@@ -123,6 +126,6 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
                 + maxBatch + " maxDelay=" + maxDelay.toNanos() / 1e6 + "ms queue=" + queueCapacity + " overload="
                 + overload.toMillis() / 1000.0 + "s x" + overloadFactor + " (base: batched at concurrency "
                 + overloadBaseConcurrency + ") maxOutstanding=" + maxOutstanding + " images=" + imagePool
-                + " maxConcurrentCalls=" + maxConcurrentCalls;
+                + " maxConcurrentCalls=" + maxConcurrentCalls + " workers=" + workers;
     }
 }

@@ -28,7 +28,7 @@ final class Overload {
 
     /** One second's sample. */
     record Sample(int second, long sent, long ok, long refused, long outstanding, long queueDepth, double rssMb,
-            int threads) {}
+            double heapCommittedMb, int threads) {}
 
     /**
      * What happened.
@@ -117,7 +117,9 @@ final class Overload {
             }
             if (now >= nextSample) {
                 samples.add(new Sample(samples.size() + 1, sent, ok.sum(), refused.sum(), sent - finished.get(),
-                        queueDepth.getAsLong(), rssMb(), ManagementFactory.getThreadMXBean().getThreadCount()));
+                        queueDepth.getAsLong(), rssMb(),
+                        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1048576.0,
+                        ManagementFactory.getThreadMXBean().getThreadCount()));
                 nextSample += TimeUnit.SECONDS.toNanos(1);
             }
             long sleep = Math.min(nextSample, start + (long) ((due) * intervalNanos)) - System.nanoTime();

@@ -4,8 +4,11 @@ import io.byol4j.bench.BenchData;
 import io.byol4j.bench.BenchModel;
 import io.byol4j.grpc.client.Embedding;
 import io.byol4j.grpc.client.FeatureClient;
+import io.byol4j.sdk.encoder.BatcherOptions;
+import io.byol4j.sdk.encoder.DynamicBatcher;
 import io.byol4j.sdk.encoder.EmbedResult;
 import io.byol4j.sdk.encoder.Encoder;
+import io.byol4j.sdk.image.ImageDecoder;
 import io.grpc.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,18 +22,20 @@ import java.util.function.Consumer;
 
 /**
  * Load benchmark of the gRPC server, side by side in one JVM and one run: single-image {@code Embed} calls over a
- * real loopback socket at each concurrency, with dynamic batching on and off, against the same model called
- * in-process through the SDK ({@link Encoder#embedEncoded} on full batches, one thread: the batched ceiling), and
- * an open-loop overload run. Prints one table, the ratios and the overload verdicts.
+ * real loopback socket at each concurrency, to a server with dynamic batching and to one without, against the same
+ * callers in-process (each decodes its image and waits on the SDK's {@link DynamicBatcher} with the server's
+ * batching options), plus one thread calling {@link Encoder#embedEncoded} on full batches; then an open-loop
+ * overload run. The rounds interleave the modes so that a shared machine's drift hits all of them alike; ratios
+ * are taken per round. Prints one table, the ratios and the overload verdicts.
  *
  * <pre>
  * ./mvnw -B -q -pl bench -am package -DskipTests
  * java -cp 'bench/target/byol4j-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' io.byol4j.bench.serve.ServeLoad \
- *     [--model FILE.onnx] [--concurrency 1,4,16,64] [--seconds 10] [--overload-seconds 60] ...
+ *     [--model FILE.onnx] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--overload-seconds 60] ...
  * </pre>
  *
- * Clients and server share the JVM and the machine's cores, as a sidecar client would; every call uses
- * {@link FeatureClient}, one HTTP/2 connection shared by all callers.
+ * Clients and servers share the JVM and the machine's cores, as a sidecar client would; every served call goes
+ * through {@link FeatureClient}, one HTTP/2 connection per server shared by all callers.
  */
 public final class ServeLoad {
 
@@ -62,6 +67,7 @@ public final class ServeLoad {
             boolean overloadHeld) {}
 
     static final String SDK = "sdk";
+    static final String SDK_BATCHER = "sdk batcher";
     static final String OFF = "batching off";
     static final String ON = "batching on";
 
@@ -79,7 +85,8 @@ public final class ServeLoad {
         Map<String, FeatureClient> clients = new LinkedHashMap<>();
         Overload.Result overload = null;
         boolean held = true;
-        try (Encoder encoder = Encoder.open(model)) {
+        try (Encoder encoder = Encoder.open(model);
+                DynamicBatcher batcher = DynamicBatcher.start(encoder, batcherOptions(o))) {
             out.accept("model: " + model + " (" + encoder.embeddingDim() + "-d)");
             for (String mode : List.of(OFF, ON)) {
                 ServerUnderTest server = ServerUnderTest.start(model, mode.equals(ON), o);
@@ -95,6 +102,9 @@ public final class ServeLoad {
                 out.accept(line(sdk));
                 for (int c : o.concurrency()) {
                     Map<String, LoadResult> now = new LinkedHashMap<>();
+                    LoadResult local = inProcessBatcher(batcher, encoder, images, c, o);
+                    runs.computeIfAbsent(key(SDK_BATCHER, c), k -> new ArrayList<>()).add(local);
+                    out.accept(line(local));
                     for (var e : clients.entrySet()) {
                         LoadResult r = served(e.getValue(), images, "served, " + e.getKey(), c, o);
                         now.put(e.getKey(), r);
@@ -103,7 +113,7 @@ public final class ServeLoad {
                     }
                     if (now.containsKey(ON)) {
                         double on = now.get(ON).throughput();
-                        ratios.computeIfAbsent("on/sdk@" + c, k -> new ArrayList<>()).add(on / sdk.throughput());
+                        ratios.computeIfAbsent("on/sdk@" + c, k -> new ArrayList<>()).add(on / local.throughput());
                         if (now.containsKey(OFF)) {
                             ratios.computeIfAbsent("on/off@" + c, k -> new ArrayList<>())
                                     .add(on / now.get(OFF).throughput());
@@ -159,6 +169,25 @@ public final class ServeLoad {
         }, e -> e.getMessage());
     }
 
+    /** The batching options of the batching server and of the in-process batcher. */
+    static BatcherOptions batcherOptions(LoadOptions o) {
+        return BatcherOptions.builder().maxBatchSize(o.maxBatch()).maxQueueDelay(o.maxDelay())
+                .queueCapacity(o.queueCapacity()).workers(o.workers()).build();
+    }
+
+    /** The same callers in-process: each decodes its image and waits for the SDK's DynamicBatcher. */
+    private static LoadResult inProcessBatcher(DynamicBatcher batcher, Encoder encoder, List<byte[]> images,
+            int concurrency, LoadOptions o) throws Exception {
+        ImageDecoder decoder = new ImageDecoder();
+        int channels = encoder.contract().channels();
+        int stride = Math.max(1, images.size() / concurrency);
+        return ClosedLoop.run("in-process SDK, DynamicBatcher", concurrency, o.warmup(), o.measure(), (thread, seq) -> {
+            byte[] image = images.get((int) ((thread * stride + seq) % images.size()));
+            batcher.submit(decoder.decode(image, channels), Duration.ofSeconds(30)).get();
+            return 1;
+        }, e -> e.getClass().getSimpleName());
+    }
+
     private static LoadResult served(FeatureClient client, List<byte[]> images, String label, int concurrency,
             LoadOptions o) throws Exception {
         int stride = Math.max(1, images.size() / concurrency);
@@ -180,8 +209,8 @@ public final class ServeLoad {
     private static boolean printOverload(Overload.Result r, LoadOptions o, Consumer<String> out) {
         for (Overload.Sample s : r.samples()) {
             out.accept(String.format(Locale.ROOT, "  t=%3ds sent %8d ok %7d refused %8d in flight %6d queue %5d "
-                    + "RSS %7.1f MB threads %4d", s.second(), s.sent(), s.ok(), s.refused(), s.outstanding(),
-                    s.queueDepth(), s.rssMb(), s.threads()));
+                    + "RSS %7.1f MB heap committed %6.1f MB threads %4d", s.second(), s.sent(), s.ok(), s.refused(),
+                    s.outstanding(), s.queueDepth(), s.rssMb(), s.heapCommittedMb(), s.threads()));
         }
         List<Overload.Sample> samples = r.samples();
         double rssFirst = samples.isEmpty() ? Double.NaN : samples.get(Math.min(samples.size() - 1, 4)).rssMb();
@@ -211,12 +240,13 @@ public final class ServeLoad {
         out.accept("");
         out.accept(String.format(Locale.ROOT, "in-process SDK (Encoder.embedEncoded, batch %d, one thread): %.1f "
                 + "images/s over %d rounds", o.maxBatch(), sdk.throughput(), o.rounds()));
-        out.accept("| concurrency | batching off: images/s, p50, p99 | batching on: images/s, p50, p99 "
-                + "| on / off (median; per round) | on / in-process (median; per round) |");
-        out.accept("|---|---|---|---|---|");
+        out.accept("| concurrency | in-process DynamicBatcher: images/s, p50, p99 | served, batching off | "
+                + "served, batching on | on / off (median; per round) | on / in-process batcher (median; per round) |");
+        out.accept("|---|---|---|---|---|---|");
         for (int c : o.concurrency()) {
-            out.accept(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s |", c, cell(cells.get(key(OFF, c))),
-                    cell(cells.get(key(ON, c))), ratio(ratios.get("on/off@" + c)), ratio(ratios.get("on/sdk@" + c))));
+            out.accept(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s |", c,
+                    cell(cells.get(key(SDK_BATCHER, c))), cell(cells.get(key(OFF, c))), cell(cells.get(key(ON, c))),
+                    ratio(ratios.get("on/off@" + c)), ratio(ratios.get("on/sdk@" + c))));
         }
         out.accept("");
     }

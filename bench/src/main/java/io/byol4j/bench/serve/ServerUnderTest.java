@@ -28,8 +28,7 @@ final class ServerUnderTest implements AutoCloseable {
      * except {@code max_concurrent_calls}, which is {@code o.maxConcurrentCalls()}.
      */
     static ServerUnderTest start(Path model, boolean batching, LoadOptions o) throws IOException {
-        BatcherOptions batcher = BatcherOptions.builder().maxBatchSize(o.maxBatch()).maxQueueDelay(o.maxDelay())
-                .queueCapacity(o.queueCapacity()).build();
+        BatcherOptions batcher = ServeLoad.batcherOptions(o);
         Limits d = Limits.defaults();
         Limits limits = new Limits(d.maxMessageBytes(), d.maxImagesPerRequest(), d.maxPixelsPerImage(),
                 d.maxPixelsInFlight(), d.maxBudgetWait(), o.maxConcurrentCalls());

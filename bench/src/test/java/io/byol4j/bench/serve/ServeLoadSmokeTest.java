@@ -26,7 +26,7 @@ class ServeLoadSmokeTest {
         Path model = dir.resolve("tiny.onnx");
         Files.write(model, TestModels.model(contract));
         LoadOptions o = new LoadOptions(model, 2, List.of(1, 3), Duration.ofMillis(50), Duration.ofMillis(200), 8,
-                Duration.ofMillis(2), 64, Duration.ofMillis(1000), 2, 3, 300, 16, 64);
+                Duration.ofMillis(2), 64, Duration.ofMillis(1000), 2, 3, 300, 16, 64, 1);
         List<String> lines = new ArrayList<>();
         ServeLoad.Report report = ServeLoad.run(o, lines::add);
 
@@ -34,7 +34,7 @@ class ServeLoadSmokeTest {
         assertTrue(sdk.throughput() > 0, lines.toString());
         assertEquals(0, sdk.images() % 8, "the in-process reference runs whole batches of 8");
         for (int c : o.concurrency()) {
-            for (String mode : List.of(ServeLoad.OFF, ServeLoad.ON)) {
+            for (String mode : List.of(ServeLoad.SDK_BATCHER, ServeLoad.OFF, ServeLoad.ON)) {
                 LoadResult r = report.cells().get(ServeLoad.key(mode, c));
                 assertTrue(r.calls() > 0, lines.toString());
                 assertEquals(r.calls(), r.images(), "one image per call");
@@ -42,6 +42,7 @@ class ServeLoadSmokeTest {
                 assertTrue(r.latencyMillis(0.5) > 0 && r.latencyMillis(0.5) <= r.latencyMillis(0.99));
             }
             assertEquals(2, report.ratios().get("on/off@" + c).size(), "one ratio per round");
+            assertEquals(2, report.ratios().get("on/sdk@" + c).size(), "one ratio per round");
         }
         Overload.Result overload = report.overload();
         assertTrue(overload.sent() > 0, lines.toString());
