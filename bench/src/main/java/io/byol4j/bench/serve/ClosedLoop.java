@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Closed-loop load: {@code concurrency} threads each issue the next call as soon as the previous one returns,
- * for a warm-up (not recorded) and then a measured window. Each thread records its own latencies (no shared
+ * for a warm-up (not recorded) and then a measured window. Calls that end inside the window count; so that every
+ * thread counts at least one call, a thread with none keeps going and the window is stretched to that call's end
+ * (only on a machine too slow for the window). Each thread records its own latencies (no shared
  * state on the hot path); the results are merged at the end.
  */
 final class ClosedLoop {
@@ -61,12 +63,14 @@ final class ClosedLoop {
         }
         long images = 0;
         long calls = 0;
+        long lastEnd = measureEnd;
         Map<String, Long> failures = new HashMap<>();
         int total = 0;
         for (Worker w : workers) {
             images += w.images;
             calls += w.count;
             total += w.count;
+            lastEnd = Math.max(lastEnd, w.lastEnd);
             w.failures.forEach((k, v) -> failures.merge(k, v, Long::sum));
         }
         long[] latencies = new long[total];
@@ -75,7 +79,7 @@ final class ClosedLoop {
             System.arraycopy(w.latencies, 0, latencies, at, w.count);
             at += w.count;
         }
-        return new LoadResult(label, concurrency, images, calls, failures, measure.toNanos() / 1e9, latencies);
+        return new LoadResult(label, concurrency, images, calls, failures, (lastEnd - warmupEnd) / 1e9, latencies);
     }
 
     private static final class Worker {
@@ -88,6 +92,7 @@ final class ClosedLoop {
         int count;
         long images;
         final Map<String, Long> failures = new HashMap<>();
+        long lastEnd;
 
         Worker(int thread, Call call, FailureReason reason, long warmupEnd, long measureEnd) {
             this.thread = thread;
@@ -101,7 +106,7 @@ final class ClosedLoop {
             long seq = 0;
             while (true) {
                 long start = System.nanoTime();
-                if (start >= measureEnd) {
+                if (start >= measureEnd && recorded()) {
                     return;
                 }
                 int got;
@@ -113,10 +118,12 @@ final class ClosedLoop {
                     failure = reason.of(e);
                 }
                 long end = System.nanoTime();
-                // A call counts when it ended inside the measured window.
-                if (end < warmupEnd || end > measureEnd) {
+                // A call counts when it ended inside the measured window; a thread whose calls are all longer than
+                // the window counts its first call after the window, and the window is stretched to its end.
+                if (end < warmupEnd || (end > measureEnd && recorded())) {
                     continue;
                 }
+                lastEnd = Math.max(lastEnd, end);
                 if (failure != null) {
                     failures.merge(failure, 1L, Long::sum);
                     continue;
@@ -127,6 +134,10 @@ final class ClosedLoop {
                 }
                 latencies[count++] = end - start;
             }
+        }
+
+        boolean recorded() {
+            return count > 0 || !failures.isEmpty();
         }
     }
 }
