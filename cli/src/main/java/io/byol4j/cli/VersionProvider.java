@@ -6,7 +6,12 @@ import picocli.CommandLine.IVersionProvider;
 final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
+        return new String[] {"byol4j " + version()};
+    }
+
+    /** The version from the jar manifest, or "development build". */
+    static String version() {
         String v = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"byol4j " + (v == null ? "development build" : v)};
+        return v == null ? "development build" : v;
     }
 }

@@ -25,7 +25,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class InferenceServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
+    private static final Logger CALLS = LoggerFactory.getLogger("io.byol4j.grpc.calls");
 
     /** Health service names this server reports (besides the overall "" service). */
     public static final List<String> SERVICES = List.of(FeatureServiceGrpc.SERVICE_NAME,
@@ -61,11 +66,14 @@ public final class InferenceServer implements AutoCloseable {
     private final String host;
     private final CallLimiter limiter;
     private final InferencePipeline pipeline;
+    private final Runnable oversizeRefusal;
+    private final ExecutorService executor;
     private volatile boolean serving;
     private volatile boolean draining;
 
     private InferenceServer(Server server, HealthStatusManager health, ModelRepository models, Duration grace,
-            boolean plaintext, String host, CallLimiter limiter, InferencePipeline pipeline) {
+            boolean plaintext, String host, CallLimiter limiter, InferencePipeline pipeline,
+            Runnable oversizeRefusal, ExecutorService executor) {
         this.server = server;
         this.health = health;
         this.models = models;
@@ -74,6 +82,8 @@ public final class InferenceServer implements AutoCloseable {
         this.host = host;
         this.limiter = limiter;
         this.pipeline = pipeline;
+        this.oversizeRefusal = oversizeRefusal;
+        this.executor = executor;
     }
 
     /** A builder for a server over {@code models} (the server owns and closes them). */
@@ -180,11 +190,22 @@ public final class InferenceServer implements AutoCloseable {
             CallLimiter limiter = new CallLimiter(limits.maxConcurrentCalls(), Set.of(
                     FeatureServiceGrpc.getEmbedMethod().getFullMethodName(),
                     GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName()),
-                    method -> metrics.refused("", Limits.MAX_CONCURRENT_CALLS));
+                    method -> {
+                        metrics.refused("", Limits.MAX_CONCURRENT_CALLS);
+                        metrics.callStarted("", method);
+                        metrics.callFinished("", method, "RESOURCE_EXHAUSTED", 0);
+                        CALLS.warn("call refused method={} model=- status=RESOURCE_EXHAUSTED limit={} detail=\"{}"
+                                + " inference calls are already running\"", method, Limits.MAX_CONCURRENT_CALLS,
+                                limits.maxConcurrentCalls());
+                    });
             InferenceServer[] self = new InferenceServer[1];
             KServeInferenceService kserve = new KServeInferenceService(models, pipeline, metrics,
                     () -> self[0] != null && self[0].serving && !self[0].draining, version);
-            builder.maxInboundMessageSize(limits.maxMessageBytes())
+            // Handler threads are bounded: calls beyond max_concurrent_calls are refused at once, so a pool
+            // of that size plus room for health, metadata and refusals never leaves work waiting long.
+            ExecutorService executor = Executors.newFixedThreadPool(limits.maxConcurrentCalls() + 16,
+                    new HandlerThreads());
+            builder.executor(executor).maxInboundMessageSize(limits.maxMessageBytes())
                     .addService(MalformedMessageGuard.guard(new FeatureServiceImpl(models, pipeline, metrics), metrics))
                     .addService(MalformedMessageGuard.guard(kserve, metrics))
                     .addService(health.getHealthService())
@@ -193,8 +214,17 @@ public final class InferenceServer implements AutoCloseable {
             if (auth != null) {
                 builder.intercept(auth);
             }
-            Server server = builder.build().start();
-            self[0] = new InferenceServer(server, health, models, grace, plaintext, host, limiter, pipeline);
+            Server server;
+            try {
+                server = builder.build().start();
+            } catch (IOException | RuntimeException e) {
+                executor.shutdownNow();
+                throw e;
+            }
+            Runnable oversize = () -> metrics.refused("", Limits.MAX_MESSAGE_BYTES);
+            OversizeMessageLog.register(oversize);
+            self[0] = new InferenceServer(server, health, models, grace, plaintext, host, limiter, pipeline, oversize,
+                    executor);
             return self[0];
         }
 
@@ -212,6 +242,18 @@ public final class InferenceServer implements AutoCloseable {
                 }
                 throw e;
             }
+        }
+    }
+
+    /** Names the server's handler threads; daemon threads, so they never keep the JVM alive. */
+    private static final class HandlerThreads implements ThreadFactory {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "byol4j-grpc-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
         }
     }
 
@@ -294,6 +336,8 @@ public final class InferenceServer implements AutoCloseable {
                 server.awaitTermination(5, TimeUnit.SECONDS);
             }
         } finally {
+            OversizeMessageLog.unregister(oversizeRefusal);
+            executor.shutdown();
             models.close();
         }
     }

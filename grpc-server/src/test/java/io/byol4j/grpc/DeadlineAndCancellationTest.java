@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DeadlineAndCancellationTest {
 
-    private static final int IMAGES = 200;
+    private static final int IMAGES = 150;
 
     @TempDir
     Path tmp;
@@ -39,9 +39,9 @@ class DeadlineAndCancellationTest {
         server = TestServer.start(TestServer.repository(TestServer.plainModel(tmp, "m.onnx"), TestServer.batching(4, 1024)),
                 TestServer.limits(IMAGES, 1_000_000, 4_000_000, Duration.ofSeconds(5), 8));
         model = server.server.models().find("m", "");
-        // 200 noisy 400x400 PNGs: several milliseconds of decoding each, seconds in all.
+        // 150 noisy 300x300 PNGs: milliseconds of decoding each, about a second in all.
         EmbedRequest.Builder b = EmbedRequest.newBuilder();
-        ByteString image = ByteString.copyFrom(TestServer.png(400, 400, 9));
+        ByteString image = ByteString.copyFrom(TestServer.png(300, 300, 9));
         for (int i = 0; i < IMAGES; i++) {
             b.addImages(image);
         }

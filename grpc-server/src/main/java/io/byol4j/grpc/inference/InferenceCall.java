@@ -47,6 +47,11 @@ public final class InferenceCall {
         }
     }
 
+    /** The gRPC method's full name. */
+    public String method() {
+        return method;
+    }
+
     /** The model's name, or empty before it is known. */
     public String modelName() {
         return model;

@@ -32,6 +32,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class InferencePipeline {
 
+    private static final org.slf4j.Logger REFUSALS = org.slf4j.LoggerFactory.getLogger("io.byol4j.grpc.calls");
+
     private final Limits limits;
     private final PixelBudget budget;
     private final ServerMetrics metrics;
@@ -152,6 +154,9 @@ public final class InferencePipeline {
         long declared = ImageDecoder.declaredPixels(data);
         if (declared > limits.maxPixelsPerImage()) {
             metrics.refused(model.name(), Limits.MAX_PIXELS_PER_IMAGE);
+            REFUSALS.warn("image refused method={} model={} index={} limit={} detail=\"declares {} pixels, limit {}\"",
+                    call.method(), model.name(), index, Limits.MAX_PIXELS_PER_IMAGE, declared,
+                    limits.maxPixelsPerImage());
             throw new ImageDecodeException(ImageDecodeException.Reason.TOO_LARGE, Limits.MAX_PIXELS_PER_IMAGE
                     + ": image " + index + " declares " + declared + " pixels in its header; the limit is "
                     + limits.maxPixelsPerImage() + " (nothing was decoded)");

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * highest is served). {@link #load} loads a model or reloads it (re-reading the repository, so a newly
  * added version is picked up); the new version is opened and warmed up before it is swapped in, and the
  * old one keeps serving the calls that hold it until they end ({@link ServedModel}). {@link #startPolling}
- * does the same on a timer for every model whose highest version changed, and loads new model folders.
+ * does the same on a timer for every model whose highest version changed, and loads new model folders
+ * (skipping models unloaded on request, and a version that already failed to load).
  * Thread-safe; loads are serialised.
  */
 public final class ModelRepository implements AutoCloseable {
@@ -49,6 +50,10 @@ public final class ModelRepository implements AutoCloseable {
     private final ServerMetrics metrics;
     private final Map<String, ServedModel> served = new ConcurrentHashMap<>();
     private final Object loadLock = new Object();
+    /** Models unloaded on request: polling leaves them alone until they are loaded again. */
+    private final java.util.Set<String> unloaded = ConcurrentHashMap.newKeySet();
+    /** The version of each model whose last load failed: polling does not retry it until it changes. */
+    private final Map<String, Long> failedVersion = new ConcurrentHashMap<>();
     private ScheduledExecutorService poller;
 
     private ModelRepository(Source source, String description, ModelOptions options, ServerMetrics metrics) {
@@ -182,8 +187,15 @@ public final class ModelRepository implements AutoCloseable {
             }
             Map.Entry<Long, Path> highest = versions.lastEntry();
             long started = System.nanoTime();
-            ServedModel fresh = ServedModel.open(name, Long.toString(highest.getKey()), highest.getValue(), options,
-                    metrics);
+            unloaded.remove(name);
+            ServedModel fresh;
+            try {
+                fresh = ServedModel.open(name, Long.toString(highest.getKey()), highest.getValue(), options, metrics);
+            } catch (IOException | RuntimeException e) {
+                failedVersion.put(name, highest.getKey());
+                throw e;
+            }
+            failedVersion.remove(name);
             ServedModel old = served.put(name, fresh);
             if (old != null) {
                 old.retire();
@@ -200,6 +212,7 @@ public final class ModelRepository implements AutoCloseable {
         synchronized (loadLock) {
             ServedModel old = served.remove(name);
             if (old != null) {
+                unloaded.add(name);
                 old.retire();
                 LOG.info("model={} version={} unloaded", name, old.version());
             }
@@ -292,12 +305,18 @@ public final class ModelRepository implements AutoCloseable {
             for (String name : source.names()) {
                 TreeMap<Long, Path> versions = source.versions(name);
                 ServedModel current = served.get(name);
-                if (!versions.isEmpty() && (current == null
-                        || !current.version().equals(Long.toString(versions.lastKey())))) {
-                    load(name);
+                boolean changed = !versions.isEmpty() && (current == null
+                        || !current.version().equals(Long.toString(versions.lastKey())));
+                if (changed && !unloaded.contains(name) && !versions.lastKey().equals(failedVersion.get(name))) {
+                    try {
+                        load(name);
+                    } catch (IOException | ModelNotFoundException | RuntimeException e) {
+                        LOG.warn("model={} version={} failed to load; the served version keeps serving: {}", name,
+                                versions.lastKey(), e.getMessage());
+                    }
                 }
             }
-        } catch (IOException | ModelNotFoundException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("model repository poll failed: {}", e.toString());
         }
     }

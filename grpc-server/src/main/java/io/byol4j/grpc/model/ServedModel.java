@@ -70,7 +70,10 @@ public final class ServedModel {
         this.rowWidth = offset;
         this.batcher = options.batching()
                 ? DynamicBatcher.start(preprocessor, this::runBatch, options.batcher(),
-                        (size, waited, computed) -> metrics.batchRun(name, size, waited, computed))
+                        (size, waited, computed) -> {
+                            metrics.batchRun(name, size, waited, computed);
+                            metrics.queueDepth(name, queued());
+                        })
                 : null;
     }
 
@@ -85,12 +88,18 @@ public final class ServedModel {
         int batchSize = Math.max(EncoderOptions.DEFAULT_BATCH_SIZE, options.batcher().maxBatchSize());
         Encoder encoder = Encoder.open(file, EncoderOptions.builder()
                 .intraOpThreads(options.intraOpThreads()).batchSize(batchSize).build());
+        ServedModel model;
         try {
-            ServedModel model = new ServedModel(name, version, file, encoder, options, metrics);
+            model = new ServedModel(name, version, file, encoder, options, metrics);
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+        try {
             model.runBatch(new float[model.sampleSize()], 1);
             return model;
         } catch (RuntimeException e) {
-            encoder.close();
+            model.retire();
             throw e;
         }
     }

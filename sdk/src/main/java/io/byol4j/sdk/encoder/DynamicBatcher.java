@@ -20,7 +20,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * who each have one image still get batched inference.
  *
  * <p>{@link #submit} preprocesses the image on the calling thread (many callers thus preprocess in
- * parallel) and queues it. Worker threads wait for a first request, then keep collecting until the batch
+ * parallel) and queues it; {@link #submitPreprocessed} queues a sample that is already preprocessed. A
+ * batcher started with {@link #start(Preprocessor, BatchEmbedder, BatcherOptions, BatchObserver)} runs
+ * its batches through any batch function (the gRPC server's returns every model output per sample) and
+ * reports each batch to an observer. Worker threads wait for a first request, then keep collecting until the batch
  * holds {@link BatcherOptions#maxBatchSize()} requests or {@link BatcherOptions#maxQueueDelay()} has
  * passed since that first request was queued, run one encoder call and complete the futures.
  *

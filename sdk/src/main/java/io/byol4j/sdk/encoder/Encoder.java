@@ -66,6 +66,8 @@ public final class Encoder implements AutoCloseable {
     private final ConcurrentLinkedQueue<FloatBuffer> idleBuffers = new ConcurrentLinkedQueue<>();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
+    /** Every graph output's shape, read once by {@link #outputShapes()}. */
+    private volatile Map<String, long[]> outputShapes;
 
     private Encoder(OrtEnvironment env, ModelLoader.LoadedModel model, EncoderOptions options) {
         this.env = env;
@@ -301,13 +303,18 @@ public final class Encoder implements AutoCloseable {
     }
 
     /**
-     * Every output the graph declares, in graph order: name -> shape, -1 for the batch dimension. A model
-     * exported with a classification head has two: the embedding and the class probabilities.
+     * Every output the graph declares, in graph order: name -> shape, -1 for the batch dimension (read
+     * once; the arrays are shared and must not be modified). A model exported with a classification head
+     * has two: the embedding and the class probabilities.
      *
      * @throws EncoderException when ONNX Runtime cannot describe the outputs
      * @throws IllegalStateException after {@link #close()}
      */
     public Map<String, long[]> outputShapes() {
+        Map<String, long[]> known = outputShapes;
+        if (known != null) {
+            return known;
+        }
         lifecycle.readLock().lock();
         try {
             if (closed) {
@@ -319,7 +326,8 @@ public final class Encoder implements AutoCloseable {
                     shapes.put(e.getKey(), t.getShape());
                 }
             }
-            return java.util.Collections.unmodifiableMap(shapes);
+            outputShapes = java.util.Collections.unmodifiableMap(shapes);
+            return outputShapes;
         } catch (OrtException e) {
             throw new EncoderException("cannot describe the model's outputs: " + e.getMessage(), e);
         } finally {
