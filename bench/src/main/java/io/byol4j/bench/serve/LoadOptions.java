@@ -32,13 +32,13 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
 
     static final String USAGE = String.join("\n",
             "usage: ServeLoad [--model FILE.onnx] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--warmup 2]",
-            "                 [--max-batch 32] [--max-delay-ms 5] [--queue 256] [--overload-seconds 60]",
+            "                 [--max-batch 32] [--max-delay-ms 2] [--queue 512] [--overload-seconds 60]",
             "                 [--overload-factor 10] [--overload-base 16] [--max-outstanding 2000]",
             "                 [--max-concurrent-calls 128] [--workers 1]");
 
     static LoadOptions defaults() {
         return new LoadOptions(null, 3, List.of(1, 4, 16, 64), Duration.ofSeconds(2), Duration.ofSeconds(5), 32,
-                Duration.ofMillis(5), 256, Duration.ofSeconds(60), 10, 16, 2_000, 256, 128, 1);
+                Duration.ofMillis(2), 512, Duration.ofSeconds(60), 10, 16, 2_000, 256, 128, 1);
     }
 
     /** Defaults overridden by command-line flags; IllegalArgumentException names a bad flag or value. */
