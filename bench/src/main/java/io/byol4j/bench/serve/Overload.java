@@ -35,12 +35,13 @@ final class Overload {
      *
      * @param sent calls sent
      * @param outcomes finished calls by gRPC status code name (OK, RESOURCE_EXHAUSTED, ...)
+     * @param failureReasons failed calls by status code and the limit the description names
      * @param lost calls that never finished (within the drain time after the run)
      * @param skipped sends skipped because the client already had {@code maxOutstanding} calls in flight
      * @param samples one per second
      */
-    record Result(double rate, double seconds, long sent, Map<String, Long> outcomes, long lost, long skipped,
-            List<Sample> samples) {
+    record Result(double rate, double seconds, long sent, Map<String, Long> outcomes, Map<String, Long> failureReasons,
+            long lost, long skipped, List<Sample> samples) {
 
         long count(String code) {
             return outcomes.getOrDefault(code, 0L);
@@ -75,6 +76,7 @@ final class Overload {
             LongSupplier queueDepth) throws InterruptedException {
         Semaphore window = new Semaphore(maxOutstanding);
         Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+        Map<String, LongAdder> reasons = new ConcurrentHashMap<>();
         LongAdder ok = new LongAdder();
         LongAdder refused = new LongAdder();
         AtomicLong finished = new AtomicLong();
@@ -104,8 +106,12 @@ final class Overload {
                     call = CompletableFuture.failedFuture(e);
                 }
                 call.whenComplete((v, e) -> {
-                    String code = e == null ? "OK" : Status.fromThrowable(e).getCode().name();
+                    Status status = e == null ? Status.OK : Status.fromThrowable(e);
+                    String code = status.getCode().name();
                     outcomes.computeIfAbsent(code, k -> new LongAdder()).increment();
+                    if (e != null) {
+                        reasons.computeIfAbsent(code + " " + limitOf(status), k -> new LongAdder()).increment();
+                    }
                     if (e == null) {
                         ok.increment();
                     } else if (code.equals("RESOURCE_EXHAUSTED")) {
@@ -134,7 +140,20 @@ final class Overload {
         }
         Map<String, Long> counts = new TreeMap<>();
         outcomes.forEach((k, v) -> counts.put(k, v.sum()));
-        return new Result(rate, seconds, sent, counts, sent - finished.get(), skipped, samples);
+        Map<String, Long> why = new TreeMap<>();
+        reasons.forEach((k, v) -> why.put(k, v.sum()));
+        return new Result(rate, seconds, sent, counts, why, sent - finished.get(), skipped, samples);
+    }
+
+    /** The limit a refusal names (its description up to the first ':'), or the description's start. */
+    static String limitOf(Status status) {
+        String d = status.getDescription();
+        if (d == null || d.isEmpty()) {
+            return "(no description)";
+        }
+        int colon = d.indexOf(':');
+        String head = colon > 0 ? d.substring(0, colon) : d;
+        return head.length() > 40 ? head.substring(0, 40) + "..." : head;
     }
 
     static double rssMb() {

@@ -223,6 +223,7 @@ public final class ServeLoad {
         out.accept(String.format(Locale.ROOT, "overload result: %d sent in %.1f s (%.0f/s offered, %d sends skipped "
                 + "at the client's %d-call cap), outcomes %s, lost %d", r.sent(), r.seconds(), r.sent() / r.seconds(),
                 r.skipped(), o.maxOutstanding(), r.outcomes(), r.lost()));
+        out.accept("  failures by reason: " + r.failureReasons());
         out.accept(String.format(Locale.ROOT, "  every refusal RESOURCE_EXHAUSTED: %s (%d other failures)",
                 yes(refusalsClean), r.otherFailures()));
         out.accept("  no accepted call lost: " + yes(noneLost) + " (" + r.count("OK") + " answered OK)");
