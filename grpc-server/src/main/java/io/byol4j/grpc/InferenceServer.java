@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,12 +69,13 @@ public final class InferenceServer implements AutoCloseable {
     private final InferencePipeline pipeline;
     private final Runnable oversizeRefusal;
     private final ExecutorService executor;
-    private volatile boolean serving;
+    /** True from the end of {@link #loadModels()} until {@link #close()}: inference is accepted. */
+    private final AtomicBoolean ready;
     private volatile boolean draining;
 
     private InferenceServer(Server server, HealthStatusManager health, ModelRepository models, Duration grace,
             boolean plaintext, String host, CallLimiter limiter, InferencePipeline pipeline,
-            Runnable oversizeRefusal, ExecutorService executor) {
+            Runnable oversizeRefusal, ExecutorService executor, AtomicBoolean ready) {
         this.server = server;
         this.health = health;
         this.models = models;
@@ -84,6 +86,7 @@ public final class InferenceServer implements AutoCloseable {
         this.pipeline = pipeline;
         this.oversizeRefusal = oversizeRefusal;
         this.executor = executor;
+        this.ready = ready;
     }
 
     /** A builder for a server over {@code models} (the server owns and closes them). */
@@ -198,9 +201,9 @@ public final class InferenceServer implements AutoCloseable {
                                 + " inference calls are already running\"", method, Limits.MAX_CONCURRENT_CALLS,
                                 limits.maxConcurrentCalls());
                     });
-            InferenceServer[] self = new InferenceServer[1];
-            KServeInferenceService kserve = new KServeInferenceService(models, pipeline, metrics,
-                    () -> self[0] != null && self[0].serving && !self[0].draining, version);
+            AtomicBoolean ready = new AtomicBoolean();
+            KServeInferenceService kserve = new KServeInferenceService(models, pipeline, metrics, ready::get,
+                    version);
             // Handler threads are bounded: calls beyond max_concurrent_calls are refused at once, so a pool
             // of that size plus room for health, metadata and refusals never leaves work waiting long.
             ExecutorService executor = Executors.newFixedThreadPool(limits.maxConcurrentCalls() + 16,
@@ -223,9 +226,8 @@ public final class InferenceServer implements AutoCloseable {
             }
             Runnable oversize = () -> metrics.refused("", Limits.MAX_MESSAGE_BYTES);
             OversizeMessageLog.register(oversize);
-            self[0] = new InferenceServer(server, health, models, grace, plaintext, host, limiter, pipeline, oversize,
-                    executor);
-            return self[0];
+            return new InferenceServer(server, health, models, grace, plaintext, host, limiter, pipeline, oversize,
+                    executor, ready);
         }
 
         /** {@link #listen()}, then {@link InferenceServer#loadModels()}; on a load failure the server is closed. */
@@ -264,10 +266,12 @@ public final class InferenceServer implements AutoCloseable {
      */
     public void loadModels() throws IOException {
         models.loadAll();
-        serving = true;
-        if (!draining) {
-            health.setStatus("", ServingStatus.SERVING);
-            SERVICES.forEach(s -> health.setStatus(s, ServingStatus.SERVING));
+        synchronized (this) {
+            if (!draining) {
+                ready.set(true);
+                health.setStatus("", ServingStatus.SERVING);
+                SERVICES.forEach(s -> health.setStatus(s, ServingStatus.SERVING));
+            }
         }
     }
 
@@ -303,7 +307,7 @@ public final class InferenceServer implements AutoCloseable {
 
     /** True after {@link #loadModels()} and before {@link #close()}. */
     public boolean isServing() {
-        return serving && !draining;
+        return ready.get();
     }
 
     /** Blocks until the server has terminated. */
@@ -323,6 +327,7 @@ public final class InferenceServer implements AutoCloseable {
                 return;
             }
             draining = true;
+            ready.set(false);
         }
         health.setStatus("", ServingStatus.NOT_SERVING);
         SERVICES.forEach(s -> health.setStatus(s, ServingStatus.NOT_SERVING));

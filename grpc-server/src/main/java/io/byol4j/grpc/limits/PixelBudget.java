@@ -46,11 +46,10 @@ public final class PixelBudget {
         public synchronized void close() {
             if (!closed) {
                 closed = true;
-                // Count the pixels as returned before another call can take them, so held() never
-                // exceeds the capacity.
-                long now = held.addAndGet(-pixels);
+                // Count and report the pixels as returned before another call can take them, so held()
+                // never exceeds the capacity and reports arrive in order.
+                change(-pixels);
                 units.release(toUnits(pixels));
-                inFlight.accept(now);
             }
         }
     }
@@ -69,8 +68,15 @@ public final class PixelBudget {
                             + " pixels within " + TimeUnit.NANOSECONDS.toMillis(Math.max(0, waitNanos))
                             + " ms (" + held.get() + " pixels are being decoded by other calls)");
         }
-        inFlight.accept(held.addAndGet(p));
+        change(p);
         return new Reservation(p);
+    }
+
+    /** Updates the count and reports it, one change at a time so that the last report is the current count. */
+    private void change(long delta) {
+        synchronized (held) {
+            inFlight.accept(held.addAndGet(delta));
+        }
     }
 
     /** Pixels reserved right now. */
