@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BearerTokenAuth implements ServerInterceptor {
 
-    /** How often, at most, the token file's modification time is looked at. */
+    /** How often, at most, the token file is read again to pick up changed tokens. */
     public static final long RELOAD_CHECK_MILLIS = 2_000;
 
     /** Services callable without a token. */
