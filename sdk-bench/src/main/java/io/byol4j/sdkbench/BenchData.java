@@ -11,12 +11,12 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /** Benchmark inputs: synthetic shape images (the demo's data) and their JPEG encodings. */
-final class BenchData {
+public final class BenchData {
 
     private BenchData() {}
 
     /** {@code n} synthetic RGB images of {@code size × size} pixels. */
-    static List<DecodedImage> images(int n, int size, long seed) {
+    public static List<DecodedImage> images(int n, int size, long seed) {
         SyntheticDataset data = new SyntheticDataset(n, seed, size);
         List<DecodedImage> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -26,7 +26,7 @@ final class BenchData {
     }
 
     /** Each image encoded as a JPEG with the JDK encoder's default quality. */
-    static List<byte[]> jpegs(List<DecodedImage> images) {
+    public static List<byte[]> jpegs(List<DecodedImage> images) {
         List<byte[]> out = new ArrayList<>(images.size());
         for (DecodedImage image : images) {
             out.add(jpeg(image));

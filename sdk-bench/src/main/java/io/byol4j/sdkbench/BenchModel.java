@@ -16,19 +16,19 @@ import java.nio.file.Path;
  * 32×32 RGB, 512-d embedding) with its seeded random initialisation, exported to ONNX exactly as
  * {@code byol4j export} does. Random weights cost the same to run as trained ones.
  */
-final class BenchModel {
+public final class BenchModel {
 
     /** Name of the JMH parameter that carries the model path into the forked benchmark JVMs. */
     static final String PARAM = "model";
     /** Images per batch in every benchmark. */
     static final int BATCH = 64;
     /** Side of the square input images. */
-    static final int SIZE = 32;
+    public static final int SIZE = 32;
 
     private BenchModel() {}
 
     /** Exports the model into {@code dir} (created if missing) and returns the {@code .onnx} file. */
-    static Path export(Path dir) throws IOException {
+    public static Path export(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path run = dir.resolve("random-init");
         Checkpoints.saveInitial(TrainConfig.preset("cpu-tiny"), run);

@@ -98,7 +98,7 @@ public final class MemorySoak {
     }
 
     /** Resident set size of this process in kB, from /proc/self/status. */
-    static long rssKb() throws IOException {
+    public static long rssKb() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.substring("VmRSS:".length()).replace("kB", "").trim());

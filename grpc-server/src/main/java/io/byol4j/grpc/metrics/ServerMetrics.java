@@ -1,11 +1,64 @@
 package io.byol4j.grpc.metrics;
 
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
 /**
- * What the server reports about its work, per model. The serving core calls these methods; this
- * class turns them into Prometheus metrics. CONTRACT SKELETON: the method set is fixed, the bodies are
- * being implemented (Prometheus Java client) — until then every call is a no-op.
+ * What the server reports about its work, per model, as Prometheus metrics (Prometheus Java client 1.x). The
+ * serving core calls these methods; {@link MetricsEndpoint} serves them. Every instance records into a registry of
+ * its own, so several servers in one JVM do not mix their numbers.
+ *
+ * <p>Metrics (label {@code model} is the served model's name; empty for calls that name no model, such as
+ * server-level or refused-before-routing calls):
+ * <ul>
+ *   <li>{@code byol4j_requests_total{model,method,outcome}}: finished calls by gRPC status code name;</li>
+ *   <li>{@code byol4j_requests_in_flight{model,method}}: calls started and not yet finished;</li>
+ *   <li>{@code byol4j_request_duration_seconds{model,method}}: total call latency (histogram);</li>
+ *   <li>{@code byol4j_images_inferred_total{model}}: images turned into outputs;</li>
+ *   <li>{@code byol4j_batch_size{model}}: images per model run (histogram, buckets 1 ... 512);</li>
+ *   <li>{@code byol4j_batch_queue_seconds{model}}, {@code byol4j_batch_compute_seconds{model}}: how long a batch's
+ *       oldest item waited, how long the model run took (histograms);</li>
+ *   <li>{@code byol4j_queue_depth{model}}: items waiting in the batching queue;</li>
+ *   <li>{@code byol4j_pixels_in_flight}: decoded pixels held by calls in flight, all models;</li>
+ *   <li>{@code byol4j_refusals_total{model,limit}}: work refused, by the limit that refused it.</li>
+ * </ul>
+ * Latency histograms have buckets from 1 ms to 10 s. All methods are thread-safe, cheap and never throw for any
+ * label value (null becomes the empty string).
  */
 public final class ServerMetrics {
+
+    /** Latency buckets in seconds: 1 ms to 10 s, about three per decade. */
+    static final double[] LATENCY_BUCKETS = {
+        0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10};
+    /** Batch-size buckets: powers of two. */
+    static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests = Counter.builder().name("byol4j_requests_total")
+            .help("Finished calls by model, gRPC method and outcome (gRPC status code)")
+            .labelNames("model", "method", "outcome").register(registry);
+    private final Gauge inFlight = Gauge.builder().name("byol4j_requests_in_flight")
+            .help("Calls started and not yet finished").labelNames("model", "method").register(registry);
+    private final Histogram requestSeconds = latency("byol4j_request_duration_seconds",
+            "Total call latency, from start to the last response", "model", "method");
+    private final Counter images = Counter.builder().name("byol4j_images_inferred_total")
+            .help("Images turned into outputs (successes only)").labelNames("model").register(registry);
+    private final Histogram batchSize = Histogram.builder().name("byol4j_batch_size")
+            .help("Images per model run").classicOnly().classicUpperBounds(BATCH_BUCKETS)
+            .labelNames("model").register(registry);
+    private final Histogram queueSeconds = latency("byol4j_batch_queue_seconds",
+            "How long the oldest item of a batch waited in the queue", "model");
+    private final Histogram computeSeconds = latency("byol4j_batch_compute_seconds",
+            "How long one model run took", "model");
+    private final Gauge queueDepth = Gauge.builder().name("byol4j_queue_depth")
+            .help("Items waiting in the model's batching queue").labelNames("model").register(registry);
+    private final Gauge pixels = Gauge.builder().name("byol4j_pixels_in_flight")
+            .help("Decoded pixels held by calls in flight, across all models").register(registry);
+    private final Counter refusals = Counter.builder().name("byol4j_refusals_total")
+            .help("Work refused, by the limit that refused it").labelNames("model", "limit").register(registry);
 
     private ServerMetrics() {}
 
@@ -14,24 +67,57 @@ public final class ServerMetrics {
         return new ServerMetrics();
     }
 
+    /** The registry these metrics live in (for an endpoint, or to add metrics of one's own). */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
     /** A call started ({@code method} is the gRPC method's full name, e.g. {@code inference.GRPCInferenceService/ModelInfer}). */
-    public void callStarted(String model, String method) {}
+    public void callStarted(String model, String method) {
+        inFlight.labelValues(label(model), label(method)).inc();
+    }
 
     /** A call ended with {@code outcome} (a gRPC status code name such as {@code OK} or {@code RESOURCE_EXHAUSTED}). */
-    public void callFinished(String model, String method, String outcome, long totalNanos) {}
+    public void callFinished(String model, String method, String outcome, long totalNanos) {
+        inFlight.labelValues(label(model), label(method)).dec();
+        requests.labelValues(label(model), label(method), label(outcome)).inc();
+        requestSeconds.labelValues(label(model), label(method)).observe(totalNanos / NANOS_PER_SECOND);
+    }
 
     /** A limit refused work; {@code limit} names it (e.g. {@code max_images_per_request}). */
-    public void refused(String model, String limit) {}
+    public void refused(String model, String limit) {
+        refusals.labelValues(label(model), label(limit)).inc();
+    }
 
     /** One batch went through the model: its size, how long its oldest item waited, how long the run took. */
-    public void batchRun(String model, int batchSize, long queueNanos, long computeNanos) {}
+    public void batchRun(String model, int batchSize, long queueNanos, long computeNanos) {
+        String m = label(model);
+        this.batchSize.labelValues(m).observe(batchSize);
+        queueSeconds.labelValues(m).observe(queueNanos / NANOS_PER_SECOND);
+        computeSeconds.labelValues(m).observe(computeNanos / NANOS_PER_SECOND);
+    }
 
     /** Images turned into outputs (successes only). */
-    public void imagesInferred(String model, int count) {}
+    public void imagesInferred(String model, int count) {
+        images.labelValues(label(model)).inc(count);
+    }
 
     /** Items waiting in the model's batching queue right now. */
-    public void queueDepth(String model, int depth) {}
+    public void queueDepth(String model, int depth) {
+        queueDepth.labelValues(label(model)).set(depth);
+    }
 
     /** Decoded pixels currently held by calls in flight, across all models. */
-    public void pixelsInFlight(long pixels) {}
+    public void pixelsInFlight(long pixels) {
+        this.pixels.set(pixels);
+    }
+
+    private Histogram latency(String name, String help, String... labels) {
+        return Histogram.builder().name(name).help(help + " (seconds)").classicOnly()
+                .classicUpperBounds(LATENCY_BUCKETS).labelNames(labels).register(registry);
+    }
+
+    private static String label(String value) {
+        return value == null ? "" : value;
+    }
 }

@@ -1,0 +1,131 @@
+package io.byol4j.bench.serve;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Settings of one {@link ServeLoad} run.
+ *
+ * @param model ONNX model to serve, or null to export the benchmark model (ResNet-18 w16, 32x32) first
+ * @param concurrency caller counts to run, in order
+ * @param warmup unrecorded time before each measured window
+ * @param measure length of each measured window
+ * @param maxBatch the batching server's maximum batch size, and the in-process reference's batch size
+ * @param maxDelay the batching server's maximum queue delay
+ * @param queueCapacity the batching server's queue bound (images)
+ * @param overload length of the overload run (zero skips it)
+ * @param overloadFactor the overload run's offered rate as a multiple of the batched throughput measured at
+ *     {@code overloadBaseConcurrency}
+ * @param overloadBaseConcurrency which concurrency's batched throughput the overload rate is based on
+ * @param maxOutstanding the overload client's cap on calls in flight
+ * @param imagePool distinct JPEG images cycled through
+ * @param maxConcurrentCalls the servers' {@code max_concurrent_calls} limit
+ * @param workers batch worker threads of the batching server and the in-process batcher
+ * @param rounds how many times every cell runs; the rounds interleave the modes so that drift of a shared machine
+ *     hits all of them alike, and ratios are taken per round
+ */
+record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration warmup, Duration measure, int maxBatch,
+        Duration maxDelay, int queueCapacity, Duration overload, double overloadFactor, int overloadBaseConcurrency,
+        int maxOutstanding, int imagePool, int maxConcurrentCalls, int workers) {
+
+    static final String USAGE = String.join("\n",
+            "usage: ServeLoad [--model FILE.onnx] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--warmup 2]",
+            "                 [--max-batch 32] [--max-delay-ms 2] [--queue 512] [--overload-seconds 60]",
+            "                 [--overload-factor 10] [--overload-base 16] [--max-outstanding 2000]",
+            "                 [--max-concurrent-calls 128] [--workers 1]");
+
+    static LoadOptions defaults() {
+        return new LoadOptions(null, 3, List.of(1, 4, 16, 64), Duration.ofSeconds(2), Duration.ofSeconds(5), 32,
+                Duration.ofMillis(2), 512, Duration.ofSeconds(60), 10, 16, 2_000, 256, 128, 1);
+    }
+
+    /** Defaults overridden by command-line flags; IllegalArgumentException names a bad flag or value. */
+    static LoadOptions parse(String[] args) {
+        LoadOptions d = defaults();
+        Path model = d.model;
+        int rounds = d.rounds;
+        List<Integer> concurrency = d.concurrency;
+        Duration warmup = d.warmup;
+        Duration measure = d.measure;
+        int maxBatch = d.maxBatch;
+        Duration maxDelay = d.maxDelay;
+        int queue = d.queueCapacity;
+        Duration overload = d.overload;
+        double factor = d.overloadFactor;
+        int base = d.overloadBaseConcurrency;
+        int maxOutstanding = d.maxOutstanding;
+        int maxCalls = d.maxConcurrentCalls;
+        int workers = d.workers;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String v = args[++i];
+            try {
+                switch (flag) {
+                    case "--model" -> model = Path.of(v);
+                    case "--rounds" -> rounds = positive(v);
+                    case "--concurrency" -> concurrency = list(v);
+                    case "--seconds" -> measure = seconds(v);
+                    case "--warmup" -> warmup = seconds(v);
+                    case "--max-batch" -> maxBatch = positive(v);
+                    case "--max-delay-ms" -> maxDelay = Duration.ofNanos((long) (Double.parseDouble(v) * 1e6));
+                    case "--queue" -> queue = positive(v);
+                    case "--overload-seconds" -> overload = seconds(v);
+                    case "--overload-factor" -> factor = Double.parseDouble(v);
+                    case "--overload-base" -> base = positive(v);
+                    case "--max-outstanding" -> maxOutstanding = positive(v);
+                    case "--max-concurrent-calls" -> maxCalls = positive(v);
+                    case "--workers" -> workers = positive(v);
+                    default -> throw new IllegalArgumentException("unknown flag " + flag);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(flag + ": not a number: '" + v + "'");
+            }
+        }
+        if (!overload.isZero() && !concurrency.contains(base)) {
+            throw new IllegalArgumentException("--overload-base " + base + " must be one of --concurrency "
+                    + concurrency);
+        }
+        return new LoadOptions(model, rounds, concurrency, warmup, measure, maxBatch, maxDelay, queue, overload, factor,
+                base, maxOutstanding, d.imagePool, maxCalls, workers);
+    }
+
+    private static List<Integer> list(String v) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : v.split(",")) {
+            out.add(positive(s.trim()));
+        }
+        return List.copyOf(out);
+    }
+
+    private static Duration seconds(String v) {
+        double s = Double.parseDouble(v);
+        if (s < 0) {
+            throw new IllegalArgumentException("a duration cannot be negative: " + v);
+        }
+        return Duration.ofNanos((long) (s * 1e9));
+    }
+
+    private static int positive(String v) {
+        int n = Integer.parseInt(v);
+        if (n <= 0) {
+            throw new IllegalArgumentException("expected a positive number, got " + v);
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return "model=" + (model == null ? "(export ResNet-18 w16 32x32)" : model) + " rounds=" + rounds
+                + " concurrency=" + concurrency
+                + " warmup=" + warmup.toMillis() / 1000.0 + "s measure=" + measure.toMillis() / 1000.0 + "s maxBatch="
+                + maxBatch + " maxDelay=" + maxDelay.toNanos() / 1e6 + "ms queue=" + queueCapacity + " overload="
+                + overload.toMillis() / 1000.0 + "s x" + overloadFactor + " (base: batched at concurrency "
+                + overloadBaseConcurrency + ") maxOutstanding=" + maxOutstanding + " images=" + imagePool
+                + " maxConcurrentCalls=" + maxConcurrentCalls + " workers=" + workers;
+    }
+}

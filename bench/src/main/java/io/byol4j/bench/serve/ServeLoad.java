@@ -1,0 +1,284 @@
+package io.byol4j.bench.serve;
+
+import io.byol4j.bench.BenchData;
+import io.byol4j.bench.BenchModel;
+import io.byol4j.grpc.client.Embedding;
+import io.byol4j.grpc.client.FeatureClient;
+import io.byol4j.sdk.encoder.BatcherOptions;
+import io.byol4j.sdk.encoder.DynamicBatcher;
+import io.byol4j.sdk.encoder.EmbedResult;
+import io.byol4j.sdk.encoder.Encoder;
+import io.byol4j.sdk.image.ImageDecoder;
+import io.grpc.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Load benchmark of the gRPC server, side by side in one JVM and one run: single-image {@code Embed} calls over a
+ * real loopback socket at each concurrency, to a server with dynamic batching and to one without, against the same
+ * callers in-process (each decodes its image and waits on the SDK's {@link DynamicBatcher} with the server's
+ * batching options), plus one thread calling {@link Encoder#embedEncoded} on full batches; then an open-loop
+ * overload run. The rounds interleave the modes so that a shared machine's drift hits all of them alike; ratios
+ * are taken per round. Prints one table, the ratios and the overload verdicts.
+ *
+ * <pre>
+ * ./mvnw -B -q -pl bench -am package -DskipTests
+ * java -cp 'bench/target/byol4j-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' io.byol4j.bench.serve.ServeLoad \
+ *     [--model FILE.onnx] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--overload-seconds 60] ...
+ * </pre>
+ *
+ * Clients and servers share the JVM and the machine's cores, as a sidecar client would; every served call goes
+ * through {@link FeatureClient}, one HTTP/2 connection per server shared by all callers.
+ */
+public final class ServeLoad {
+
+    private ServeLoad() {}
+
+    public static void main(String[] args) throws Exception {
+        LoadOptions options;
+        try {
+            options = LoadOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(LoadOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        Report report = run(options, System.out::println);
+        System.exit(report.overloadHeld() ? 0 : 1);
+    }
+
+    /**
+     * Everything one run measured.
+     *
+     * @param cells every cell's rounds merged, keyed by {@link #key}
+     * @param ratios per-round throughput ratios, keyed {@code on/off@c} and {@code on/sdk@c}
+     * @param overload the overload run, or null when it did not run
+     * @param overloadHeld whether the overload verdicts all held (true when it did not run)
+     */
+    record Report(Map<String, LoadResult> cells, Map<String, List<Double>> ratios, Overload.Result overload,
+            boolean overloadHeld) {}
+
+    static final String SDK = "sdk";
+    static final String SDK_BATCHER = "sdk batcher";
+    static final String OFF = "batching off";
+    static final String ON = "batching on";
+
+    /** Runs the whole benchmark, printing progress and results through {@code out}. */
+    static Report run(LoadOptions o, Consumer<String> out) throws Exception {
+        out.accept("serve-load: " + o);
+        out.accept(String.format(Locale.ROOT, "machine: %d cores, Java %s, %s %s", Runtime.getRuntime()
+                .availableProcessors(), System.getProperty("java.version"), System.getProperty("os.name"),
+                System.getProperty("os.arch")));
+        Path model = o.model() != null ? o.model() : BenchModel.export(Files.createTempDirectory("byol4j-serve-load"));
+        List<byte[]> images = BenchData.jpegs(BenchData.images(o.imagePool(), BenchModel.SIZE, 23));
+        Map<String, List<LoadResult>> runs = new LinkedHashMap<>();
+        Map<String, List<Double>> ratios = new LinkedHashMap<>();
+        Map<String, ServerUnderTest> servers = new LinkedHashMap<>();
+        Map<String, FeatureClient> clients = new LinkedHashMap<>();
+        Overload.Result overload = null;
+        boolean held = true;
+        try (Encoder encoder = Encoder.open(model);
+                DynamicBatcher batcher = DynamicBatcher.start(encoder, batcherOptions(o))) {
+            out.accept("model: " + model + " (" + encoder.embeddingDim() + "-d)");
+            for (String mode : List.of(OFF, ON)) {
+                ServerUnderTest server = ServerUnderTest.start(model, mode.equals(ON), o);
+                servers.put(mode, server);
+                clients.put(mode, FeatureClient.builder("127.0.0.1", server.port())
+                        .deadline(Duration.ofSeconds(30)).build());
+                out.accept("server, " + mode + ": " + server.description() + ", 127.0.0.1:" + server.port());
+            }
+            for (int round = 1; round <= o.rounds(); round++) {
+                out.accept("round " + round + "/" + o.rounds());
+                LoadResult sdk = inProcess(encoder, images, o);
+                runs.computeIfAbsent(key(SDK, 1), k -> new ArrayList<>()).add(sdk);
+                out.accept(line(sdk));
+                for (int c : o.concurrency()) {
+                    Map<String, LoadResult> now = new LinkedHashMap<>();
+                    LoadResult local = inProcessBatcher(batcher, encoder, images, c, o);
+                    runs.computeIfAbsent(key(SDK_BATCHER, c), k -> new ArrayList<>()).add(local);
+                    out.accept(line(local));
+                    for (var e : clients.entrySet()) {
+                        LoadResult r = served(e.getValue(), images, "served, " + e.getKey(), c, o);
+                        now.put(e.getKey(), r);
+                        runs.computeIfAbsent(key(e.getKey(), c), k -> new ArrayList<>()).add(r);
+                        out.accept(line(r));
+                    }
+                    if (now.containsKey(ON)) {
+                        double on = now.get(ON).throughput();
+                        ratios.computeIfAbsent("on/sdk@" + c, k -> new ArrayList<>()).add(on / local.throughput());
+                        if (now.containsKey(OFF)) {
+                            ratios.computeIfAbsent("on/off@" + c, k -> new ArrayList<>())
+                                    .add(on / now.get(OFF).throughput());
+                        }
+                    }
+                }
+            }
+            Map<String, LoadResult> cells = new LinkedHashMap<>();
+            runs.forEach((k, v) -> cells.put(k, LoadResult.merge(v)));
+            printSummary(cells, ratios, o, out);
+            if (!o.overload().isZero()) {
+                ServerUnderTest server = servers.get(ON);
+                FeatureClient client = clients.get(ON);
+                double rate = o.overloadFactor() * cells.get(key(ON, o.overloadBaseConcurrency())).throughput();
+                out.accept(String.format(Locale.ROOT, "overload, %s: %.0f calls/s (%.0fx the throughput at "
+                        + "concurrency %d) for %.0f s", ON, rate, o.overloadFactor(), o.overloadBaseConcurrency(),
+                        o.overload().toMillis() / 1000.0));
+                overload = Overload.run(rate, o.overload(), o.maxOutstanding(),
+                        i -> client.embedAsync(List.of(images.get((int) (i % images.size())))),
+                        server::queueDepth);
+                held = printOverload(overload, o, out);
+            }
+            return new Report(cells, ratios, overload, held);
+        } finally {
+            for (FeatureClient c : clients.values()) {
+                c.close();
+            }
+            for (ServerUnderTest s : servers.values()) {
+                s.close();
+            }
+        }
+    }
+
+    static String key(String mode, int concurrency) {
+        return mode + "@" + concurrency;
+    }
+
+    private static LoadResult inProcess(Encoder encoder, List<byte[]> images, LoadOptions o) throws Exception {
+        int b = o.maxBatch();
+        return ClosedLoop.run("in-process SDK, batch " + b, 1, o.warmup(), o.measure(), (thread, seq) -> {
+            List<byte[]> batch = new ArrayList<>(b);
+            for (int i = 0; i < b; i++) {
+                batch.add(images.get((int) ((seq * b + i) % images.size())));
+            }
+            int ok = 0;
+            for (EmbedResult r : encoder.embedEncoded(batch)) {
+                if (!r.ok()) {
+                    throw new IllegalStateException("IMAGE_ERROR");
+                }
+                ok++;
+            }
+            return ok;
+        }, e -> e.getMessage());
+    }
+
+    /** The batching options of the batching server and of the in-process batcher. */
+    static BatcherOptions batcherOptions(LoadOptions o) {
+        return BatcherOptions.builder().maxBatchSize(o.maxBatch()).maxQueueDelay(o.maxDelay())
+                .queueCapacity(o.queueCapacity()).workers(o.workers()).build();
+    }
+
+    /** The same callers in-process: each decodes its image and waits for the SDK's DynamicBatcher. */
+    private static LoadResult inProcessBatcher(DynamicBatcher batcher, Encoder encoder, List<byte[]> images,
+            int concurrency, LoadOptions o) throws Exception {
+        ImageDecoder decoder = new ImageDecoder();
+        int channels = encoder.contract().channels();
+        int stride = Math.max(1, images.size() / concurrency);
+        return ClosedLoop.run("in-process SDK, DynamicBatcher", concurrency, o.warmup(), o.measure(), (thread, seq) -> {
+            byte[] image = images.get((int) ((thread * stride + seq) % images.size()));
+            batcher.submit(decoder.decode(image, channels), Duration.ofSeconds(30)).get();
+            return 1;
+        }, e -> e.getClass().getSimpleName());
+    }
+
+    private static LoadResult served(FeatureClient client, List<byte[]> images, String label, int concurrency,
+            LoadOptions o) throws Exception {
+        int stride = Math.max(1, images.size() / concurrency);
+        return ClosedLoop.run(label, concurrency, o.warmup(), o.measure(), (thread, seq) -> {
+            Embedding e = client.embed(images.get((int) ((thread * stride + seq) % images.size())));
+            if (!e.ok()) {
+                throw new IllegalStateException("IMAGE_ERROR");
+            }
+            return 1;
+        }, e -> e instanceof IllegalStateException ? e.getMessage() : Status.fromThrowable(e).getCode().name());
+    }
+
+    private static String line(LoadResult r) {
+        return String.format(Locale.ROOT, "%-28s c=%-3d %9.1f images/s  p50 %8.2f ms  p99 %8.2f ms  calls %7d%s",
+                r.label(), r.concurrency(), r.throughput(), r.latencyMillis(0.50), r.latencyMillis(0.99), r.calls(),
+                r.failed() == 0 ? "" : "  FAILED " + r.failures());
+    }
+
+    private static boolean printOverload(Overload.Result r, LoadOptions o, Consumer<String> out) {
+        for (Overload.Sample s : r.samples()) {
+            out.accept(String.format(Locale.ROOT, "  t=%3ds sent %8d ok %7d refused %8d in flight %6d queue %5d "
+                    + "RSS %7.1f MB heap committed %6.1f MB threads %4d", s.second(), s.sent(), s.ok(), s.refused(),
+                    s.outstanding(), s.queueDepth(), s.rssMb(), s.heapCommittedMb(), s.threads()));
+        }
+        List<Overload.Sample> samples = r.samples();
+        double rssFirst = samples.isEmpty() ? Double.NaN : samples.get(Math.min(samples.size() - 1, 4)).rssMb();
+        double rssLast = samples.isEmpty() ? Double.NaN : samples.get(samples.size() - 1).rssMb();
+        double rssMax = samples.stream().mapToDouble(Overload.Sample::rssMb).max().orElse(Double.NaN);
+        boolean refusalsClean = r.otherFailures() == 0;
+        boolean noneLost = r.lost() == 0;
+        boolean queueBounded = r.maxQueueDepth() <= o.queueCapacity();
+        boolean rssFlat = rssLast <= rssFirst * 1.10 + 32;
+        out.accept(String.format(Locale.ROOT, "overload result: %d sent in %.1f s (%.0f/s offered, %d sends skipped "
+                + "at the client's %d-call cap), outcomes %s, lost %d", r.sent(), r.seconds(), r.sent() / r.seconds(),
+                r.skipped(), o.maxOutstanding(), r.outcomes(), r.lost()));
+        out.accept("  failures by reason: " + r.failureReasons());
+        out.accept(String.format(Locale.ROOT, "  every refusal RESOURCE_EXHAUSTED: %s (%d other failures)",
+                yes(refusalsClean), r.otherFailures()));
+        out.accept("  no accepted call lost: " + yes(noneLost) + " (" + r.count("OK") + " answered OK)");
+        out.accept(String.format(Locale.ROOT, "  queue bounded: %s (max depth sampled %s, bound %d)",
+                r.maxQueueDepth() < 0 ? "not reported by this server" : yes(queueBounded),
+                r.maxQueueDepth() < 0 ? "n/a" : String.valueOf((long) r.maxQueueDepth()), o.queueCapacity()));
+        out.accept(String.format(Locale.ROOT, "  resident memory flat: %s (RSS at 5 s %.1f MB, max %.1f MB, end %.1f MB)",
+                yes(rssFlat), rssFirst, rssMax, rssLast));
+        return refusalsClean && noneLost && (r.maxQueueDepth() < 0 || queueBounded) && rssFlat;
+    }
+
+    private static void printSummary(Map<String, LoadResult> cells, Map<String, List<Double>> ratios, LoadOptions o,
+            Consumer<String> out) {
+        LoadResult sdk = cells.get(key(SDK, 1));
+        out.accept("");
+        out.accept(String.format(Locale.ROOT, "in-process SDK (Encoder.embedEncoded, batch %d, one thread): %.1f "
+                + "images/s over %d rounds", o.maxBatch(), sdk.throughput(), o.rounds()));
+        out.accept("| concurrency | in-process DynamicBatcher: images/s, p50, p99 | served, batching off | "
+                + "served, batching on | on / off (median; per round) | on / in-process batcher (median; per round) |");
+        out.accept("|---|---|---|---|---|---|");
+        for (int c : o.concurrency()) {
+            out.accept(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s |", c,
+                    cell(cells.get(key(SDK_BATCHER, c))), cell(cells.get(key(OFF, c))), cell(cells.get(key(ON, c))),
+                    ratio(ratios.get("on/off@" + c)), ratio(ratios.get("on/sdk@" + c))));
+        }
+        out.accept("");
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String ratio(List<Double> perRound) {
+        if (perRound == null || perRound.isEmpty()) {
+            return "n/a";
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%.2fx;", median(perRound)));
+        for (double r : perRound) {
+            sb.append(String.format(Locale.ROOT, " %.2f", r));
+        }
+        return sb.toString();
+    }
+
+    private static String cell(LoadResult r) {
+        if (r == null) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.1f, %.2f ms, %.2f ms%s", r.throughput(), r.latencyMillis(0.5),
+                r.latencyMillis(0.99), r.failed() == 0 ? "" : " (" + r.failed() + " failed)");
+    }
+
+    private static String yes(boolean b) {
+        return b ? "yes" : "NO";
+    }
+}

@@ -1,0 +1,86 @@
+package io.byol4j.bench.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.byol4j.sdk.model.ModelContract;
+import io.byol4j.sdk.testing.TestModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The load benchmark's whole code path on a tiny model, in about two seconds. */
+class ServeLoadSmokeTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runsEveryModeAndReportsSaneNumbers() throws Exception {
+        ModelContract contract = TestModels.contract(3, 16, 8);
+        Path model = dir.resolve("tiny.onnx");
+        Files.write(model, TestModels.model(contract));
+        LoadOptions o = new LoadOptions(model, 1, List.of(2), Duration.ofMillis(50), Duration.ofMillis(200), 8,
+                Duration.ofMillis(2), 64, Duration.ofMillis(1000), 2, 2, 300, 16, 64, 1);
+        List<String> lines = new ArrayList<>();
+        ServeLoad.Report report = ServeLoad.run(o, lines::add);
+
+        LoadResult sdk = report.cells().get(ServeLoad.key("sdk", 1));
+        assertTrue(sdk.throughput() > 0, lines.toString());
+        assertEquals(0, sdk.images() % 8, "the in-process reference runs whole batches of 8");
+        for (int c : o.concurrency()) {
+            for (String mode : List.of(ServeLoad.SDK_BATCHER, ServeLoad.OFF, ServeLoad.ON)) {
+                LoadResult r = report.cells().get(ServeLoad.key(mode, c));
+                assertTrue(r.calls() > 0, lines.toString());
+                assertEquals(r.calls(), r.images(), "one image per call");
+                assertEquals(0, r.failed(), r.failures().toString());
+                assertTrue(r.latencyMillis(0.5) > 0 && r.latencyMillis(0.5) <= r.latencyMillis(0.99));
+            }
+            assertEquals(1, report.ratios().get("on/off@" + c).size(), "one ratio per round");
+            assertEquals(1, report.ratios().get("on/sdk@" + c).size(), "one ratio per round");
+        }
+        Overload.Result overload = report.overload();
+        assertTrue(overload.sent() > 0, lines.toString());
+        assertEquals(0, overload.lost(), lines.toString());
+        assertTrue(overload.count("OK") > 0, lines.toString());
+        assertEquals(overload.sent(), overload.outcomes().values().stream().mapToLong(Long::longValue).sum());
+        assertTrue(overload.samples().stream().allMatch(s -> s.rssMb() > 0), "resident memory is sampled");
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("| 2 |")), "the summary table has a row per concurrency");
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("round ")).count());
+    }
+
+    @Test
+    void badFlagsAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse(new String[] {"--seconds", "ten"}));
+        assertTrue(e.getMessage().contains("--seconds"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--bogus", "1"}));
+        assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse(new String[] {"--concurrency", "1,4", "--overload-base", "16"}));
+        assertEquals(List.of(2, 8), LoadOptions.parse(new String[] {"--concurrency", "2,8", "--overload-base", "8"})
+                .concurrency());
+    }
+
+    @Test
+    void percentilesUseNearestRank() {
+        long[] l = new long[100];
+        for (int i = 0; i < 100; i++) {
+            l[i] = (100 - i) * 1_000_000L;
+        }
+        LoadResult r = new LoadResult("x", 1, 100, 100, java.util.Map.of(), 2.0, l);
+        assertEquals(50.0, r.latencyMillis(0.5), 1e-9);
+        assertEquals(99.0, r.latencyMillis(0.99), 1e-9);
+        assertEquals(50.0, r.throughput(), 1e-9);
+        LoadResult both = LoadResult.merge(List.of(r, r));
+        assertEquals(200, both.images());
+        assertEquals(50.0, both.throughput(), 1e-9);
+        assertEquals(200, both.latencyNanos().length);
+        assertEquals(1.5, ServeLoad.median(List.of(2.0, 1.0)), 1e-12);
+        assertEquals(2.0, ServeLoad.median(List.of(3.0, 1.0, 2.0)), 1e-12);
+    }
+}
