@@ -109,7 +109,7 @@ public final class ServerMetrics {
 
     /** Decoded pixels currently held by calls in flight, across all models. */
     public void pixelsInFlight(long pixels) {
-        this.pixels.set(pixels);
+        this.pixels.set((double) pixels); // a gauge is a double; pixel counts stay far below 2^53
     }
 
     private Histogram latency(String name, String help, String... labels) {
