@@ -3,7 +3,7 @@ package io.byol4j.cli;
 import io.byol4j.sdk.head.SemiSupervisedEval;
 import io.byol4j.sdk.head.SemiSupervisedEval.FractionSummary;
 import io.byol4j.sdk.head.SemiSupervisedEval.Score;
-import io.byol4j.sdk.io.AtomicFiles;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Comparator;

@@ -1,7 +1,7 @@
 package io.byol4j.cli;
 
 import io.byol4j.sdk.internal.Durations;
-import io.byol4j.sdk.io.AtomicFiles;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import io.byol4j.trainer.checkpoint.CheckpointState;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.config.TrainConfig;

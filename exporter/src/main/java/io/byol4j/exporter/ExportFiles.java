@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * The exporter's output folders and their clean-up after a failed export. Temporary files and their atomic
- * placement are the SDK's {@link io.byol4j.sdk.io.AtomicFiles}.
+ * placement are the SDK's {@link io.byol4j.sdk.internal.io.AtomicFiles}.
  */
 final class ExportFiles {
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.byol4j.exporter.graph.OnnxGraphBuilder;
 import io.byol4j.exporter.head.LinearHead;
 import io.byol4j.sdk.model.ModelContract;
-import io.byol4j.sdk.model.ModelDigest;
+import io.byol4j.sdk.internal.ModelDigest;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.byol4j.sdk.model.ModelDigest;
+import io.byol4j.sdk.internal.ModelDigest;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;

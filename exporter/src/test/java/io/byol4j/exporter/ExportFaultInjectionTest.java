@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import io.byol4j.exporter.testing.TestEncoders;
-import io.byol4j.sdk.io.FaultInjection;
+import io.byol4j.sdk.internal.io.FaultInjection;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import io.byol4j.trainer.model.EncoderSpec;
 import java.nio.file.Files;

@@ -21,7 +21,7 @@ import io.byol4j.exporter.testing.TestEncoders;
 import io.byol4j.sdk.encoder.Encoder;
 import io.byol4j.sdk.encoder.ModelRejectedException;
 import io.byol4j.sdk.model.ModelContract;
-import io.byol4j.sdk.model.ModelDigest;
+import io.byol4j.sdk.internal.ModelDigest;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import io.byol4j.trainer.model.EncoderSpec;
 import java.nio.charset.StandardCharsets;

@@ -19,7 +19,7 @@ import io.byol4j.exporter.graph.Attributes;
 import io.byol4j.exporter.graph.UnsupportedBlockException;
 import io.byol4j.exporter.graph.ops.StandardConverters;
 import io.byol4j.exporter.testing.TestEncoders;
-import io.byol4j.sdk.model.ModelDigest;
+import io.byol4j.sdk.internal.ModelDigest;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import io.byol4j.trainer.config.TrainConfig;

@@ -1,5 +1,6 @@
 package io.byol4j.grpc;
 
+import io.byol4j.sdk.internal.Vectors;
 import io.byol4j.grpc.inference.ImageResult;
 import io.byol4j.grpc.inference.InferencePipeline;
 import io.byol4j.grpc.inference.UnaryCalls;
@@ -58,7 +59,7 @@ final class FeatureServiceImpl extends FeatureServiceGrpc.FeatureServiceImplBase
                         float[] f = Arrays.copyOfRange(r.row(), embedding.offset(),
                                 embedding.offset() + embedding.width());
                         if (request.getNormalize()) {
-                            Encoder.l2Normalize(f);
+                            Vectors.normalizeL2(f);
                         }
                         for (float v : f) {
                             rb.addFeatures(v);

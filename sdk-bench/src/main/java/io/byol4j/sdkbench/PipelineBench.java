@@ -1,6 +1,6 @@
 package io.byol4j.sdkbench;
 
-import io.byol4j.sdk.io.AtomicFiles;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import io.byol4j.sdk.data.InMemoryDataset;
 import io.byol4j.sdk.encoder.BulkExtractor;
 import io.byol4j.sdk.encoder.EmbedResult;

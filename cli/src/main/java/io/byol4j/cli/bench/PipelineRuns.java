@@ -1,6 +1,6 @@
 package io.byol4j.cli.bench;
 
-import io.byol4j.sdk.io.AtomicFiles;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import io.byol4j.sdk.data.Dataset;
 import io.byol4j.sdk.data.Datasets;
 import io.byol4j.trainer.config.TrainConfig;

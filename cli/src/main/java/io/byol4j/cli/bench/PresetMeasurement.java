@@ -1,7 +1,7 @@
 package io.byol4j.cli.bench;
 
 import ai.djl.Device;
-import io.byol4j.sdk.io.AtomicFiles;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.device.DeviceSelector;
 import io.byol4j.trainer.network.ByolNetwork;

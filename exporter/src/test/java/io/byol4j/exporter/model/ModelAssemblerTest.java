@@ -9,7 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import io.byol4j.exporter.graph.OnnxGraphBuilder;
 import io.byol4j.sdk.model.ModelContract;
-import io.byol4j.sdk.model.ModelDigest;
+import io.byol4j.sdk.internal.ModelDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

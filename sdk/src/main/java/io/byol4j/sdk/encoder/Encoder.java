@@ -1,5 +1,6 @@
 package io.byol4j.sdk.encoder;
 
+import io.byol4j.sdk.internal.Vectors;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -288,7 +289,7 @@ public final class Encoder implements AutoCloseable {
             float[] row = new float[dim];
             rows.get(row);
             if (options.normalize()) {
-                l2Normalize(row);
+                Vectors.normalizeL2(row);
             }
             out[outOffset + i] = row;
         }
@@ -302,20 +303,6 @@ public final class Encoder implements AutoCloseable {
                     .asFloatBuffer();
         }
         return buffer;
-    }
-
-    /** Scales {@code v} in place to unit L2 norm; an all-zero vector stays zero. */
-    public static void l2Normalize(float[] v) {
-        double sum = 0;
-        for (float x : v) {
-            sum += (double) x * x;
-        }
-        if (sum > 0) {
-            float inv = (float) (1.0 / Math.sqrt(sum));
-            for (int i = 0; i < v.length; i++) {
-                v[i] *= inv;
-            }
-        }
     }
 
     /**

@@ -11,7 +11,7 @@ import ai.onnxruntime.ValueInfo;
 import io.byol4j.sdk.encoder.EncoderOptions.Device;
 import io.byol4j.sdk.encoder.ModelRejectedException.Reason;
 import io.byol4j.sdk.model.ModelContract;
-import io.byol4j.sdk.model.ModelDigest;
+import io.byol4j.sdk.internal.ModelDigest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,5 +1,7 @@
 package io.byol4j.sdk.head;
 
+import io.byol4j.sdk.internal.Vectors;
+
 /**
  * L2-normalised copies of a set of vectors, stored contiguously, with exact top-k search by cosine
  * similarity. Immutable and thread-safe.
@@ -21,7 +23,7 @@ final class CosineIndex {
         int dim = rows[0].length;
         float[] bank = new float[rows.length * dim];
         for (int i = 0; i < rows.length; i++) {
-            float[] unit = normalized(rows[i]);
+            float[] unit = Vectors.normalizedL2(rows[i]);
             System.arraycopy(unit, 0, bank, i * dim, dim);
         }
         return new CosineIndex(bank, rows.length, dim);
@@ -50,22 +52,6 @@ final class CosineIndex {
     /** The contiguous normalised bank (not copied; do not modify). */
     float[] bank() {
         return bank;
-    }
-
-    /** A unit-length copy of {@code v}; the zero vector stays zero. */
-    static float[] normalized(float[] v) {
-        double sum = 0;
-        for (float x : v) {
-            sum += (double) x * x;
-        }
-        float[] out = v.clone();
-        if (sum > 0) {
-            float inv = (float) (1 / Math.sqrt(sum));
-            for (int j = 0; j < out.length; j++) {
-                out[j] *= inv;
-            }
-        }
-        return out;
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.byol4j.sdk.head;
 
-import io.byol4j.sdk.io.AtomicFiles;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;

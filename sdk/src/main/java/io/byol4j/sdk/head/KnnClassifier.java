@@ -1,5 +1,6 @@
 package io.byol4j.sdk.head;
 
+import io.byol4j.sdk.internal.Vectors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
@@ -78,7 +79,7 @@ public final class KnnClassifier {
      */
     public float[] scores(float[] query) {
         HeadChecks.query(query, index.dim());
-        return tally(CosineIndex.normalized(query), -1).shares();
+        return tally(Vectors.normalizedL2(query), -1).shares();
     }
 
     /**
@@ -87,7 +88,7 @@ public final class KnnClassifier {
      */
     public int predict(float[] query) {
         HeadChecks.query(query, index.dim());
-        return tally(CosineIndex.normalized(query), -1).winner();
+        return tally(Vectors.normalizedL2(query), -1).winner();
     }
 
     /** Predictions for many queries, computed in parallel. */

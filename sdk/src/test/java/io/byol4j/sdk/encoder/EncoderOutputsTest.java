@@ -1,5 +1,6 @@
 package io.byol4j.sdk.encoder;
 
+import io.byol4j.sdk.internal.Vectors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -54,10 +55,10 @@ class EncoderOutputsTest {
     @Test
     void l2NormalizeGivesUnitVectorsAndLeavesZeroAlone() {
         float[] v = {3, 4};
-        Encoder.l2Normalize(v);
+        Vectors.normalizeL2(v);
         assertArrayEquals(new float[] {0.6f, 0.8f}, v, 1e-7f);
         float[] zero = {0, 0};
-        Encoder.l2Normalize(zero);
+        Vectors.normalizeL2(zero);
         assertArrayEquals(new float[] {0, 0}, zero);
     }
 }

@@ -8,7 +8,7 @@ import io.byol4j.sdk.data.Datasets;
 import io.byol4j.sdk.features.FeatureWriter;
 import io.byol4j.sdk.image.ImageDecodeException;
 import io.byol4j.sdk.image.ImageDecoder;
-import io.byol4j.sdk.io.FaultInjection;
+import io.byol4j.sdk.internal.io.FaultInjection;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

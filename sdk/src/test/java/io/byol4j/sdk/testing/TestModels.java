@@ -12,7 +12,7 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import io.byol4j.sdk.model.ModelContract;
-import io.byol4j.sdk.model.ModelDigest;
+import io.byol4j.sdk.internal.ModelDigest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

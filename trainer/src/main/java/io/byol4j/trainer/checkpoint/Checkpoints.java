@@ -1,6 +1,6 @@
 package io.byol4j.trainer.checkpoint;
 
-import io.byol4j.sdk.io.AtomicFiles;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;

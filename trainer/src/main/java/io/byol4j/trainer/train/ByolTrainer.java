@@ -3,7 +3,7 @@ package io.byol4j.trainer.train;
 import ai.djl.Device;
 import io.byol4j.sdk.data.Dataset;
 import io.byol4j.sdk.data.Datasets;
-import io.byol4j.sdk.io.AtomicFiles;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import io.byol4j.trainer.checkpoint.Checkpoint;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.config.TrainConfig;

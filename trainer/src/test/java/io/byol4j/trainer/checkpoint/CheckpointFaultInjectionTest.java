@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import io.byol4j.sdk.io.FaultInjection;
+import io.byol4j.sdk.internal.io.FaultInjection;
 import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.metrics.EpochMetrics;
 import io.byol4j.trainer.metrics.MetricsHistory;

@@ -1,5 +1,6 @@
-package io.byol4j.sdk.model;
+package io.byol4j.sdk.internal;
 
+import io.byol4j.sdk.model.ModelContract;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

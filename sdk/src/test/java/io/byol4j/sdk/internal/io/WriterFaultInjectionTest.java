@@ -1,4 +1,4 @@
-package io.byol4j.sdk.io;
+package io.byol4j.sdk.internal.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

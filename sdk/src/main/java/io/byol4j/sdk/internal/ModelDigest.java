@@ -1,5 +1,6 @@
-package io.byol4j.sdk.model;
+package io.byol4j.sdk.internal;
 
+import io.byol4j.sdk.model.ModelContract;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

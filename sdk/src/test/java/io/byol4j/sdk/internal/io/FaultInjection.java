@@ -1,4 +1,4 @@
-package io.byol4j.sdk.io;
+package io.byol4j.sdk.internal.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
