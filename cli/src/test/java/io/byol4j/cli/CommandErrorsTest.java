@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.byol4j.sdk.features.FeatureFile;
+import java.util.Locale;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ class CommandErrorsTest {
         Run r = run("embed", "--model", fake.toString(), "--dataset", "synthetic:size=10", "--out",
                 tmp.resolve("f").toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().toLowerCase().contains("onnx"), r.err());
+        assertTrue(r.err().toLowerCase(Locale.ROOT).contains("onnx"), r.err());
     }
 
     @Test

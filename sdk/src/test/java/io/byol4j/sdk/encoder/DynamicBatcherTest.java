@@ -176,11 +176,11 @@ class DynamicBatcherTest {
                 f.get(60, TimeUnit.SECONDS);
             }
             BatcherStats stats = batcher.stats();
-            assertEquals(threads * perThread, stats.succeeded());
+            assertEquals((long) threads * perThread, stats.succeeded());
             assertEquals(0, stats.failed() + stats.rejected() + stats.expired());
             assertTrue(stats.largestBatch() > 1, "largest batch " + stats.largestBatch());
             assertTrue(stats.meanBatchSize() > 1, "mean batch " + stats.meanBatchSize());
-            assertTrue(stats.batches() < threads * perThread, "batches " + stats.batches());
+            assertTrue(stats.batches() < (long) threads * perThread, "batches " + stats.batches());
         } finally {
             pool.shutdownNow();
         }

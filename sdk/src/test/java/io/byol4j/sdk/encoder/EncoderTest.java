@@ -14,6 +14,7 @@ import io.byol4j.sdk.encoder.EncoderOptions.Device;
 import io.byol4j.sdk.image.DecodedImage;
 import io.byol4j.sdk.image.Preprocessor;
 import io.byol4j.sdk.model.ModelContract;
+import java.nio.charset.StandardCharsets;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -170,7 +171,7 @@ class EncoderTest {
         }
         byte[] truncated = Arrays.copyOf(encoded.get(2), 40);
         encoded.set(2, truncated);
-        encoded.add("definitely not an image".getBytes());
+        encoded.add("definitely not an image".getBytes(StandardCharsets.US_ASCII));
         try (Encoder encoder = Encoder.open(model, EncoderOptions.builder().batchSize(2).build())) {
             List<EmbedResult> results = encoder.embedEncoded(encoded);
             assertEquals(5, results.size());
