@@ -235,36 +235,22 @@ public final class SemiSupervisedEval {
     }
 
     /**
-     * A stratified labeled subset: of each class {@code c} present in {@code y}, {@code round(fraction · n_c)}
-     * samples (at least one) chosen at random with {@code seed}.
+     * The stratified labeled subset of {@link io.byol4j.sdk.data.LabelFractions#select}: of each class
+     * {@code c}, {@code round(fraction · n_c)} samples chosen with {@code seed} (the same images fine-tuning
+     * and every other method use for that fraction and seed).
      *
      * @return indices into {@code y}, ascending
+     * @throws IllegalArgumentException if a class has no sample or the fraction keeps none of some class
      */
     public static int[] labeledSubset(int[] y, int numClasses, double fraction, long seed) {
         if (y == null) {
             throw new IllegalArgumentException("labels are required");
         }
         HeadChecks.labels(y, y.length, numClasses, false);
-        if (!(fraction > 0 && fraction <= 1)) {
-            throw new IllegalArgumentException("fraction must be in (0, 1], got " + fraction);
-        }
-        List<List<Integer>> byClass = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (int c = 0; c < numClasses; c++) {
-            byClass.add(new ArrayList<>());
+            names.add("#" + c);
         }
-        for (int i = 0; i < y.length; i++) {
-            byClass.get(y[i]).add(i);
-        }
-        Random random = new Random(seed);
-        List<Integer> chosen = new ArrayList<>();
-        for (List<Integer> members : byClass) {
-            if (members.isEmpty()) {
-                continue;
-            }
-            Collections.shuffle(members, random);
-            int take = Math.max(1, Math.min(members.size(), (int) Math.round(fraction * members.size())));
-            chosen.addAll(members.subList(0, take));
-        }
-        return chosen.stream().mapToInt(Integer::intValue).sorted().toArray();
+        return io.byol4j.sdk.data.LabelFractions.select(y, names, fraction, seed);
     }
 }
