@@ -89,7 +89,7 @@ final class Trial {
                     network.frozenEncoder() ? "frozen encoder (linear)" : "full network", network.device()));
             long sessionStart = System.nanoTime();
             long sessionFirstStep = step;
-            long endStep = Math.min(total, step + stopAfterSteps);
+            long endStep = stopAfterSteps >= total - step ? total : step + stopAfterSteps;
             long epochStart = System.nanoTime();
             double epochLoss = 0;
             int epochSteps = 0;

@@ -87,7 +87,9 @@ public final class ClassifierNetwork implements AutoCloseable {
     }
 
     private void attachGradients() {
-        encoder.freezeParameters(frozenEncoder);
+        if (frozenEncoder) {
+            encoder.freezeParameters(true);
+        }
         for (Block block : List.of(encoder, (Block) head)) {
             for (Pair<String, Parameter> p : block.getParameters()) {
                 if (p.getValue().requiresGradient()) {
