@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             EmbedCommand.class,
             ProbeCommand.class,
             SemiCommand.class,
+            FinetuneCommand.class,
             ServeCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
