@@ -78,6 +78,8 @@ class SemiSupervisedEvalTest {
         assertTrue(onePercent.propagation().mean() > best + 0.08,
                 "propagation " + onePercent.propagation().mean() + " vs labeled-only best " + best);
         assertTrue(onePercent.pseudoLabelAccuracy().mean() > 0.95, "pseudo-labels " + onePercent.pseudoLabelAccuracy());
+        assertTrue(onePercent.semi().mean() > best + 0.08,
+                "the validated semi-supervised head " + onePercent.semi().mean() + " vs labeled-only best " + best);
 
         SemiSupervisedEval.FractionSummary tenPercent = report.summaries().get(1);
         assertEquals(100, tenPercent.labeled());
