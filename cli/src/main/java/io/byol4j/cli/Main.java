@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ProbeCommand.class,
             SemiCommand.class,
             FinetuneCommand.class,
+            ReportCommand.class,
             ServeCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

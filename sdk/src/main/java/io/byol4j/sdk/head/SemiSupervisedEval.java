@@ -117,7 +117,12 @@ public final class SemiSupervisedEval {
     /** Mean and sample standard deviation (0 for a single value) over the seeds. */
     public record Score(double mean, double std) {
 
-        static Score of(double[] values) {
+        /** Mean and sample standard deviation of {@code values} (NaN values are skipped; NaN when none is left). */
+        public static Score of(double[] values) {
+            values = java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray();
+            if (values.length == 0) {
+                return new Score(Double.NaN, Double.NaN);
+            }
             double mean = 0;
             for (double v : values) {
                 mean += v;

@@ -112,28 +112,15 @@ public final class FineTuner {
         FineTuneProgress out = new FineTuneProgress(progress);
         Path runDir = Path.of(cfg.out());
         checkOutput(runDir, resume, force);
-        Checkpoint byolCheckpoint = Checkpoints.read(Path.of(cfg.checkpoint()));
+        Plan plan = plan(cfg);
+        Checkpoint byolCheckpoint = plan.byolCheckpoint();
         TrainConfig byol = byolCheckpoint.config();
-        Dataset dataset = openMatching(cfg.dataset(), "dataset", byol, cfg.convertInputs());
-        int[] labels = LabelFractions.labels(dataset);
-        List<String> classNames = classNames(cfg, dataset);
-        int[] labeled = LabelFractions.select(labels, dataset.classNames(), cfg.fraction(), cfg.seed());
-        Dataset test = null;
-        if (cfg.testDataset() != null && !cfg.testDataset().isBlank()) {
-            test = openMatching(cfg.testDataset(), "testDataset", byol, cfg.convertInputs());
-            LabelFractions.labels(test);
-            if (!test.classNames().equals(dataset.classNames())) {
-                throw new IllegalArgumentException("the test dataset's classes " + test.classNames()
-                        + " differ from the training dataset's " + dataset.classNames());
-            }
-        }
-        int[][] parts = cfg.searches()
-                ? LabelFractions.holdOut(labels, labeled, cfg.validationShare(), cfg.seed())
-                : new int[][] {labeled, new int[0]};
-        if (cfg.searches() && parts[1].length == 0) {
-            throw new IllegalArgumentException("the label fraction keeps too few images to hold any out for"
-                    + " validation; give a single learning rate and epoch count, or a larger fraction");
-        }
+        Dataset dataset = plan.dataset();
+        int[] labels = plan.labels();
+        List<String> classNames = plan.classNames();
+        int[] labeled = plan.labeled();
+        Dataset test = plan.test();
+        int[][] parts = plan.parts();
         Device device = devices.select(cfg.device()).get(0);
         byte[] weights = "byol".equals(cfg.init()) ? encoderWeights(byolCheckpoint.dir()) : null;
 
@@ -213,6 +200,47 @@ public final class FineTuner {
             writeJson(runDir.resolve(RESULT_FILE), done);
             return done;
         }
+    }
+
+    /** Everything the checks found, for the run. */
+    private record Plan(Checkpoint byolCheckpoint, Dataset dataset, int[] labels, List<String> classNames,
+            int[] labeled, Dataset test, int[][] parts) { }
+
+    /**
+     * Checks {@code cfg} as {@link #run} does before any work: the checkpoint, the datasets and their labels and
+     * classes, the label fraction, channels and image size, the class names. Writes nothing.
+     *
+     * @throws IllegalArgumentException naming the first problem
+     * @throws io.byol4j.trainer.checkpoint.CheckpointException if the checkpoint cannot be read
+     */
+    public void check(FineTuneConfig cfg) {
+        plan(cfg);
+    }
+
+    private static Plan plan(FineTuneConfig cfg) {
+        Checkpoint byolCheckpoint = Checkpoints.read(Path.of(cfg.checkpoint()));
+        TrainConfig byol = byolCheckpoint.config();
+        Dataset dataset = openMatching(cfg.dataset(), "dataset", byol, cfg.convertInputs());
+        int[] labels = LabelFractions.labels(dataset);
+        List<String> classNames = classNames(cfg, dataset);
+        int[] labeled = LabelFractions.select(labels, dataset.classNames(), cfg.fraction(), cfg.seed());
+        Dataset test = null;
+        if (cfg.testDataset() != null && !cfg.testDataset().isBlank()) {
+            test = openMatching(cfg.testDataset(), "testDataset", byol, cfg.convertInputs());
+            LabelFractions.labels(test);
+            if (!test.classNames().equals(dataset.classNames())) {
+                throw new IllegalArgumentException("the test dataset's classes " + test.classNames()
+                        + " differ from the training dataset's " + dataset.classNames());
+            }
+        }
+        int[][] parts = cfg.searches()
+                ? LabelFractions.holdOut(labels, labeled, cfg.validationShare(), cfg.seed())
+                : new int[][] {labeled, new int[0]};
+        if (cfg.searches() && parts[1].length == 0) {
+            throw new IllegalArgumentException("the label fraction keeps too few images to hold any out for"
+                    + " validation; give a single learning rate and epoch count, or a larger fraction");
+        }
+        return new Plan(byolCheckpoint, dataset, labels, classNames, labeled, test, parts);
     }
 
     private static TrialResult runTrial(FineTuneSetup setup, String name, int[] train, int[] validation, double lr,
