@@ -35,7 +35,7 @@ public final class PseudoLabelProbe {
     /** Neighbour counts tried. */
     public static final int[] K_GRID = {10, 30};
     /** Propagation strengths tried. */
-    public static final double[] ALPHA_GRID = {0.9, 0.99};
+    public static final double[] ALPHA_GRID = {0.99};
     /** Shares of each class's pseudo-labels kept (0 = labeled images only). */
     public static final double[] KEEP_GRID = {0.0, 0.25, 0.5, 1.0};
 
