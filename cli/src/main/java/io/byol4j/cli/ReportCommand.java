@@ -219,8 +219,11 @@ final class ReportCommand implements Callable<Integer> {
                     FineTuneResult r = tuner.run(ft, false, true, out);
                     results.add(record(out, new Measurement(init.equals("byol") ? "BYOL fine-tuned"
                             : "supervised from scratch", fraction, seed, r.labeledImages(), r.testAccuracy(),
-                            String.format(Locale.ROOT, "lr %s, %d epochs chosen on %d validation images; %s",
-                                    r.chosenLearningRate(), r.chosenEpochs(), r.validationImages(), ft.out()))));
+                            String.format(Locale.ROOT, "lr %s, %d epochs = %d steps of batch %d, %s; %s",
+                                    r.chosenLearningRate(), r.chosenEpochs(), r.result().steps(),
+                                    Math.min(cfg.batchSize(), r.labeledImages()), r.trials().isEmpty()
+                                            ? "single setting, no search"
+                                            : "chosen on " + r.validationImages() + " validation images", ft.out()))));
                 }
             }
         }

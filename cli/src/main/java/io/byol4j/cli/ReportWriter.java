@@ -61,8 +61,11 @@ final class ReportWriter {
                 + " on 30% of the labeled images, falling back to the labeled-only probe when that wins there.\n");
         md.append("- Fine-tuning: `byol4j finetune` (SGD with Nesterov momentum 0.9, no weight decay, cosine"
                 + " schedule, random resized crop + flip), learning rate from ").append(cfg.learningRates())
-                .append(" and epochs from ").append(cfg.epochs()).append(" chosen on 20% of the labeled images, then"
-                + " retrained on all of them; supervised from scratch is the same with `--init random`.\n\n");
+                .append(" and epochs from ").append(cfg.epochs()).append(cfg.learningRates().size() * cfg.epochs().size() > 1
+                        ? " chosen on 20% of the labeled images, then retrained on all of them"
+                        : " (a single setting: no search)")
+                .append("; supervised from scratch is the same with `--init random`. The optimiser steps each run"
+                        + " took are in the details below.\n\n");
         md.append("## Every number\n\n| method | fraction | seed | labeled | test accuracy | details |\n"
                 + "|---|---|---|---|---|---|\n");
         for (ReportCommand.Measurement m : results) {
