@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             EmbedCommand.class,
             ProbeCommand.class,
             SemiCommand.class,
+            FinetuneCommand.class,
+            ReportCommand.class,
             ServeCommand.class,
             BenchCommand.class,
             SweepCommand.class,
