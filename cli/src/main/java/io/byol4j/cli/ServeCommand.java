@@ -188,7 +188,7 @@ final class ServeCommand implements Callable<Integer> {
                 .limits(cfg.limits()).metrics(metrics).tls(tls).allowPlaintextRemote(cfg.allowPlaintextRemote())
                 .grace(Duration.ofSeconds(cfg.graceSeconds())).version(VersionProvider.version());
         if (cfg.tokens() != null) {
-            builder.auth(BearerTokenAuth.fromFile(Path.of(cfg.tokens())));
+            builder.auth(BearerTokenAuth.fromFile(Path.of(cfg.tokens())).reportingTo(metrics));
         }
         InferenceServer server;
         try {
