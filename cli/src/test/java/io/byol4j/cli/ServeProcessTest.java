@@ -162,6 +162,11 @@ class ServeProcessTest {
      * longer than about 4,000 characters, which the full list of ~/.m2 paths is.
      */
     private Path classPathJar() throws java.io.IOException {
+        return classPathJar(tmp.resolve("classpath.jar"));
+    }
+
+    /** Writes, at {@code jar}, a jar whose manifest's Class-Path is this JVM's class path. */
+    static Path classPathJar(Path jar) throws java.io.IOException {
         StringBuilder entries = new StringBuilder();
         for (String element : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path path = Path.of(element).toAbsolutePath();
@@ -172,7 +177,6 @@ class ServeProcessTest {
         java.util.jar.Manifest manifest = new java.util.jar.Manifest();
         manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, entries.toString());
-        Path jar = tmp.resolve("classpath.jar");
         try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
             out.flush();
         }
