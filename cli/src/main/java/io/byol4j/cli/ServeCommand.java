@@ -144,7 +144,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch-size", description = "Most samples per model run (default 32).")
     Integer maxBatchSize;
 
-    @Option(names = "--max-queue-delay-ms", description = "Longest wait for a batch to fill (default 0: a batch takes what queued while the previous one ran).")
+    @Option(names = "--max-queue-delay-ms",
+            description = "Longest wait for a batch to fill (default 0: a batch takes what queued while the last ran).")
     Integer maxQueueDelayMs;
 
     @Option(names = "--queue-capacity", description = "Most samples waiting per model (default 512).")
