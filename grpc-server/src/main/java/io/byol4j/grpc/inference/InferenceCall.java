@@ -104,7 +104,10 @@ public final class InferenceCall {
         return code.name();
     }
 
-    /** Records the end of the call: metrics and, unless it succeeded, one structured log line. */
+    /**
+     * Records the end of the call: metrics and, unless it succeeded, one structured log line through
+     * {@link RefusalLog} (rate-limited per limit, or per status code when no limit is named).
+     */
     public void finish(Status status) {
         if (!counted) {
             counted = true;
