@@ -157,9 +157,9 @@ class ServeProcessTest {
     }
 
     /**
-     * A jar whose manifest carries this test's class path. The child gets a short -cp: ONNX Runtime
-     * 1.29.0's Java binding crashes (SIGSEGV while creating its environment) when java.class.path is
-     * longer than about 4,000 characters, which the full list of ~/.m2 paths is.
+     * A jar whose manifest carries this test's class path. The child gets a short command line: ONNX Runtime
+     * 1.29.0's Java binding crashes (SIGSEGV while creating its environment) when the process command line is
+     * longer than about 4,000 bytes, which a -cp listing every ~/.m2 jar is (see {@link LauncherTest}).
      */
     private Path classPathJar() throws java.io.IOException {
         return classPathJar(tmp.resolve("classpath.jar"));

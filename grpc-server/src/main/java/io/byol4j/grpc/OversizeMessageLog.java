@@ -11,8 +11,9 @@ import io.byol4j.grpc.limits.RefusalLog;
 
 /**
  * gRPC-Java's Netty transport logs a WARNING with a stack trace for every request over the message-size
- * limit. This filter replaces those records with one structured line per refusal and tells the running
- * servers (for their refusal metrics); other records pass unchanged. Installed once per JVM.
+ * limit. This filter replaces those records with a structured refusal line (through the rate-limited
+ * {@link RefusalLog}) and tells the running servers (for their refusal metrics); other records pass unchanged.
+ * Installed once per JVM.
  */
 final class OversizeMessageLog implements Filter {
 
