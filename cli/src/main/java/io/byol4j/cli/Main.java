@@ -53,6 +53,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        LauncherArgFile.deleteIfGiven();
         System.exit(commandLine().execute(args));
     }
 }
