@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             EmbedCommand.class,
             ProbeCommand.class,
             SemiCommand.class,
+            FinetuneCommand.class,
+            ReportCommand.class,
             ServeCommand.class,
             BenchCommand.class,
             SweepCommand.class,
@@ -52,6 +54,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        LauncherArgFile.deleteIfGiven();
         System.exit(commandLine().execute(args));
     }
 }

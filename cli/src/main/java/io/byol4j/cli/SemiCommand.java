@@ -125,8 +125,12 @@ final class SemiCommand implements Callable<Integer> {
                 tr.size(), te.size(), classes, tr.dim());
         SemiSupervisedEval.Report report = SemiSupervisedEval.evaluate(tr.features(), tr.labels(), te.features(),
                 te.labels(), classes, cfg.settings(), r -> progress.printf(Locale.ROOT,
-                        "  %5.1f%% labels, seed %d: %d labeled, linear %.4f, kNN %.4f, propagation + linear %.4f%n",
-                        100 * r.fraction(), r.seed(), r.labeled(), r.linear(), r.knn(), r.propagation()));
+                        "  %5.1f%% labels, seed %d: %d labeled, linear %.4f, kNN %.4f, old propagation + linear %.4f,"
+                                + " semi-supervised head %.4f (k %d, alpha %s, keep %s of pseudo-labels: %d, %.1f%%"
+                                + " right)%n",
+                        100 * r.fraction(), r.seed(), r.labeled(), r.linear(), r.knn(), r.propagation(), r.semi(),
+                        r.semiChoice().k(), r.semiChoice().alpha(), r.semiChoice().keep(), r.semiPseudoLabels(),
+                        100 * r.semiPseudoLabelAccuracy()));
         CommandConfigs.saveJson(outDir.resolve(REPORT_FILE), report);
         SemiPlot.write(report, outDir.resolve(PLOT_FILE));
         return report;
@@ -136,13 +140,16 @@ final class SemiCommand implements Callable<Integer> {
         out.println();
         out.printf(Locale.ROOT, "test accuracy, mean ± std over %d labeled subset(s) per fraction%n",
                 report.settings().seeds());
-        String line = "+--------+---------+-----------------+-----------------+-----------------+-----------------+";
+        String line = "+--------+---------+-----------------+-----------------+-----------------+-----------------+"
+                + "-----------------+";
         out.println(line);
-        out.println("| labels | labeled | linear          | kNN             | propagation+lin | pseudo-labels   |");
+        out.println("| labels | labeled | linear          | kNN             | old prop.+lin   | old pseudo-lab. |"
+                + " semi head       |");
         out.println(line);
         for (FractionSummary f : report.summaries()) {
-            out.printf(Locale.ROOT, "| %5.1f%% | %7d | %s | %s | %s | %s |%n", 100 * f.fraction(), f.labeled(),
-                    cell(f.linear()), cell(f.knn()), cell(f.propagation()), cell(f.pseudoLabelAccuracy()));
+            out.printf(Locale.ROOT, "| %5.1f%% | %7d | %s | %s | %s | %s | %s |%n", 100 * f.fraction(), f.labeled(),
+                    cell(f.linear()), cell(f.knn()), cell(f.propagation()), cell(f.pseudoLabelAccuracy()),
+                    cell(f.semi()));
         }
         out.println(line);
     }

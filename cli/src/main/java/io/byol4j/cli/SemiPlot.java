@@ -45,7 +45,8 @@ final class SemiPlot {
         double[] x = rows.stream().mapToDouble(r -> 100 * r.fraction()).toArray();
         addSeries(chart, "linear (labeled only)", x, rows, FractionSummary::linear);
         addSeries(chart, "kNN (labeled only)", x, rows, FractionSummary::knn);
-        addSeries(chart, "label propagation + linear", x, rows, FractionSummary::propagation);
+        addSeries(chart, "old label propagation + linear", x, rows, FractionSummary::propagation);
+        addSeries(chart, "semi-supervised head (validated)", x, rows, FractionSummary::semi);
         return chart;
     }
 

@@ -50,7 +50,8 @@ final class ServeCommand implements Callable<Integer> {
      * @param threads ONNX Runtime intra-op threads (0 = runtime default)
      * @param batching batch concurrent requests (false = every request runs alone)
      * @param maxBatchSize most samples in one model run
-     * @param maxQueueDelayMs longest wait for a batch to fill
+     * @param maxQueueDelayMs longest wait for a batch to fill (0: each batch takes what queued while the model ran the
+     *     previous one; measured as fast or faster than 2 ms at every concurrency, see docs/results/serve)
      * @param queueCapacity most samples waiting per model; more are refused (RESOURCE_EXHAUSTED)
      * @param batchWorkers threads running batches per model
      * @param maxMessageBytes largest request message
@@ -85,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
     private static final Limits DEFAULT_LIMITS = Limits.defaults();
 
     static final ServeConfig DEFAULTS = new ServeConfig(null, null, null, 0, "127.0.0.1", 50051, false, null, null,
-            null, false, null, -1, "127.0.0.1", 0, true, 32, 2, 512, 1, DEFAULT_LIMITS.maxMessageBytes(),
+            null, false, null, -1, "127.0.0.1", 0, true, 32, 0, 512, 1, DEFAULT_LIMITS.maxMessageBytes(),
             DEFAULT_LIMITS.maxImagesPerRequest(), DEFAULT_LIMITS.maxPixelsPerImage(), DEFAULT_LIMITS.maxPixelsInFlight(),
             DEFAULT_LIMITS.maxBudgetWait().toMillis(), DEFAULT_LIMITS.maxConcurrentCalls(), 10);
 
@@ -143,7 +144,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch-size", description = "Most samples per model run (default 32).")
     Integer maxBatchSize;
 
-    @Option(names = "--max-queue-delay-ms", description = "Longest wait for a batch to fill (default 2).")
+    @Option(names = "--max-queue-delay-ms",
+            description = "Longest wait for a batch to fill (default 0: a batch takes what queued while the last ran).")
     Integer maxQueueDelayMs;
 
     @Option(names = "--queue-capacity", description = "Most samples waiting per model (default 512).")
@@ -188,7 +190,7 @@ final class ServeCommand implements Callable<Integer> {
                 .limits(cfg.limits()).metrics(metrics).tls(tls).allowPlaintextRemote(cfg.allowPlaintextRemote())
                 .grace(Duration.ofSeconds(cfg.graceSeconds())).version(VersionProvider.version());
         if (cfg.tokens() != null) {
-            builder.auth(BearerTokenAuth.fromFile(Path.of(cfg.tokens())));
+            builder.auth(BearerTokenAuth.fromFile(Path.of(cfg.tokens())).reportingTo(metrics));
         }
         InferenceServer server;
         try {

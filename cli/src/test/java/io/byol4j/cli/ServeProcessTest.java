@@ -93,12 +93,80 @@ class ServeProcessTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains("byol4j serve: stopped")), lines.toString());
     }
 
+    @Test
+    void aCallRefusedForItsTokenIsCountedInTheServedMetrics() throws Exception {
+        Path model = Files.write(tmp.resolve("tiny-encoder.onnx"), TestModels.model(TestModels.contract(3, 16, 8)));
+        Path tokens = Files.writeString(tmp.resolve("tokens.txt"), "s3cret-token-for-the-test\n");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", classPathJar().toString(), "io.byol4j.cli.Main", "serve",
+                "--model", model.toString(), "--port", "0", "--tokens", tokens.toString(), "--metrics-port", "0",
+                "--grace-seconds", "5")
+                .redirectErrorStream(true).start();
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CompletableFuture<Integer> metricsPort = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Integer> port = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            Pattern serving = Pattern.compile("SERVING on 127\\.0\\.0\\.1:(\\d+)");
+            Pattern metrics = Pattern.compile("metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics");
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    lines.add(line);
+                    Matcher m = metrics.matcher(line);
+                    if (m.find()) {
+                        metricsPort.complete(Integer.parseInt(m.group(1)));
+                    }
+                    m = serving.matcher(line);
+                    if (m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                lines.add("(output closed: " + e + ")");
+            }
+            port.complete(-1);
+            metricsPort.complete(-1);
+        });
+        reader.start();
+        try {
+            int bound = port.get(90, TimeUnit.SECONDS);
+            assertTrue(bound > 0 && metricsPort.get(1, TimeUnit.SECONDS) > 0, String.join("\n", lines));
+            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", bound,
+                    InsecureChannelCredentials.create()).build();
+            try {
+                io.grpc.StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                        io.grpc.StatusRuntimeException.class, () -> FeatureServiceGrpc.newBlockingStub(channel)
+                                .embed(EmbedRequest.newBuilder().addImages(ByteString.copyFromUtf8("x")).build()));
+                assertEquals(io.grpc.Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+            } finally {
+                channel.shutdownNow();
+            }
+            String scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + metricsPort.get() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(scrape.lines().anyMatch(l -> l.startsWith("byol4j_refusals_total{")
+                    && l.contains("limit=\"auth\"") && l.endsWith(" 1.0")), scrape);
+            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "did not stop");
+            reader.join(10_000);
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(0, p.exitValue(), String.join("\n", lines));
+    }
+
     /**
-     * A jar whose manifest carries this test's class path. The child gets a short -cp: ONNX Runtime
-     * 1.29.0's Java binding crashes (SIGSEGV while creating its environment) when java.class.path is
-     * longer than about 4,000 characters, which the full list of ~/.m2 paths is.
+     * A jar whose manifest carries this test's class path. The child gets a short command line: ONNX Runtime
+     * 1.29.0's Java binding crashes (SIGSEGV while creating its environment) when the process command line is
+     * longer than about 4,000 bytes, which a -cp listing every ~/.m2 jar is (see {@link LauncherTest}).
      */
     private Path classPathJar() throws java.io.IOException {
+        return classPathJar(tmp.resolve("classpath.jar"));
+    }
+
+    /** Writes, at {@code jar}, a jar whose manifest's Class-Path is this JVM's class path. */
+    static Path classPathJar(Path jar) throws java.io.IOException {
         StringBuilder entries = new StringBuilder();
         for (String element : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path path = Path.of(element).toAbsolutePath();
@@ -109,7 +177,6 @@ class ServeProcessTest {
         java.util.jar.Manifest manifest = new java.util.jar.Manifest();
         manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, entries.toString());
-        Path jar = tmp.resolve("classpath.jar");
         try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
             out.flush();
         }

@@ -41,11 +41,11 @@ public final class ExportMetadata {
     /** {@code true} when BatchNorm was folded into convolutions. */
     public static final String KEY_BATCHNORM_FOLDED = ModelContract.PREFIX + "batchnorm_folded";
     /** Name of the class-probability output; present only with a fused head. */
-    public static final String KEY_PROBABILITIES_OUTPUT = ModelContract.PREFIX + "probabilities_output";
+    public static final String KEY_PROBABILITIES_OUTPUT = io.byol4j.sdk.classify.Classifier.KEY_PROBABILITIES_OUTPUT;
     /** Number of classes of the fused head. */
-    public static final String KEY_HEAD_CLASSES = ModelContract.PREFIX + "head_classes";
+    public static final String KEY_HEAD_CLASSES = io.byol4j.sdk.classify.Classifier.KEY_CLASSES;
     /** Class names of the fused head as a JSON array of strings; present when the head names them. */
-    public static final String KEY_HEAD_CLASS_NAMES = ModelContract.PREFIX + "head_class_names";
+    public static final String KEY_HEAD_CLASS_NAMES = io.byol4j.sdk.classify.Classifier.KEY_CLASS_NAMES;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

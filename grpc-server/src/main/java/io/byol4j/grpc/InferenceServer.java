@@ -5,6 +5,7 @@ import io.byol4j.grpc.inference.InferencePipeline;
 import io.byol4j.grpc.kserve.KServeInferenceService;
 import io.byol4j.grpc.limits.CallLimiter;
 import io.byol4j.grpc.limits.Limits;
+import io.byol4j.grpc.limits.RefusalLog;
 import io.byol4j.grpc.metrics.ServerMetrics;
 import io.byol4j.grpc.model.ModelRepository;
 import io.byol4j.grpc.security.TlsSettings;
@@ -53,7 +54,6 @@ import org.slf4j.LoggerFactory;
 public final class InferenceServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
-    private static final Logger CALLS = LoggerFactory.getLogger("io.byol4j.grpc.calls");
 
     /** Health service names this server reports (besides the overall "" service). */
     public static final List<String> SERVICES = List.of(FeatureServiceGrpc.SERVICE_NAME,
@@ -197,9 +197,9 @@ public final class InferenceServer implements AutoCloseable {
                         metrics.refused("", Limits.MAX_CONCURRENT_CALLS);
                         metrics.callStarted("", method);
                         metrics.callFinished("", method, "RESOURCE_EXHAUSTED", 0);
-                        CALLS.warn("call refused method={} model=- status=RESOURCE_EXHAUSTED limit={} detail=\"{}"
-                                + " inference calls are already running\"", method, Limits.MAX_CONCURRENT_CALLS,
-                                limits.maxConcurrentCalls());
+                        RefusalLog.calls().refused(Limits.MAX_CONCURRENT_CALLS, () -> "call refused method="
+                                + method + " model=- status=RESOURCE_EXHAUSTED limit=" + Limits.MAX_CONCURRENT_CALLS
+                                + " detail=\"" + limits.maxConcurrentCalls() + " inference calls are already running\"");
                     });
             AtomicBoolean ready = new AtomicBoolean();
             KServeInferenceService kserve = new KServeInferenceService(models, pipeline, metrics, ready::get,
@@ -342,6 +342,7 @@ public final class InferenceServer implements AutoCloseable {
             }
         } finally {
             OversizeMessageLog.unregister(oversizeRefusal);
+            RefusalLog.calls().flush();
             executor.shutdown();
             models.close();
         }

@@ -1,5 +1,6 @@
 package io.byol4j.grpc;
 
+import io.byol4j.grpc.limits.RefusalLog;
 import io.byol4j.grpc.metrics.ServerMetrics;
 import io.grpc.BindableService;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
@@ -10,8 +11,6 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Answers a request message that does not parse with INVALID_ARGUMENT and one log line, instead of
@@ -20,8 +19,6 @@ import org.slf4j.LoggerFactory;
  * interceptor can catch the failure.
  */
 final class MalformedMessageGuard implements ServerInterceptor {
-
-    private static final Logger LOG = LoggerFactory.getLogger("io.byol4j.grpc.calls");
 
     private final ServerMetrics metrics;
 
@@ -53,8 +50,8 @@ final class MalformedMessageGuard implements ServerInterceptor {
                     rejected = true;
                     String method = call.getMethodDescriptor().getFullMethodName();
                     String why = Status.fromThrowable(e).getDescription();
-                    LOG.warn("call refused method={} model=- status=INVALID_ARGUMENT detail=\"malformed request"
-                            + " message: {}\"", method, why);
+                    RefusalLog.calls().refused("malformed_message", () -> "call refused method=" + method
+                            + " model=- status=INVALID_ARGUMENT detail=\"malformed request message: " + why + "\"");
                     metrics.callStarted("", method);
                     metrics.callFinished("", method, Status.Code.INVALID_ARGUMENT.name(), System.nanoTime() - started);
                     call.close(Status.INVALID_ARGUMENT.withDescription("malformed request message: the bytes do not"

@@ -7,19 +7,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.slf4j.LoggerFactory;
+import io.byol4j.grpc.limits.RefusalLog;
 
 /**
  * gRPC-Java's Netty transport logs a WARNING with a stack trace for every request over the message-size
- * limit. This filter replaces those records with one structured line per refusal and tells the running
- * servers (for their refusal metrics); other records pass unchanged. Installed once per JVM.
+ * limit. This filter replaces those records with a structured refusal line (through the rate-limited
+ * {@link RefusalLog}) and tells the running servers (for their refusal metrics); other records pass unchanged.
+ * Installed once per JVM.
  */
 final class OversizeMessageLog implements Filter {
 
     /** The transport logger; held so that java.util.logging keeps its filter. */
     private static final Logger TRANSPORT = Logger.getLogger(
             "io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
-    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger("io.byol4j.grpc.calls");
     private static final List<Runnable> LISTENERS = new CopyOnWriteArrayList<>();
 
     static {
@@ -49,8 +49,9 @@ final class OversizeMessageLog implements Filter {
                 || !status.getDescription().contains("exceeds maximum size")) {
             return true;
         }
-        LOG.warn("call refused method=- model=- status=RESOURCE_EXHAUSTED limit={} detail=\"{}\"",
-                Limits.MAX_MESSAGE_BYTES, status.getDescription());
+        RefusalLog.calls().refused(Limits.MAX_MESSAGE_BYTES, () -> "call refused method=- model=-"
+                + " status=RESOURCE_EXHAUSTED limit=" + Limits.MAX_MESSAGE_BYTES + " detail=\"" + status.getDescription()
+                + "\"");
         LISTENERS.forEach(Runnable::run);
         return false;
     }

@@ -173,6 +173,44 @@ class LimitsTest {
     }
 
     @Test
+    void asManyClosedLoopCallersAsTheLimitAreNeverRefused() throws Exception {
+        // Each caller starts its next call the moment the last one returns; with as many callers as the
+        // limit allows, a slot freed only after the answer reached the client would refuse some of them.
+        int callers = 4;
+        var stub = start(TestServer.batching(8, 64),
+                TestServer.limits(8, 100_000, 100_000, Duration.ofSeconds(20), callers));
+        EmbedRequest request = EmbedRequest.newBuilder().addImages(ByteString.copyFrom(TestServer.png(16, 16, 3))).build();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<?>> loops = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                loops.add(pool.submit(() -> {
+                    for (int i = 0; i < 250; i++) {
+                        try {
+                            assertEquals("", stub.embed(request).getResults(0).getError());
+                            served.incrementAndGet();
+                        } catch (StatusRuntimeException e) {
+                            assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.toString());
+                            refused.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : loops) {
+                f.get(50, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, refused.get(), "refusals among " + (callers * 250) + " closed-loop calls");
+        assertEquals(callers * 250, served.get());
+        assertEquals(0, server.server.callsInFlight(), "every slot was returned");
+    }
+
+    @Test
     void aFullBatchingQueueAnswersResourceExhaustedNamingIt() throws Exception {
         start(TestServer.batching(1, 2), TestServer.limits(512, 100_000, 100_000, Duration.ofSeconds(5), 8));
         int n = 512;

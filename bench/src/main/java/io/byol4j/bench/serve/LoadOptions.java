@@ -23,22 +23,25 @@ import java.util.List;
  * @param imagePool distinct JPEG images cycled through
  * @param maxConcurrentCalls the servers' {@code max_concurrent_calls} limit
  * @param workers batch worker threads of the batching server and the in-process batcher
+ * @param unbatchedThreads ONNX Runtime intra-op threads of the unbatched server, whose concurrent calls each run
+ *     the model at once (0 = the runtime's default, one per core: at concurrency 16 that is 16 runs of 2 threads
+ *     on 2 cores); the batching server and the in-process reference keep the default
  * @param rounds how many times every cell runs; the rounds interleave the modes so that drift of a shared machine
  *     hits all of them alike, and ratios are taken per round
  */
 record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration warmup, Duration measure, int maxBatch,
         Duration maxDelay, int queueCapacity, Duration overload, double overloadFactor, int overloadBaseConcurrency,
-        int maxOutstanding, int imagePool, int maxConcurrentCalls, int workers) {
+        int maxOutstanding, int imagePool, int maxConcurrentCalls, int workers, int unbatchedThreads) {
 
     static final String USAGE = String.join("\n",
             "usage: ServeLoad [--model FILE.onnx] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--warmup 2]",
-            "                 [--max-batch 32] [--max-delay-ms 2] [--queue 512] [--overload-seconds 60]",
+            "                 [--max-batch 32] [--max-delay-ms 0] [--queue 512] [--overload-seconds 60]",
             "                 [--overload-factor 10] [--overload-base 16] [--max-outstanding 2000]",
-            "                 [--max-concurrent-calls 128] [--workers 1]");
+            "                 [--max-concurrent-calls 128] [--workers 1] [--unbatched-threads 1]");
 
     static LoadOptions defaults() {
         return new LoadOptions(null, 3, List.of(1, 4, 16, 64), Duration.ofSeconds(2), Duration.ofSeconds(5), 32,
-                Duration.ofMillis(2), 512, Duration.ofSeconds(60), 10, 16, 2_000, 256, 128, 1);
+                Duration.ZERO, 512, Duration.ofSeconds(60), 10, 16, 2_000, 256, 128, 1, 1);
     }
 
     /** Defaults overridden by command-line flags; IllegalArgumentException names a bad flag or value. */
@@ -58,6 +61,7 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
         int maxOutstanding = d.maxOutstanding;
         int maxCalls = d.maxConcurrentCalls;
         int workers = d.workers;
+        int unbatchedThreads = d.unbatchedThreads;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -80,6 +84,7 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
                     case "--max-outstanding" -> maxOutstanding = positive(v);
                     case "--max-concurrent-calls" -> maxCalls = positive(v);
                     case "--workers" -> workers = positive(v);
+                    case "--unbatched-threads" -> unbatchedThreads = nonNegative(v);
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             } catch (NumberFormatException e) {
@@ -91,7 +96,7 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
                     + concurrency);
         }
         return new LoadOptions(model, rounds, concurrency, warmup, measure, maxBatch, maxDelay, queue, overload, factor,
-                base, maxOutstanding, d.imagePool, maxCalls, workers);
+                base, maxOutstanding, d.imagePool, maxCalls, workers, unbatchedThreads);
     }
 
     private static List<Integer> list(String v) {
@@ -110,6 +115,14 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
         return Duration.ofNanos((long) (s * 1e9));
     }
 
+    private static int nonNegative(String v) {
+        int n = Integer.parseInt(v);
+        if (n < 0) {
+            throw new IllegalArgumentException("expected zero or a positive number, got " + v);
+        }
+        return n;
+    }
+
     private static int positive(String v) {
         int n = Integer.parseInt(v);
         if (n <= 0) {
@@ -126,6 +139,7 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
                 + maxBatch + " maxDelay=" + maxDelay.toNanos() / 1e6 + "ms queue=" + queueCapacity + " overload="
                 + overload.toMillis() / 1000.0 + "s x" + overloadFactor + " (base: batched at concurrency "
                 + overloadBaseConcurrency + ") maxOutstanding=" + maxOutstanding + " images=" + imagePool
-                + " maxConcurrentCalls=" + maxConcurrentCalls + " workers=" + workers;
+                + " maxConcurrentCalls=" + maxConcurrentCalls + " workers=" + workers + " unbatchedThreads="
+                + unbatchedThreads;
     }
 }

@@ -26,7 +26,7 @@ class ServeLoadSmokeTest {
         Path model = dir.resolve("tiny.onnx");
         Files.write(model, TestModels.model(contract));
         LoadOptions o = new LoadOptions(model, 1, List.of(2), Duration.ofMillis(50), Duration.ofMillis(200), 8,
-                Duration.ofMillis(2), 64, Duration.ofMillis(1000), 2, 2, 300, 16, 64, 1);
+                Duration.ofMillis(2), 64, Duration.ofMillis(1000), 2, 2, 300, 16, 64, 1, 1);
         List<String> lines = new ArrayList<>();
         ServeLoad.Report report = ServeLoad.run(o, lines::add);
 

@@ -1,6 +1,8 @@
 package io.byol4j.grpc.inference;
 
 import io.byol4j.grpc.limits.LimitExceededException;
+import io.byol4j.grpc.limits.Limits;
+import io.byol4j.grpc.limits.RefusalLog;
 import io.byol4j.grpc.metrics.ServerMetrics;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -8,8 +10,6 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One inference call as the server sees it: its method, model, gRPC context (deadline and
@@ -17,8 +17,6 @@ import org.slf4j.LoggerFactory;
  * thread; not shared between calls.
  */
 public final class InferenceCall {
-
-    private static final Logger LOG = LoggerFactory.getLogger("io.byol4j.grpc.calls");
 
     private final String method;
     private final ServerMetrics metrics;
@@ -97,7 +95,19 @@ public final class InferenceCall {
         return status.asException();
     }
 
-    /** Records the end of the call: metrics and, unless it succeeded, one structured log line. */
+    /** The limit a refusal's description names ({@code "max_...: ..."}), else the status code's name. */
+    static String limitOf(Status.Code code, String detail) {
+        int colon = detail.indexOf(':');
+        if (colon > 0 && Limits.ALL.contains(detail.substring(0, colon))) {
+            return detail.substring(0, colon);
+        }
+        return code.name();
+    }
+
+    /**
+     * Records the end of the call: metrics and, unless it succeeded, one structured log line through
+     * {@link RefusalLog} (rate-limited per limit, or per status code when no limit is named).
+     */
     public void finish(Status status) {
         if (!counted) {
             counted = true;
@@ -106,9 +116,10 @@ public final class InferenceCall {
         long nanos = System.nanoTime() - started;
         metrics.callFinished(model, method, status.getCode().name(), nanos);
         if (!status.isOk()) {
-            LOG.warn("call refused method={} model={} status={} millis={} detail=\"{}\"", method,
-                    model.isEmpty() ? "-" : model, status.getCode(), nanos / 1_000_000,
-                    status.getDescription() == null ? "" : status.getDescription().replace('"', '\''));
+            String detail = status.getDescription() == null ? "" : status.getDescription();
+            RefusalLog.calls().refused(limitOf(status.getCode(), detail), () -> "call refused method=" + method
+                    + " model=" + (model.isEmpty() ? "-" : model) + " status=" + status.getCode() + " millis="
+                    + nanos / 1_000_000 + " detail=\"" + detail.replace('"', '\'') + "\"");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.byol4j.grpc.limits;
 
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -13,7 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Refuses inference calls beyond {@code max_concurrent_calls} at once with RESOURCE_EXHAUSTED, before the
  * call does any work. Only the methods named at construction are counted (health, metadata and
- * reflection stay open). Thread-safe.
+ * reflection stay open). A call holds its slot from its start until the server closes it (answers it), so
+ * the slot is free again before the client sees the answer; a cancelled call frees its slot on cancellation.
+ * Thread-safe.
  */
 public final class CallLimiter implements ServerInterceptor {
 
@@ -63,7 +66,15 @@ public final class CallLimiter implements ServerInterceptor {
         };
         ServerCall.Listener<Q> delegate;
         try {
-            delegate = next.startCall(call, headers);
+            // The slot is freed when the server closes the call, before the status is written: a client that
+            // starts its next call as soon as this one returns must find the slot free again.
+            delegate = next.startCall(new SimpleForwardingServerCall<>(call) {
+                @Override
+                public void close(Status status, Metadata trailers) {
+                    release.run();
+                    super.close(status, trailers);
+                }
+            }, headers);
         } catch (RuntimeException e) {
             release.run();
             throw e;

@@ -35,6 +35,9 @@ public record Limits(int maxMessageBytes, int maxImagesPerRequest, long maxPixel
     public static final String MAX_CONCURRENT_CALLS = "max_concurrent_calls";
     /** Label of the batching queue's capacity (set with the batching options). */
     public static final String QUEUE_CAPACITY = "queue_capacity";
+    /** Every limit's label. */
+    public static final java.util.Set<String> ALL = java.util.Set.of(MAX_MESSAGE_BYTES, MAX_IMAGES_PER_REQUEST,
+            MAX_PIXELS_PER_IMAGE, MAX_PIXELS_IN_FLIGHT, MAX_CONCURRENT_CALLS, QUEUE_CAPACITY);
 
     /** Validates the limits. */
     public Limits {

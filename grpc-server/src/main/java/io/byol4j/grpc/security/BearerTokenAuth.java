@@ -1,5 +1,6 @@
 package io.byol4j.grpc.security;
 
+import io.byol4j.grpc.limits.RefusalLog;
 import io.byol4j.grpc.metrics.ServerMetrics;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
@@ -108,8 +109,8 @@ public final class BearerTokenAuth implements ServerInterceptor {
         } else {
             return next.startCall(call, headers);
         }
-        LOG.warn("refused limit=auth reason={} method={} peer={}", reason, method,
-                call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        RefusalLog.calls().refused("auth", () -> "call refused method=" + method + " model=- status=UNAUTHENTICATED"
+                + " limit=auth reason=" + reason + " peer=" + call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
         if (metrics != null) {
             metrics.refused("", "auth");
         }

@@ -92,8 +92,16 @@ public final class LabelPropagation {
         if (IntStream.of(y).allMatch(label -> label < 0)) {
             throw new IllegalArgumentException("label propagation needs at least one labeled sample");
         }
-        Graph graph = Graph.build(CosineIndex.of(x), k, gamma);
-        int n = x.length;
+        return propagate(Graph.build(CosineIndex.of(x), k, gamma), y, numClasses, alpha, false);
+    }
+
+    /**
+     * Propagates {@code y} over a prebuilt graph. With {@code classBalanced}, each class's scores are divided by
+     * their sum over all samples before the argmax (Iscen et al. 2019), so a class whose seeds sit in a dense
+     * part of the graph does not swallow its neighbours.
+     */
+    static Result propagate(Graph graph, int[] y, int numClasses, double alpha, boolean classBalanced) {
+        int n = y.length;
         double[][] scores = new double[numClasses][];
         int iterations = 0;
         for (int c = 0; c < numClasses; c++) {
@@ -103,6 +111,17 @@ public final class LabelPropagation {
             }
             double[] solution = new double[n];
             iterations = Math.max(iterations, graph.solve(alpha, seeds, solution));
+            if (classBalanced) {
+                double mass = 0;
+                for (double v : solution) {
+                    mass += Math.max(0, v);
+                }
+                if (mass > 0) {
+                    for (int i = 0; i < n; i++) {
+                        solution[i] /= mass;
+                    }
+                }
+            }
             scores[c] = solution;
         }
         return summarise(y, scores, numClasses, iterations);
@@ -181,12 +200,16 @@ public final class LabelPropagation {
     }
 
     /** Sparse symmetric kNN affinity with its symmetric degree normalisation. */
-    private static final class Graph {
+    static final class Graph {
         private final int n;
         private final int k;
         private final int[] neighbours;
         private final float[] weights;
         private final double[] invSqrtDegree;
+
+        int k() {
+            return k;
+        }
 
         private Graph(int n, int k, int[] neighbours, float[] weights) {
             this.n = n;

@@ -20,6 +20,11 @@ import java.util.function.Consumer;
  *       other training samples as unlabeled), then a {@link LogisticRegression} on the labeled samples and
  *       the pseudo-labels, each pseudo-label weighted by its confidence
  *       ({@link LabelPropagation#fitWithPseudoLabels}).
+ *   <li>{@code semi}: the semi-supervised head, {@link PseudoLabelProbe}: propagation, the most confident
+ *       pseudo-labels and a linear probe, every setting chosen on a validation split of the labeled subset (it
+ *       falls back to the labeled-only probe when pseudo-labels do not help there); {@code propagation} (fixed
+ *       settings, every pseudo-label) is kept for comparison. Neither is yet reliably better than {@code linear}
+ *       on real features at 10% of the labels (README, Results), so compare all columns.
  * </ol>
  * Test accuracies are averaged over the seeds; the accuracy of the pseudo-labels on the unlabeled
  * training samples is reported too. Both logistic regressions use the same fixed penalty
@@ -105,13 +110,19 @@ public final class SemiSupervisedEval {
      *     (NaN when every sample was labeled)
      */
     public record Run(double fraction, long seed, int labeled, double linear, double knn, double propagation,
-            double pseudoLabelAccuracy) {
+            double pseudoLabelAccuracy, double semi, PseudoLabelProbe.Choice semiChoice, int semiPseudoLabels,
+            double semiPseudoLabelAccuracy) {
     }
 
     /** Mean and sample standard deviation (0 for a single value) over the seeds. */
     public record Score(double mean, double std) {
 
-        static Score of(double[] values) {
+        /** Mean and sample standard deviation of {@code values} (NaN values are skipped; NaN when none is left). */
+        public static Score of(double[] values) {
+            values = java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray();
+            if (values.length == 0) {
+                return new Score(Double.NaN, Double.NaN);
+            }
             double mean = 0;
             for (double v : values) {
                 mean += v;
@@ -127,7 +138,7 @@ public final class SemiSupervisedEval {
 
     /** The runs of one fraction, summarised. */
     public record FractionSummary(double fraction, int labeled, Score linear, Score knn, Score propagation,
-            Score pseudoLabelAccuracy) {
+            Score pseudoLabelAccuracy, Score semi) {
     }
 
     /**
@@ -178,7 +189,7 @@ public final class SemiSupervisedEval {
         List<Run> runs = new ArrayList<>();
         List<FractionSummary> summaries = new ArrayList<>();
         for (double fraction : settings.fractions()) {
-            double[][] scores = new double[4][settings.seeds()];
+            double[][] scores = new double[5][settings.seeds()];
             int labeledCount = 0;
             for (int s = 0; s < settings.seeds(); s++) {
                 long seed = settings.seed() + s;
@@ -192,9 +203,10 @@ public final class SemiSupervisedEval {
                 scores[1][s] = run.knn();
                 scores[2][s] = run.propagation();
                 scores[3][s] = run.pseudoLabelAccuracy();
+                scores[4][s] = run.semi();
             }
             summaries.add(new FractionSummary(fraction, labeledCount, Score.of(scores[0]), Score.of(scores[1]),
-                    Score.of(scores[2]), Score.of(scores[3])));
+                    Score.of(scores[2]), Score.of(scores[3]), Score.of(scores[4])));
         }
         return new Report(settings, trainX.length, testX.length, numClasses, dim, summaries, runs);
     }
@@ -216,8 +228,10 @@ public final class SemiSupervisedEval {
         LabelPropagation.Result propagated = propagation.propagate(trainX, partial, numClasses);
         double withPseudoLabels = LabelPropagation.fitWithPseudoLabels(trainX, partial, numClasses, propagated,
                 settings.minConfidence(), settings.l2()).accuracy(testX, testY);
+        PseudoLabelProbe.Fit semi = PseudoLabelProbe.fit(trainX, partial, trainY, numClasses, settings.l2(), seed);
         return new Run(fraction, seed, labeled.length, linear, knn, withPseudoLabels,
-                pseudoLabelAccuracy(trainY, partial, propagated.labels()));
+                pseudoLabelAccuracy(trainY, partial, propagated.labels()), semi.model().accuracy(testX, testY),
+                semi.choice(), semi.pseudoLabels(), semi.pseudoLabelAccuracy());
     }
 
     private static double pseudoLabelAccuracy(int[] truth, int[] partial, int[] propagated) {
@@ -235,36 +249,22 @@ public final class SemiSupervisedEval {
     }
 
     /**
-     * A stratified labeled subset: of each class {@code c} present in {@code y}, {@code round(fraction · n_c)}
-     * samples (at least one) chosen at random with {@code seed}.
+     * The stratified labeled subset of {@link io.byol4j.sdk.data.LabelFractions#select}: of each class
+     * {@code c}, {@code round(fraction · n_c)} samples chosen with {@code seed} (the same images fine-tuning
+     * and every other method use for that fraction and seed).
      *
      * @return indices into {@code y}, ascending
+     * @throws IllegalArgumentException if a class has no sample or the fraction keeps none of some class
      */
     public static int[] labeledSubset(int[] y, int numClasses, double fraction, long seed) {
         if (y == null) {
             throw new IllegalArgumentException("labels are required");
         }
         HeadChecks.labels(y, y.length, numClasses, false);
-        if (!(fraction > 0 && fraction <= 1)) {
-            throw new IllegalArgumentException("fraction must be in (0, 1], got " + fraction);
-        }
-        List<List<Integer>> byClass = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (int c = 0; c < numClasses; c++) {
-            byClass.add(new ArrayList<>());
+            names.add("#" + c);
         }
-        for (int i = 0; i < y.length; i++) {
-            byClass.get(y[i]).add(i);
-        }
-        Random random = new Random(seed);
-        List<Integer> chosen = new ArrayList<>();
-        for (List<Integer> members : byClass) {
-            if (members.isEmpty()) {
-                continue;
-            }
-            Collections.shuffle(members, random);
-            int take = Math.max(1, Math.min(members.size(), (int) Math.round(fraction * members.size())));
-            chosen.addAll(members.subList(0, take));
-        }
-        return chosen.stream().mapToInt(Integer::intValue).sorted().toArray();
+        return io.byol4j.sdk.data.LabelFractions.select(y, names, fraction, seed);
     }
 }

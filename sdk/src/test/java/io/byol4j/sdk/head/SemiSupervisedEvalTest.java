@@ -78,6 +78,8 @@ class SemiSupervisedEvalTest {
         assertTrue(onePercent.propagation().mean() > best + 0.08,
                 "propagation " + onePercent.propagation().mean() + " vs labeled-only best " + best);
         assertTrue(onePercent.pseudoLabelAccuracy().mean() > 0.95, "pseudo-labels " + onePercent.pseudoLabelAccuracy());
+        assertTrue(onePercent.semi().mean() > best + 0.08,
+                "the validated semi-supervised head " + onePercent.semi().mean() + " vs labeled-only best " + best);
 
         SemiSupervisedEval.FractionSummary tenPercent = report.summaries().get(1);
         assertEquals(100, tenPercent.labeled());
@@ -94,25 +96,32 @@ class SemiSupervisedEvalTest {
     }
 
     @Test
-    void labeledSubsetIsStratifiedSeededAndKeepsOnePerClass() {
+    void labeledSubsetIsStratifiedSeededAndRefusesAFractionThatDropsAClass() {
         int[] y = new int[1000];
         for (int i = 0; i < y.length; i++) {
             y[i] = i < 900 ? i % 3 : 3; // classes 0-2: 300 each; class 3: 100
         }
-        int[] subset = SemiSupervisedEval.labeledSubset(y, 5, 0.01, 42);
-        int[] perClass = new int[5];
+        int[] subset = SemiSupervisedEval.labeledSubset(y, 4, 0.01, 42);
+        int[] perClass = new int[4];
         for (int i : subset) {
             perClass[y[i]]++;
         }
-        assertArrayEquals(new int[] {3, 3, 3, 1, 0}, perClass, "round(1% of n_c), at least 1; class 4 is absent");
-        assertArrayEquals(subset, SemiSupervisedEval.labeledSubset(y, 5, 0.01, 42), "same seed, same subset");
-        assertFalse(Arrays.equals(subset, SemiSupervisedEval.labeledSubset(y, 5, 0.01, 43)), "another seed");
+        assertArrayEquals(new int[] {3, 3, 3, 1}, perClass, "round(1% of n_c) per class");
+        assertArrayEquals(subset, SemiSupervisedEval.labeledSubset(y, 4, 0.01, 42), "same seed, same subset");
+        assertArrayEquals(subset, io.byol4j.sdk.data.LabelFractions.select(y, List.of("a", "b", "c", "d"), 0.01, 42),
+                "the same images as every other method");
+        assertFalse(Arrays.equals(subset, SemiSupervisedEval.labeledSubset(y, 4, 0.01, 43)), "another seed");
         assertTrue(Arrays.stream(subset).distinct().count() == subset.length);
         for (int k = 1; k < subset.length; k++) {
             assertTrue(subset[k - 1] < subset[k], "ascending");
         }
-        assertEquals(1000, SemiSupervisedEval.labeledSubset(y, 5, 1.0, 1).length);
-        assertEquals(5, SemiSupervisedEval.labeledSubset(new int[] {0, 1, 2, 3, 4}, 5, 0.0001, 1).length);
+        assertEquals(1000, SemiSupervisedEval.labeledSubset(y, 4, 1.0, 1).length);
+        IllegalArgumentException tooSmall = assertThrows(IllegalArgumentException.class,
+                () -> SemiSupervisedEval.labeledSubset(y, 4, 0.004, 1));
+        assertTrue(tooSmall.getMessage().contains("keeps no image of class '#3' (100 images)"), tooSmall.getMessage());
+        IllegalArgumentException absent = assertThrows(IllegalArgumentException.class,
+                () -> SemiSupervisedEval.labeledSubset(y, 5, 0.5, 1));
+        assertTrue(absent.getMessage().contains("class '#4' has no image"), absent.getMessage());
     }
 
     @Test

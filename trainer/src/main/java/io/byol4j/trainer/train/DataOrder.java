@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentMap;
  * <p>Each epoch visits the dataset in a seeded random permutation; global step {@code s} of epoch
  * {@code e} takes positions {@code [(s mod stepsPerEpoch)·B, +B)} of that permutation.
  */
-final class DataOrder {
+public final class DataOrder {
 
     private static final long PERMUTATION = 0x5045524D55544531L;
     private static final long AUGMENT = 0x4155474D454E5431L;
@@ -25,24 +25,31 @@ final class DataOrder {
     private final long stepsPerEpoch;
     private final ConcurrentMap<Integer, int[]> permutations = new ConcurrentHashMap<>();
 
-    DataOrder(long seed, int size, int batchSize, long stepsPerEpoch) {
+    /**
+     * @param seed the run's seed
+     * @param size images in the dataset
+     * @param batchSize images per step
+     * @param stepsPerEpoch steps that make one epoch ({@code stepsPerEpoch · batchSize <= size})
+     */
+    public DataOrder(long seed, int size, int batchSize, long stepsPerEpoch) {
         this.seed = seed;
         this.size = size;
         this.batchSize = batchSize;
         this.stepsPerEpoch = stepsPerEpoch;
     }
 
-    int batchSize() {
+    /** Images per step. */
+    public int batchSize() {
         return batchSize;
     }
 
     /** 0-based epoch of 0-based global step {@code step}. */
-    int epochOf(long step) {
+    public int epochOf(long step) {
         return (int) (step / stepsPerEpoch);
     }
 
     /** Dataset index for position {@code slot} of global step {@code step}. */
-    int index(long step, int slot) {
+    public int index(long step, int slot) {
         int epoch = epochOf(step);
         int[] perm = permutation(epoch);
         long position = (step % stepsPerEpoch) * batchSize + slot;
@@ -50,7 +57,7 @@ final class DataOrder {
     }
 
     /** The random stream that augments position {@code slot} of global step {@code step} (both views). */
-    SplittableRandom augmentation(long step, int slot) {
+    public SplittableRandom augmentation(long step, int slot) {
         return new SplittableRandom(key(seed, AUGMENT, epochOf(step), step, slot));
     }
 

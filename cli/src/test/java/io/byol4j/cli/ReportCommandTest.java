@@ -1,0 +1,79 @@
+package io.byol4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.byol4j.trainer.checkpoint.Checkpoints;
+import io.byol4j.trainer.config.TrainConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code byol4j report} end to end at a tiny scale, through a size conversion (20px data, 16px encoder). */
+class ReportCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyMethodAtEveryFractionAndSeedInOneReport() throws Exception {
+        Map<String, String> tiny = new LinkedHashMap<>();
+        tiny.put("imageSize", "16");
+        tiny.put("encoder.architecture", "resnet10");
+        tiny.put("encoder.width", "4");
+        tiny.put("heads.projectorHidden", "32");
+        tiny.put("heads.projectionDim", "16");
+        tiny.put("heads.predictorHidden", "32");
+        tiny.put("device", "cpu");
+        Path byol = tmp.resolve("byol");
+        tiny.put("outputDir", byol.toString());
+        Checkpoints.saveInitial(TrainConfig.defaults().withOverrides(tiny), byol);
+        Path out = tmp.resolve("report");
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+
+        StringWriter refused = new StringWriter();
+        CommandLine first = Main.commandLine();
+        first.setErr(new PrintWriter(refused, true));
+        assertEquals(2, first.execute("report", "--checkpoint", byol.toString(), "--train",
+                "synthetic:size=60,seed=3,image=20", "--test", "synthetic:size=30,seed=8,image=20", "--out",
+                out.toString()));
+        assertTrue(refused.toString().contains("--convert-inputs"), refused.toString());
+        assertTrue(!Files.exists(out), "nothing written before the checks pass");
+
+        int code = cl.execute("report", "--checkpoint", byol.toString(), "--train", "synthetic:size=60,seed=3,image=20",
+                "--test", "synthetic:size=30,seed=8,image=20", "--convert-inputs", "--fractions", "0.2,1",
+                "--seeds", "1,2", "--lr", "0.05", "--epochs", "1", "--batch-size", "8", "--device", "cpu", "--out",
+                out.toString());
+        assertEquals(0, code, err.toString());
+
+        JsonNode results = CommandConfigs.JSON.readTree(out.resolve(ReportCommand.RESULTS_FILE).toFile());
+        assertEquals(2 * 6 + 2 * 5, results.size(), "6 methods at 20% (x2 seeds), 5 at 100% (no propagation)");
+        Set<String> methods = new HashSet<>();
+        for (JsonNode m : results) {
+            methods.add(m.get("method").asText());
+            double acc = m.get("accuracy").asDouble();
+            assertTrue(acc >= 0 && acc <= 1, m.toString());
+        }
+        assertEquals(Set.copyOf(ReportCommand.METHODS), methods);
+        String md = Files.readString(out.resolve(ReportCommand.REPORT_FILE));
+        for (String method : ReportCommand.METHODS) {
+            assertTrue(md.contains("| " + method + " |"), method);
+        }
+        assertTrue(md.contains("20% labels") && md.contains("100% labels") && md.contains("./byol4j report --config"),
+                md);
+        assertTrue(Files.size(out.resolve(ReportCommand.PLOT_FILE)) > 1000);
+        assertTrue(Files.isRegularFile(out.resolve("finetune/byol-f0.2-s1/final/curves.png")));
+        assertTrue(Files.isRegularFile(out.resolve("report-config.json")));
+    }
+}
