@@ -1,5 +1,6 @@
 package io.byol4j.cli;
 
+import io.byol4j.sdk.internal.Durations;
 import io.byol4j.exporter.ClassifierExport;
 import io.byol4j.exporter.ExportOptions;
 import io.byol4j.exporter.ExportReport;

@@ -1,7 +1,8 @@
 package io.byol4j.cli;
 
+import io.byol4j.sdk.internal.Durations;
 import io.byol4j.sdk.head.SemiSupervisedEval.Score;
-import io.byol4j.sdk.io.AtomicFiles;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -26,14 +26,15 @@ class ApiBoundaryTest {
     static final String INTERNAL = "io.byol4j.sdk.internal..";
 
     static final Map<String, List<String>> PUBLIC_API = Map.of(
+            "io.byol4j.sdk.classify", List.of("Classification", "Classifier", "Prediction"),
             "io.byol4j.sdk.data", List.of("Cifar10BinaryDataset", "Dataset", "Datasets", "FlatFolderDataset",
-                    "IdxDataset", "ImageFolderDataset", "InMemoryDataset", "Sample", "Split", "Subset",
-                    "SyntheticDataset"),
+                    "IdxDataset", "ImageFolderDataset", "InMemoryDataset", "LabelFractions", "Sample", "Split",
+                    "Subset", "SyntheticDataset"),
             "io.byol4j.sdk.encoder", List.of("BatcherOptions", "BatcherStats", "BulkExtractor", "DynamicBatcher",
                     "EmbedResult", "Encoder", "EncoderException", "EncoderOptions", "ModelRejectedException"),
             "io.byol4j.sdk.features", List.of("FeatureFile", "FeatureFileException", "FeatureSet", "FeatureWriter"),
             "io.byol4j.sdk.head", List.of("KnnClassifier", "LabelPropagation", "LogisticRegression",
-                    "SemiSupervisedEval"),
+                    "PseudoLabelProbe", "SemiSupervisedEval"),
             "io.byol4j.sdk.image", List.of("DecodedImage", "ImageDecodeException", "ImageDecoder", "Preprocessor"),
             "io.byol4j.sdk.model", List.of("ModelContract"));
 

@@ -33,11 +33,11 @@ public final class PseudoLabelProbe {
     /** Share of the labeled images (per class) hidden to choose the setting. */
     public static final double VALIDATION_SHARE = 0.3;
     /** Neighbour counts tried. */
-    public static final int[] K_GRID = {10, 30};
+    static final int[] K_GRID = {10, 30};
     /** Propagation strengths tried. */
-    public static final double[] ALPHA_GRID = {0.99};
+    static final double[] ALPHA_GRID = {0.99};
     /** Shares of each class's pseudo-labels kept (0 = labeled images only). */
-    public static final double[] KEEP_GRID = {0.0, 0.25, 0.5, 1.0};
+    static final double[] KEEP_GRID = {0.0, 0.25, 0.5, 1.0};
 
     private static final double GAMMA = 3;
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.byol4j.sdk.io.AtomicFiles;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import io.byol4j.trainer.checkpoint.CheckpointException;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.network.ClassifierNetwork;

@@ -1,6 +1,6 @@
 package io.byol4j.trainer.finetune;
 
-import io.byol4j.sdk.io.AtomicFiles;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import io.byol4j.sdk.data.Datasets;
 import io.byol4j.sdk.data.LabelFractions;
 import io.byol4j.sdk.image.DecodedImage;
 import io.byol4j.sdk.image.ImageDecodeException;
-import io.byol4j.sdk.io.AtomicFiles;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import io.byol4j.trainer.checkpoint.Checkpoint;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;

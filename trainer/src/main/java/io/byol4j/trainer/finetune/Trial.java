@@ -148,7 +148,7 @@ final class Trial {
             TrialResult result = new TrialResult(name, lr, epochs, train.length, validation.length, last.valAccuracy(),
                     last.trainLoss(), total, seconds, total * batch / Math.max(seconds, 1e-9),
                     lastCheckpoint.toString());
-            io.byol4j.sdk.io.AtomicFiles.writeString(resultFile,
+            io.byol4j.sdk.internal.io.AtomicFiles.writeString(resultFile,
                     FineTuneCheckpoints.JSON.writeValueAsString(result) + "\n");
             out.line("trial " + name + " done: " + describe(result));
             return result;
