@@ -93,7 +93,15 @@ public final class SparkEmbedJob implements Callable<Integer> {
 
     /** Entry point for {@code spark-submit} and the launcher; exits with the command's status. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SparkEmbedJob()).execute(args));
+        CommandLine cli = new CommandLine(new SparkEmbedJob());
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof IOException) {
+                System.err.println("byol4j embed --engine spark: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
     }
 
     @Override
@@ -196,6 +204,12 @@ public final class SparkEmbedJob implements Callable<Integer> {
         progress.printf(Locale.ROOT, "spark-embed: %d images, %d classes under %s; master %s%n", labels.size(),
                 classes.size(), root, spark.sparkContext().master());
 
+        // binaryFile charges each file 4 MiB by default when packing files into partitions, which gives
+        // one task per ~32 small images; charge about an image's size instead so that partitions hold
+        // thousands of images (at least two per task slot), unless the user configured these.
+        setIfAbsent(spark, "spark.sql.files.openCostInBytes", String.valueOf(16 * 1024));
+        setIfAbsent(spark, "spark.sql.files.minPartitionNum",
+                String.valueOf(2 * spark.sparkContext().defaultParallelism()));
         spark.udf().register("byol4j_local_path",
                 (org.apache.spark.sql.api.java.UDF1<String, String>) uri -> Path.of(java.net.URI.create(uri))
                         .toAbsolutePath().normalize().toString(), DataTypes.StringType);
@@ -247,6 +261,12 @@ public final class SparkEmbedJob implements Callable<Integer> {
         }
         AtomicFiles.writeString(outDir.resolve(CONFIG_FILE), JSON.writeValueAsString(cfg) + "\n");
         return new Summary(rows, embedded, rows - embedded, seconds);
+    }
+
+    private static void setIfAbsent(SparkSession spark, String key, String value) {
+        if (!spark.conf().contains(key)) {
+            spark.conf().set(key, value);
+        }
     }
 
     private static Path fileOf(Dataset listing, int i) {
