@@ -178,7 +178,8 @@ public final class SparkEmbedJob implements Callable<Integer> {
         }
         String digest;
         int channels;
-        try (Encoder encoder = Encoder.open(Path.of(cfg.model()))) {
+        // The driver reads the model too (digest, channels): a local path or the copy shipped with --files.
+        try (Encoder encoder = Encoder.open(ExecutorEncoders.resolve(cfg.model()))) {
             digest = encoder.metadata().get(ModelContract.KEY_DIGEST);
             channels = encoder.contract().channels();
         }

@@ -129,6 +129,19 @@ class ByolEmbedderTest {
     }
 
     @Test
+    void modelShippedWithAddFileIsFoundByItsFileName() throws Exception {
+        Path shipped = java.nio.file.Files.createDirectories(dir.resolve("ship"));
+        java.nio.file.Files.copy(model, shipped.resolve("shipped-encoder.onnx"));
+        spark.sparkContext().addFile(shipped.resolve("shipped-encoder.onnx").toString());
+        // The path does not exist on the "executor": the stage falls back to SparkFiles by file name.
+        ByolEmbedder embedder = new ByolEmbedder().setModelPath("/nowhere/shipped-encoder.onnx");
+        assertEquals(24, embedder.transform(images).filter("embedding IS NOT NULL").count());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> ExecutorEncoders.resolve("/nowhere/never-shipped.onnx"));
+        assertTrue(missing.getMessage().contains("never-shipped.onnx"), missing.getMessage());
+    }
+
+    @Test
     void emptyInputGivesAnEmptyResultWithTheNewColumns() {
         Dataset<Row> out = new ByolEmbedder().setModelPath(model.toString()).transform(images.limit(0));
         assertEquals(0, out.count());
