@@ -62,8 +62,19 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace the feature files of an earlier embed in --out.")
     Boolean force;
 
+    @RunFlag
+    @Option(names = "--engine", description = "onnx (default, this JVM) or spark (the spark module's job; the"
+            + " ./byol4j launcher runs it with Spark on the class path, see README \"Spark\").")
+    String engine;
+
     @Override
     public Integer call() throws Exception {
+        if (engine != null && !engine.equals("onnx")) {
+            throw new CliException(engine.equals("spark")
+                    ? "--engine spark runs through the ./byol4j launcher (which puts Spark on the class path)"
+                            + " or spark-submit with spark/target/byol4j-spark-job.jar; see README \"Spark\""
+                    : "--engine must be onnx or spark, not " + engine);
+        }
         EmbedConfig cfg = CommandConfigs.resolve(EmbedConfig.class, DEFAULTS, configFile, this);
         if (cfg.model() == null || cfg.dataset() == null || cfg.out() == null) {
             throw new CliException("--model, --dataset and --out are required");

@@ -25,7 +25,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * and from the best measurement iteration ({@code ratios.json}), into the output folder.
  *
  * <pre>
- * java -cp 'sdk-bench/target/byol4j-sdk-bench-0.1.0-SNAPSHOT.jar:sdk-bench/target/lib/*' io.byol4j.sdkbench.BenchMain \
+ * java -cp 'sdk-bench/target/byol4j-sdk-bench-0.1.0-SNAPSHOT.jar:sdk-sdk-bench/target/lib/*' io.byol4j.sdkbench.BenchMain \
  *     [--warmup 2] [--iterations 3] [--time 2] [--forks 1] [--out sdk-bench/target/results] [--model FILE.onnx]
  *     [--include REGEX]
  * </pre>

@@ -19,7 +19,7 @@ import java.util.Locale;
  * heap's pages are resident from the start and RSS growth is native growth.
  *
  * <pre>
- * java -Xms256m -Xmx256m -XX:+AlwaysPreTouch -cp 'sdk-bench/target/byol4j-sdk-bench-0.1.0-SNAPSHOT.jar:sdk-bench/target/lib/*' io.byol4j.sdkbench.MemorySoak \
+ * java -Xms256m -Xmx256m -XX:+AlwaysPreTouch -cp 'sdk-bench/target/byol4j-sdk-bench-0.1.0-SNAPSHOT.jar:sdk-sdk-bench/target/lib/*' io.byol4j.sdkbench.MemorySoak \
  *     [IMAGES (default 1000000)] [--model FILE.onnx]
  * </pre>
  */

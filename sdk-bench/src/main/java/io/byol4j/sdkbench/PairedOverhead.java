@@ -26,7 +26,7 @@ import java.util.Set;
  * larger than the overhead being measured. Prints the median and quartiles of the paired ratios.
  *
  * <pre>
- * java -cp 'sdk-bench/target/byol4j-sdk-bench-0.1.0-SNAPSHOT.jar:sdk-bench/target/lib/*' io.byol4j.sdkbench.PairedOverhead \
+ * java -cp 'sdk-bench/target/byol4j-sdk-bench-0.1.0-SNAPSHOT.jar:sdk-sdk-bench/target/lib/*' io.byol4j.sdkbench.PairedOverhead \
  *     [--rounds 40] [--model FILE.onnx]
  * </pre>
  */

@@ -1,4 +1,4 @@
-package io.byol4j.bench.serve;
+package io.byol4j.sdkbench.serve;
 
 import io.byol4j.grpc.InferenceServer;
 import io.byol4j.grpc.limits.Limits;

@@ -1,6 +1,6 @@
-package io.byol4j.bench.serve;
+package io.byol4j.sdkbench.serve;
 
-import io.byol4j.bench.MemorySoak;
+import io.byol4j.sdkbench.MemorySoak;
 import io.grpc.Status;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

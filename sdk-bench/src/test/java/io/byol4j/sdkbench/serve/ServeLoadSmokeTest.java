@@ -1,4 +1,4 @@
-package io.byol4j.bench.serve;
+package io.byol4j.sdkbench.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

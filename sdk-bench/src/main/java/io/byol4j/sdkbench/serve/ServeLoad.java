@@ -1,7 +1,7 @@
-package io.byol4j.bench.serve;
+package io.byol4j.sdkbench.serve;
 
-import io.byol4j.bench.BenchData;
-import io.byol4j.bench.BenchModel;
+import io.byol4j.sdkbench.BenchData;
+import io.byol4j.sdkbench.BenchModel;
 import io.byol4j.grpc.client.Embedding;
 import io.byol4j.grpc.client.FeatureClient;
 import io.byol4j.sdk.encoder.BatcherOptions;
@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  *
  * <pre>
  * ./mvnw -B -q -pl bench -am package -DskipTests
- * java -cp 'bench/target/byol4j-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' io.byol4j.bench.serve.ServeLoad \
+ * java -cp 'sdk-bench/target/byol4j-sdk-bench-0.1.0-SNAPSHOT.jar:sdk-bench/target/lib/*' io.byol4j.sdkbench.serve.ServeLoad \
  *     [--model FILE.onnx] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--overload-seconds 60] ...
  * </pre>
  *
@@ -182,7 +182,7 @@ public final class ServeLoad {
         int channels = encoder.contract().channels();
         int stride = Math.max(1, images.size() / concurrency);
         return ClosedLoop.run("in-process SDK, DynamicBatcher", concurrency, o.warmup(), o.measure(), (thread, seq) -> {
-            byte[] image = images.get((int) ((thread * stride + seq) % images.size()));
+            byte[] image = images.get((int) (((long) thread * stride + seq) % images.size()));
             batcher.submit(decoder.decode(image, channels), Duration.ofSeconds(30)).get();
             return 1;
         }, e -> e.getClass().getSimpleName());
@@ -192,7 +192,7 @@ public final class ServeLoad {
             LoadOptions o) throws Exception {
         int stride = Math.max(1, images.size() / concurrency);
         return ClosedLoop.run(label, concurrency, o.warmup(), o.measure(), (thread, seq) -> {
-            Embedding e = client.embed(images.get((int) ((thread * stride + seq) % images.size())));
+            Embedding e = client.embed(images.get((int) (((long) thread * stride + seq) % images.size())));
             if (!e.ok()) {
                 throw new IllegalStateException("IMAGE_ERROR");
             }

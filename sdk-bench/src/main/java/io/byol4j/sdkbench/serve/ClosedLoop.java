@@ -1,4 +1,4 @@
-package io.byol4j.bench.serve;
+package io.byol4j.sdkbench.serve;
 
 import java.time.Duration;
 import java.util.ArrayList;
