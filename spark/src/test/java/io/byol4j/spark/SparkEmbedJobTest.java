@@ -61,8 +61,8 @@ class SparkEmbedJobTest {
         assertEquals(11, s.rows());
         assertEquals(10, s.embedded());
         assertEquals(1, s.failed());
-        assertTrue(log.toString().contains("11 images, 2 classes"), log.toString());
-        assertTrue(log.toString().contains("tasks done"), log.toString());
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("11 images, 2 classes"), log.toString(StandardCharsets.UTF_8));
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("tasks done"), log.toString(StandardCharsets.UTF_8));
         assertTrue(Files.isRegularFile(out.resolve(SparkEmbedJob.CONFIG_FILE)));
 
         List<Row> rows = spark.read().parquet(out.resolve(SparkEmbedJob.PARQUET).toString())
