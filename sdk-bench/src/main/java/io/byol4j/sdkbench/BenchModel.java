@@ -12,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The model every benchmark runs: the {@code cpu-tiny} encoder (ResNet-18, width 16, CIFAR stem,
- * 32×32 RGB, 512-d embedding) with its seeded random initialisation, exported to ONNX exactly as
+ * The model every benchmark runs: the {@code cpu-tiny} encoder (ResNet-10, width 16, CIFAR stem,
+ * 32×32 RGB, 128-d embedding) with its seeded random initialisation, exported to ONNX exactly as
  * {@code byol4j export} does. Random weights cost the same to run as trained ones.
  */
 public final class BenchModel {
@@ -32,7 +32,7 @@ public final class BenchModel {
         Files.createDirectories(dir);
         Path run = dir.resolve("random-init");
         Checkpoints.saveInitial(TrainConfig.preset("cpu-tiny"), run);
-        Path model = dir.resolve("resnet18-w16-cifar.onnx");
+        Path model = dir.resolve("resnet10-w16-cifar.onnx");
         ExportReport report;
         try {
             report = OnnxExporter.export(run, model, ExportOptions.builder().force(true).build());

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Settings of one {@link ServeLoad} run.
  *
- * @param model ONNX model to serve, or null to export the benchmark model (ResNet-18 w16, 32x32) first
+ * @param model ONNX model to serve, or null to export the benchmark model (the cpu-tiny encoder: ResNet-10 w16, 32x32) first
  * @param concurrency caller counts to run, in order
  * @param warmup unrecorded time before each measured window
  * @param measure length of each measured window
@@ -133,7 +133,7 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
 
     @Override
     public String toString() {
-        return "model=" + (model == null ? "(export ResNet-18 w16 32x32)" : model) + " rounds=" + rounds
+        return "model=" + (model == null ? "(export ResNet-10 w16 32x32)" : model) + " rounds=" + rounds
                 + " concurrency=" + concurrency
                 + " warmup=" + warmup.toMillis() / 1000.0 + "s measure=" + measure.toMillis() / 1000.0 + "s maxBatch="
                 + maxBatch + " maxDelay=" + maxDelay.toNanos() / 1e6 + "ms queue=" + queueCapacity + " overload="
