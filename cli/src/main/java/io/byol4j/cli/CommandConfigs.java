@@ -1,10 +1,9 @@
 package io.byol4j.cli;
 
-import io.byol4j.sdk.internal.io.AtomicFiles;
-
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.invoke.MethodType;
@@ -88,7 +87,8 @@ public final class CommandConfigs {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Field field : command.getClass().getDeclaredFields()) {
             Option option = field.getAnnotation(Option.class);
-            if (option == null || Arrays.asList(option.names()).contains(CONFIG_OPTION)
+            if (option == null
+                    || Arrays.asList(option.names()).contains(CONFIG_OPTION)
                     || field.isAnnotationPresent(RunFlag.class)) {
                 continue;
             }
@@ -99,8 +99,9 @@ public final class CommandConfigs {
                         + type.getSimpleName() + "; keys: " + components.keySet());
             }
             if (!expected.equals(boxed(field.getGenericType()))) {
-                throw new IllegalStateException(where + " has type " + field.getGenericType().getTypeName() + " but "
-                        + type.getSimpleName() + "." + field.getName() + " is " + expected.getTypeName());
+                throw new IllegalStateException(
+                        where + " has type " + field.getGenericType().getTypeName() + " but " + type.getSimpleName()
+                                + "." + field.getName() + " is " + expected.getTypeName());
             }
             try {
                 field.setAccessible(true);
@@ -113,7 +114,9 @@ public final class CommandConfigs {
     }
 
     private static Type boxed(Type type) {
-        return type instanceof Class<?> c && c.isPrimitive() ? MethodType.methodType(c).wrap().returnType() : type;
+        return type instanceof Class<?> c && c.isPrimitive()
+                ? MethodType.methodType(c).wrap().returnType()
+                : type;
     }
 
     /** The configuration as indented JSON. */

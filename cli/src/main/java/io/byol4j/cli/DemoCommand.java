@@ -20,13 +20,15 @@ import picocli.CommandLine.Option;
  * both the randomly initialised and the trained encoder, feature extraction of a train and a held-out
  * split, and a linear probe and kNN for each, compared in one table.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "train -> export -> embed -> probe on synthetic shapes; BYOL vs. a random encoder.")
 final class DemoCommand implements Callable<Integer> {
 
     /** Configuration of one demo run. */
-    record DemoConfig(String out, String preset, int trainImages, int testImages, int epochs, long seed,
-            int imageSize) {}
+    record DemoConfig(
+            String out, String preset, int trainImages, int testImages, int epochs, long seed, int imageSize) {}
 
     /** Without an explicit {@code out}, each demo writes to a new folder under this one. */
     static final Path DEFAULT_PARENT = Path.of("runs", "demo");
@@ -40,8 +42,9 @@ final class DemoCommand implements Callable<Integer> {
     String out;
 
     @RunFlag
-    @Option(names = "--force", description = "Replace the content of a non-empty --out folder (kept if the demo"
-            + " fails).")
+    @Option(
+            names = "--force",
+            description = "Replace the content of a non-empty --out folder (kept if the demo" + " fails).")
     boolean force;
 
     /** Where demos without {@code --out} go (a field so tests can point it at a temporary folder). */
@@ -72,8 +75,14 @@ final class DemoCommand implements Callable<Integer> {
             Path fresh = Outputs.newRunFolder(defaultParent, LocalDateTime.now());
             System.out.println("demo: writing to the new folder " + fresh + " (earlier demo runs are kept;"
                     + " --out DIR chooses the folder)");
-            cfg = new DemoConfig(fresh.toString(), cfg.preset(), cfg.trainImages(), cfg.testImages(), cfg.epochs(),
-                    cfg.seed(), cfg.imageSize());
+            cfg = new DemoConfig(
+                    fresh.toString(),
+                    cfg.preset(),
+                    cfg.trainImages(),
+                    cfg.testImages(),
+                    cfg.epochs(),
+                    cfg.seed(),
+                    cfg.imageSize());
         }
         Path root = Path.of(cfg.out());
         Outputs.refuseNonEmptyFolder("demo", root, force, "");
@@ -111,30 +120,69 @@ final class DemoCommand implements Callable<Integer> {
         double trainSeconds = (System.nanoTime() - t) / 1e9;
 
         out.println("== 2/2 evaluate: the BYOL encoder against its random initialisation");
-        EvalCommand.Result result = EvalCommand.run(new EvalCommand.EvalConfig(trained.runDir().toString(), trainSpec,
-                testSpec, root.toString(), EvalCommand.DEFAULTS.batchSize(), cfg.seed()), trainCfg, out);
+        EvalCommand.Result result = EvalCommand.run(
+                new EvalCommand.EvalConfig(
+                        trained.runDir().toString(),
+                        trainSpec,
+                        testSpec,
+                        root.toString(),
+                        EvalCommand.DEFAULTS.batchSize(),
+                        cfg.seed()),
+                trainCfg,
+                out);
         Map<String, Double> times = new LinkedHashMap<>();
         times.put("train", trainSeconds);
         times.putAll(result.secondsPerStage());
 
         printTable(out, cfg, trained, result, times, root);
-        CommandConfigs.saveJson(root.resolve("demo-results.json"), Map.of("rows", result.rows(),
-                "secondsPerStage", times, "linearMargin", result.linearMargin(), "knnMargin", result.knnMargin(),
-                "trainImagesPerSecond", trained.imagesPerSecond(), "finalLoss", trained.finalLoss()));
+        CommandConfigs.saveJson(
+                root.resolve("demo-results.json"),
+                Map.of(
+                        "rows",
+                        result.rows(),
+                        "secondsPerStage",
+                        times,
+                        "linearMargin",
+                        result.linearMargin(),
+                        "knnMargin",
+                        result.knnMargin(),
+                        "trainImagesPerSecond",
+                        trained.imagesPerSecond(),
+                        "finalLoss",
+                        trained.finalLoss()));
         return result.rows();
     }
 
-    private static void printTable(PrintStream out, DemoConfig cfg, TrainResult trained, EvalCommand.Result result,
-            Map<String, Double> times, Path root) {
-        EvalCommand.printTable(out, result, String.format(Locale.ROOT, "byol4j demo: %d synthetic shape images"
-                + " (10 classes) for pretraining and probe fitting, %d held-out images for scoring",
-                cfg.trainImages(), cfg.testImages()));
-        out.printf(Locale.ROOT, "training: %d steps, final loss %.4f, %.1f images/s%n", trained.steps(),
-                trained.finalLoss(), trained.imagesPerSecond());
+    private static void printTable(
+            PrintStream out,
+            DemoConfig cfg,
+            TrainResult trained,
+            EvalCommand.Result result,
+            Map<String, Double> times,
+            Path root) {
+        EvalCommand.printTable(
+                out,
+                result,
+                String.format(
+                        Locale.ROOT,
+                        "byol4j demo: %d synthetic shape images"
+                                + " (10 classes) for pretraining and probe fitting, %d held-out images for scoring",
+                        cfg.trainImages(),
+                        cfg.testImages()));
+        out.printf(
+                Locale.ROOT,
+                "training: %d steps, final loss %.4f, %.1f images/s%n",
+                trained.steps(),
+                trained.finalLoss(),
+                trained.imagesPerSecond());
         StringBuilder sb = new StringBuilder("time per stage:");
         double total = 0;
         for (Map.Entry<String, Double> e : times.entrySet()) {
-            sb.append(' ').append(e.getKey()).append(' ').append(Durations.seconds(e.getValue())).append(',');
+            sb.append(' ')
+                    .append(e.getKey())
+                    .append(' ')
+                    .append(Durations.seconds(e.getValue()))
+                    .append(',');
             total += e.getValue();
         }
         sb.append(" total ").append(Durations.seconds(total));

@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
  * at its random initialisation (same config and seed), extracts features of a train and a test dataset with
  * both, and scores a linear probe and kNN on frozen features for each, in one table.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
         description = "BYOL encoder vs. the same encoder randomly initialised: export, embed, linear probe and kNN.")
 final class EvalCommand implements Callable<Integer> {
 
@@ -77,8 +79,13 @@ final class EvalCommand implements Callable<Integer> {
             throw new CliException("--run, --train and --test are required");
         }
         if (cfg.out() == null) {
-            cfg = new EvalConfig(cfg.run(), cfg.train(), cfg.test(), Path.of(cfg.run()).resolve("eval").toString(),
-                    cfg.batchSize(), cfg.seed());
+            cfg = new EvalConfig(
+                    cfg.run(),
+                    cfg.train(),
+                    cfg.test(),
+                    Path.of(cfg.run()).resolve("eval").toString(),
+                    cfg.batchSize(),
+                    cfg.seed());
         }
         CommandConfigs.print(System.out, "eval", cfg);
         Path root = Path.of(cfg.out());
@@ -108,11 +115,21 @@ final class EvalCommand implements Callable<Integer> {
         Map<String, Double> times = new LinkedHashMap<>();
         Path randomRun = root.resolve("random-init");
         Checkpoints.saveInitial(trainCfg, randomRun);
-        List<Row> rows = List.of(evaluate("random-init", randomRun, cfg, out, times),
+        List<Row> rows = List.of(
+                evaluate("random-init", randomRun, cfg, out, times),
                 evaluate("byol", Path.of(cfg.run()), cfg, out, times));
         Result result = new Result(rows, times);
-        CommandConfigs.saveJson(root.resolve("eval-results.json"), Map.of("rows", rows, "secondsPerStage", times,
-                "linearMargin", result.linearMargin(), "knnMargin", result.knnMargin()));
+        CommandConfigs.saveJson(
+                root.resolve("eval-results.json"),
+                Map.of(
+                        "rows",
+                        rows,
+                        "secondsPerStage",
+                        times,
+                        "linearMargin",
+                        result.linearMargin(),
+                        "knnMargin",
+                        result.knnMargin()));
         return result;
     }
 
@@ -133,21 +150,32 @@ final class EvalCommand implements Callable<Integer> {
 
         t = System.nanoTime();
         for (String split : List.of("train", "test")) {
-            BulkExtractor.Summary s = EmbedCommand.run(new EmbedCommand.EmbedConfig(model.toString(),
+            BulkExtractor.Summary s = EmbedCommand.run(new EmbedCommand.EmbedConfig(
+                    model.toString(),
                     split.equals("train") ? cfg.train() : cfg.test(),
-                    root.resolve("features/" + name + "/" + split).toString(), cfg.batchSize(), 0,
-                    EmbedCommand.DEFAULTS.decodeThreads(), false, false));
-            out.printf(Locale.ROOT, "  %s/%s: %d images, %.0f images/s%n", name, split, s.count(),
-                    s.imagesPerSecond());
+                    root.resolve("features/" + name + "/" + split).toString(),
+                    cfg.batchSize(),
+                    0,
+                    EmbedCommand.DEFAULTS.decodeThreads(),
+                    false,
+                    false));
+            out.printf(Locale.ROOT, "  %s/%s: %d images, %.0f images/s%n", name, split, s.count(), s.imagesPerSecond());
         }
         times.merge("embed", secondsSince(t), Double::sum);
 
         t = System.nanoTime();
         Path features = root.resolve("features/" + name);
-        ProbeCommand.ProbeResult p = ProbeCommand.run(new ProbeCommand.ProbeConfig(
-                features.resolve("train").toString(), features.resolve("test").toString(), null,
-                ProbeCommand.DEFAULTS.l2Grid(), ProbeCommand.DEFAULTS.valFraction(), ProbeCommand.DEFAULTS.knnK(),
-                ProbeCommand.DEFAULTS.knnTemperature(), cfg.seed()), root.resolve("probe/" + name));
+        ProbeCommand.ProbeResult p = ProbeCommand.run(
+                new ProbeCommand.ProbeConfig(
+                        features.resolve("train").toString(),
+                        features.resolve("test").toString(),
+                        null,
+                        ProbeCommand.DEFAULTS.l2Grid(),
+                        ProbeCommand.DEFAULTS.valFraction(),
+                        ProbeCommand.DEFAULTS.knnK(),
+                        ProbeCommand.DEFAULTS.knnTemperature(),
+                        cfg.seed()),
+                root.resolve("probe/" + name));
         times.merge("probe", secondsSince(t), Double::sum);
         return new Row(name, p.linearAccuracy(), p.knnAccuracy(), model);
     }
@@ -165,13 +193,16 @@ final class EvalCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "| %-12s | %18.1f%% | %14.1f%% |%n", r.encoder(), 100 * r.linear(), 100 * r.knn());
         }
         out.println("+--------------+---------------------+-----------------+");
-        out.printf(Locale.ROOT, "BYOL minus random: linear probe %+.1f points, kNN %+.1f points%n",
-                100 * result.linearMargin(), 100 * result.knnMargin());
+        out.printf(
+                Locale.ROOT,
+                "BYOL minus random: linear probe %+.1f points, kNN %+.1f points%n",
+                100 * result.linearMargin(),
+                100 * result.knnMargin());
     }
 
     private static ExportCommand.ExportConfig exportConfig(Path checkpoint, Path model) {
-        return new ExportCommand.ExportConfig(checkpoint.toString(), model.toString(), true, false, false, null, null,
-                null, "train", 64);
+        return new ExportCommand.ExportConfig(
+                checkpoint.toString(), model.toString(), true, false, false, null, null, null, "train", 64);
     }
 
     private static double secondsSince(long t0) {

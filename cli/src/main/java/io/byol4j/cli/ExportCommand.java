@@ -17,15 +17,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code byol4j export}: the online encoder of a checkpoint to a verified ONNX model. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
         description = "Export a checkpoint's online encoder to ONNX, verified against DJL on real and random inputs.")
 final class ExportCommand implements Callable<Integer> {
 
     /** Configuration of one export. {@code parityDataset}: a dataset spec, "train" (the checkpoint's), or "none". */
-    record ExportConfig(String checkpoint, String out, boolean force, boolean foldBatchNorm, boolean float16,
-            Double tolerance, Double relativeTolerance, String withHead, String parityDataset, int maxParityImages) {}
+    record ExportConfig(
+            String checkpoint,
+            String out,
+            boolean force,
+            boolean foldBatchNorm,
+            boolean float16,
+            Double tolerance,
+            Double relativeTolerance,
+            String withHead,
+            String parityDataset,
+            int maxParityImages) {}
 
-    static final ExportConfig DEFAULTS = new ExportConfig(null, null, false, false, false, null, null, null, "train", 64);
+    static final ExportConfig DEFAULTS =
+            new ExportConfig(null, null, false, false, false, null, null, null, "train", 64);
 
     @Option(names = "--config", description = "JSON file with the export configuration.")
     Path configFile;
@@ -45,7 +57,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--fp16", description = "Store weights as float16 (inputs and outputs stay float32).")
     Boolean float16;
 
-    @Option(names = "--tolerance", description = "Absolute part of the parity bound |djl - onnx| <= atol + rtol * max|djl|.")
+    @Option(
+            names = "--tolerance",
+            description = "Absolute part of the parity bound |djl - onnx| <= atol + rtol * max|djl|.")
     Double tolerance;
 
     @Option(names = "--rtol", description = "Relative part of the parity bound (scaled by the largest output value).")
@@ -54,8 +68,10 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--with-head", description = "A linear head file (head.json from 'probe') to fuse into the model.")
     String withHead;
 
-    @Option(names = "--parity-dataset", description = "Real images for the parity check: 'train' (default: the"
-            + " checkpoint's training data), a dataset spec, or 'none'.")
+    @Option(
+            names = "--parity-dataset",
+            description = "Real images for the parity check: 'train' (default: the"
+                    + " checkpoint's training data), a dataset spec, or 'none'.")
     String parityDataset;
 
     @Option(names = "--max-parity-images", description = "Real images used by the parity check (default 64).")
@@ -97,8 +113,12 @@ final class ExportCommand implements Callable<Integer> {
             }
             String stem = outFile.getFileName().toString().replaceFirst("\\.onnx$", "");
             // the saved configuration is committed with the model and its report: all or nothing
-            return OnnxExporter.export(enc, outFile, options.build(),
-                    Map.of(outFile.resolveSibling(stem + ".export-config.json"),
+            return OnnxExporter.export(
+                    enc,
+                    outFile,
+                    options.build(),
+                    Map.of(
+                            outFile.resolveSibling(stem + ".export-config.json"),
                             CommandConfigs.toJson(cfg) + System.lineSeparator()));
         }
     }
@@ -111,8 +131,10 @@ final class ExportCommand implements Callable<Integer> {
         try {
             return Datasets.open(resolved, enc.spec().inputChannels());
         } catch (IllegalArgumentException e) {
-            throw new CliException("cannot open the parity dataset '" + resolved + "': " + e.getMessage()
-                    + " (use --parity-dataset SPEC or --parity-dataset none)", e);
+            throw new CliException(
+                    "cannot open the parity dataset '" + resolved + "': " + e.getMessage()
+                            + " (use --parity-dataset SPEC or --parity-dataset none)",
+                    e);
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.byol4j.cli;
 
-import io.byol4j.sdk.internal.Durations;
 import io.byol4j.exporter.ClassifierExport;
 import io.byol4j.exporter.ExportOptions;
 import io.byol4j.exporter.ExportReport;
 import io.byol4j.sdk.data.Dataset;
+import io.byol4j.sdk.internal.Durations;
 import io.byol4j.trainer.finetune.FineTuneConfig;
 import io.byol4j.trainer.finetune.FineTuneResult;
 import io.byol4j.trainer.finetune.FineTuner;
@@ -27,22 +27,63 @@ import picocli.CommandLine.Option;
  * classifier, trained on labeled images or a stratified fraction of them, the learning rate and epochs chosen
  * on a validation split; then exported as one classifier model ({@code classifier.onnx}).
  */
-@Command(name = "finetune", mixinStandardHelpOptions = true,
+@Command(
+        name = "finetune",
+        mixinStandardHelpOptions = true,
         description = "Fine-tune a BYOL encoder (or train the same network from scratch) with a linear classifier on"
                 + " labeled images, choosing learning rate and epochs on a validation split; export classifier.onnx.")
 final class FinetuneCommand implements Callable<Integer> {
 
     /** The command's configuration; see {@link FineTuneConfig} for each field. */
-    record FinetuneConfig(String checkpoint, String init, String mode, String dataset, String test, Double fraction,
-            Long seed, List<Double> learningRates, List<Integer> epochs, Double validationShare, Boolean retrainOnAll,
-            Integer batchSize, Double momentum, Double weightDecay, Double cropScaleMin, Boolean convertInputs,
-            String device, Integer checkpointEverySteps, Integer logEverySteps, Integer workers,
-            List<String> classNames, Boolean export, String out) {
+    record FinetuneConfig(
+            String checkpoint,
+            String init,
+            String mode,
+            String dataset,
+            String test,
+            Double fraction,
+            Long seed,
+            List<Double> learningRates,
+            List<Integer> epochs,
+            Double validationShare,
+            Boolean retrainOnAll,
+            Integer batchSize,
+            Double momentum,
+            Double weightDecay,
+            Double cropScaleMin,
+            Boolean convertInputs,
+            String device,
+            Integer checkpointEverySteps,
+            Integer logEverySteps,
+            Integer workers,
+            List<String> classNames,
+            Boolean export,
+            String out) {
 
         FineTuneConfig toTrainer() {
-            return new FineTuneConfig(checkpoint, init, mode, dataset, test, fraction, seed, learningRates, epochs,
-                    validationShare, retrainOnAll, batchSize, momentum, weightDecay, cropScaleMin, convertInputs,
-                    device, checkpointEverySteps, logEverySteps, workers, classNames, out);
+            return new FineTuneConfig(
+                    checkpoint,
+                    init,
+                    mode,
+                    dataset,
+                    test,
+                    fraction,
+                    seed,
+                    learningRates,
+                    epochs,
+                    validationShare,
+                    retrainOnAll,
+                    batchSize,
+                    momentum,
+                    weightDecay,
+                    cropScaleMin,
+                    convertInputs,
+                    device,
+                    checkpointEverySteps,
+                    logEverySteps,
+                    workers,
+                    classNames,
+                    out);
         }
     }
 
@@ -54,12 +95,16 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--config", description = "JSON file with the configuration (as saved in finetune-config.json).")
     Path configFile;
 
-    @Option(names = "--checkpoint", description = "BYOL run or checkpoint folder: architecture, input, normalisation"
-            + " and (with --init byol) the encoder weights.")
+    @Option(
+            names = "--checkpoint",
+            description = "BYOL run or checkpoint folder: architecture, input, normalisation"
+                    + " and (with --init byol) the encoder weights.")
     String checkpoint;
 
-    @Option(names = "--init", description = "byol (default) or random: the same network from a seeded random"
-            + " initialisation, the supervised-from-scratch baseline.")
+    @Option(
+            names = "--init",
+            description = "byol (default) or random: the same network from a seeded random"
+                    + " initialisation, the supervised-from-scratch baseline.")
     String init;
 
     @Option(names = "--mode", description = "full (default: train every weight) or linear (frozen encoder).")
@@ -71,11 +116,15 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--test", description = "Labeled dataset scored once at the end (never used for any choice).")
     String test;
 
-    @Option(names = "--fraction", description = "Stratified share of the labeled images to use, in (0, 1] (default 1);"
-            + " the same images as 'semi' and 'report' for the same seed.")
+    @Option(
+            names = "--fraction",
+            description = "Stratified share of the labeled images to use, in (0, 1] (default 1);"
+                    + " the same images as 'semi' and 'report' for the same seed.")
     Double fraction;
 
-    @Option(names = "--seed", description = "Seed of the label fraction, validation split, data order and init (default 1).")
+    @Option(
+            names = "--seed",
+            description = "Seed of the label fraction, validation split, data order and init (default 1).")
     Long seed;
 
     @Option(names = "--lr", split = ",", paramLabel = "LR", description = "Learning-rate grid (default 0.01,0.05).")
@@ -84,8 +133,9 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--epochs", split = ",", paramLabel = "N", description = "Epoch grid (default 30).")
     List<Integer> epochs;
 
-    @Option(names = "--validation-share", description = "Share of the labeled images held out per class to choose"
-            + " the setting (default 0.2).")
+    @Option(
+            names = "--validation-share",
+            description = "Share of the labeled images held out per class to choose" + " the setting (default 0.2).")
     Double validationShare;
 
     @Option(names = "--batch-size", description = "Images per step (default 64).")
@@ -94,15 +144,19 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", description = "L2 penalty on weights (default 0, as the paper's fine-tuning).")
     Double weightDecay;
 
-    @Option(names = "--convert-inputs", description = "Convert the data's channels (gray <-> RGB) and size to the"
-            + " checkpoint's input; without it a mismatch is refused.")
+    @Option(
+            names = "--convert-inputs",
+            description = "Convert the data's channels (gray <-> RGB) and size to the"
+                    + " checkpoint's input; without it a mismatch is refused.")
     Boolean convertInputs;
 
     @Option(names = "--device", description = "auto (default), cpu or gpu.")
     String device;
 
-    @Option(names = "--class-names", description = "File with one class name per line, in label order, stored in the"
-            + " exported model instead of the dataset's folder names.")
+    @Option(
+            names = "--class-names",
+            description = "File with one class name per line, in label order, stored in the"
+                    + " exported model instead of the dataset's folder names.")
     Path classNamesFile;
 
     @Option(names = "--out", description = "Run folder.")
@@ -119,10 +173,30 @@ final class FinetuneCommand implements Callable<Integer> {
 
     private static FinetuneConfig defaults() {
         FineTuneConfig d = FineTuneConfig.defaults("unset", "unset", "runs/finetune");
-        return new FinetuneConfig(null, d.init(), d.mode(), null, null, d.fraction(), d.seed(), d.learningRates(),
-                d.epochs(), d.validationShare(), d.retrainOnAll(), d.batchSize(), d.momentum(), d.weightDecay(),
-                d.cropScaleMin(), d.convertInputs(), d.device(), d.checkpointEverySteps(), d.logEverySteps(),
-                d.workers(), null, true, d.out());
+        return new FinetuneConfig(
+                null,
+                d.init(),
+                d.mode(),
+                null,
+                null,
+                d.fraction(),
+                d.seed(),
+                d.learningRates(),
+                d.epochs(),
+                d.validationShare(),
+                d.retrainOnAll(),
+                d.batchSize(),
+                d.momentum(),
+                d.weightDecay(),
+                d.cropScaleMin(),
+                d.convertInputs(),
+                d.device(),
+                d.checkpointEverySteps(),
+                d.logEverySteps(),
+                d.workers(),
+                null,
+                true,
+                d.out());
     }
 
     @Override
@@ -169,8 +243,15 @@ final class FinetuneCommand implements Callable<Integer> {
             if (Files.exists(model) && !force) {
                 System.out.println("classifier already exported: " + model + " (use --force to replace it)");
             } else {
-                ExportReport report = ClassifierExport.export(runDir, model, ExportOptions.builder().force(force)
-                        .parityDataset(parityImages(trainer)).maxParityImages(64).build(), null);
+                ExportReport report = ClassifierExport.export(
+                        runDir,
+                        model,
+                        ExportOptions.builder()
+                                .force(force)
+                                .parityDataset(parityImages(trainer))
+                                .maxParityImages(64)
+                                .build(),
+                        null);
                 System.out.println("classifier model: " + model + " (" + report.summary() + ")");
             }
         }
@@ -183,22 +264,39 @@ final class FinetuneCommand implements Callable<Integer> {
 
     static void printSummary(PrintStream out, FineTuneResult r) {
         out.println();
-        out.printf(Locale.ROOT, "fine-tuning (%s, %s init) on %d labeled images (fraction %s, seed %d)%n", r.mode(),
-                r.init(), r.labeledImages(), r.fraction(), r.seed());
+        out.printf(
+                Locale.ROOT,
+                "fine-tuning (%s, %s init) on %d labeled images (fraction %s, seed %d)%n",
+                r.mode(),
+                r.init(),
+                r.labeledImages(),
+                r.fraction(),
+                r.seed());
         for (TrialResult t : r.trials()) {
-            out.printf(Locale.ROOT, "  lr %-8s epochs %-4d validation accuracy %.4f%n", t.learningRate(), t.epochs(),
+            out.printf(
+                    Locale.ROOT,
+                    "  lr %-8s epochs %-4d validation accuracy %.4f%n",
+                    t.learningRate(),
+                    t.epochs(),
                     t.valAccuracy());
         }
-        out.printf(Locale.ROOT, "chosen: lr %s, %d epochs; result trained on %d images in %s%n", r.chosenLearningRate(),
-                r.chosenEpochs(), r.result().trainImages(), Durations.format(java.time.Duration.ofMillis(
-                        (long) (1000 * r.result().seconds()))));
+        out.printf(
+                Locale.ROOT,
+                "chosen: lr %s, %d epochs; result trained on %d images in %s%n",
+                r.chosenLearningRate(),
+                r.chosenEpochs(),
+                r.result().trainImages(),
+                Durations.format(
+                        java.time.Duration.ofMillis((long) (1000 * r.result().seconds()))));
         if (!Double.isNaN(r.testAccuracy())) {
             out.printf(Locale.ROOT, "test accuracy: %.2f%% (%d images)%n", 100 * r.testAccuracy(), r.testImages());
         }
     }
 
     private static List<String> readNames(Path file) throws IOException {
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip).filter(s -> !s.isEmpty())
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
                 .toList();
     }
 }

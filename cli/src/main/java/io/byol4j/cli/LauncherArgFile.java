@@ -17,8 +17,7 @@ final class LauncherArgFile {
     /** System property naming the launcher's argument file. */
     static final String PROPERTY = "byol4j.argfile";
 
-    private LauncherArgFile() {
-    }
+    private LauncherArgFile() {}
 
     /** Deletes the argument file named by {@value #PROPERTY}, if any and if it is one of the launcher's. */
     static void deleteIfGiven() {

@@ -40,8 +40,8 @@ public final class Outputs {
 
     /** A folder under {@code parent} named after {@code now} ({@code yyyyMMdd-HHmmss}) that does not exist yet. */
     public static Path newRunFolder(Path parent, java.time.LocalDateTime now) {
-        String stamp = now.format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss",
-                java.util.Locale.ROOT));
+        String stamp =
+                now.format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", java.util.Locale.ROOT));
         Path candidate = parent.resolve(stamp);
         for (int k = 2; Files.exists(candidate); k++) {
             candidate = parent.resolve(stamp + "-" + k);
@@ -87,8 +87,8 @@ public final class Outputs {
         if (!isNonEmptyFolder(absolute)) {
             return new FolderReplacement(absolute, null);
         }
-        Path backup = absolute.resolveSibling("." + absolute.getFileName() + ".previous-" + ProcessHandle.current().pid()
-                + "-" + System.nanoTime());
+        Path backup = absolute.resolveSibling("." + absolute.getFileName() + ".previous-"
+                + ProcessHandle.current().pid() + "-" + System.nanoTime());
         Files.move(absolute, backup, StandardCopyOption.ATOMIC_MOVE);
         Files.createDirectories(absolute);
         log.println("--force: the previous content of " + absolute + " is kept in " + backup
@@ -129,13 +129,13 @@ public final class Outputs {
 
     private static String sample(Path dir) {
         try (Stream<Path> list = Files.list(dir)) {
-            List<String> names = list.map(p -> p.getFileName().toString()).sorted().toList();
+            List<String> names =
+                    list.map(p -> p.getFileName().toString()).sorted().toList();
             List<String> head = names.subList(0, Math.min(4, names.size()));
-            return String.join(", ", head) + (names.size() > head.size() ? " and " + (names.size() - head.size())
-                    + " more" : "");
+            return String.join(", ", head)
+                    + (names.size() > head.size() ? " and " + (names.size() - head.size()) + " more" : "");
         } catch (IOException e) {
             return "files";
         }
     }
-
 }

@@ -1,7 +1,6 @@
 package io.byol4j.cli;
 
 import io.byol4j.sdk.data.LabelFractions;
-import io.byol4j.sdk.features.FeatureFile;
 import io.byol4j.sdk.features.FeatureSet;
 import io.byol4j.sdk.head.KnnClassifier;
 import io.byol4j.sdk.head.LogisticRegression;
@@ -40,7 +39,9 @@ import picocli.CommandLine.Option;
  *   <li>BYOL fine-tuned and supervised from scratch: {@code finetune} with {@code init byol} and {@code random}.
  * </ul>
  */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
         description = "Accuracy vs label fraction (probes, kNN, label propagation, fine-tuning, supervised from"
                 + " scratch) over seeds, as report.md + accuracy.png.")
 final class ReportCommand implements Callable<Integer> {
@@ -61,25 +62,51 @@ final class ReportCommand implements Callable<Integer> {
      * @param device fine-tuning device
      * @param out report folder
      */
-    record ReportConfig(String checkpoint, String train, String test, List<Double> fractions, List<Long> seeds,
-            double l2, List<Double> learningRates, List<Integer> epochs, int batchSize, boolean convertInputs,
-            String device, String out) { }
+    record ReportConfig(
+            String checkpoint,
+            String train,
+            String test,
+            List<Double> fractions,
+            List<Long> seeds,
+            double l2,
+            List<Double> learningRates,
+            List<Integer> epochs,
+            int batchSize,
+            boolean convertInputs,
+            String device,
+            String out) {}
 
     /** The methods, in table order. */
-    static final List<String> METHODS = List.of("random-init probe", "BYOL probe", "BYOL kNN",
-            "label propagation (BYOL)", "BYOL fine-tuned", "supervised from scratch");
+    static final List<String> METHODS = List.of(
+            "random-init probe",
+            "BYOL probe",
+            "BYOL kNN",
+            "label propagation (BYOL)",
+            "BYOL fine-tuned",
+            "supervised from scratch");
 
     /** Report file names. */
     static final String REPORT_FILE = "report.md";
+
     static final String PLOT_FILE = "accuracy.png";
     static final String RESULTS_FILE = "report-results.json";
 
-    static final ReportConfig DEFAULTS = new ReportConfig(null, null, null, List.of(0.01, 0.1, 1.0),
-            List.of(1L, 2L, 3L), SemiSupervisedEval.Settings.DEFAULT_L2, List.of(0.01, 0.05), List.of(30), 64,
-            false, "auto", null);
+    static final ReportConfig DEFAULTS = new ReportConfig(
+            null,
+            null,
+            null,
+            List.of(0.01, 0.1, 1.0),
+            List.of(1L, 2L, 3L),
+            SemiSupervisedEval.Settings.DEFAULT_L2,
+            List.of(0.01, 0.05),
+            List.of(30),
+            64,
+            false,
+            "auto",
+            null);
 
     /** One measurement. */
-    record Measurement(String method, double fraction, long seed, int labeled, double accuracy, String detail) { }
+    record Measurement(String method, double fraction, long seed, int labeled, double accuracy, String detail) {}
 
     @Option(names = "--config", description = "JSON file with the report configuration.")
     Path configFile;
@@ -108,8 +135,10 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "Fine-tuning batch size (default 64).")
     Integer batchSize;
 
-    @Option(names = "--convert-inputs", description = "Convert channels and size of the data to the checkpoint's"
-            + " input (a transfer to another kind of dataset).")
+    @Option(
+            names = "--convert-inputs",
+            description = "Convert channels and size of the data to the checkpoint's"
+                    + " input (a transfer to another kind of dataset).")
     Boolean convertInputs;
 
     @Option(names = "--device", description = "auto (default), cpu or gpu.")
@@ -167,19 +196,30 @@ final class ReportCommand implements Callable<Integer> {
         Files.createDirectories(root);
         CommandConfigs.save(root, "report", cfg);
         out.println("== features: random-init and BYOL encoders (export, embed, full-label probes)");
-        EvalCommand.Result eval = EvalCommand.run(new EvalCommand.EvalConfig(cfg.checkpoint(), cfg.train(), cfg.test(),
-                root.resolve("eval").toString(), 256, 1L), byol, out);
+        EvalCommand.Result eval = EvalCommand.run(
+                new EvalCommand.EvalConfig(
+                        cfg.checkpoint(),
+                        cfg.train(),
+                        cfg.test(),
+                        root.resolve("eval").toString(),
+                        256,
+                        1L),
+                byol,
+                out);
         Map<String, TrainTestFeatures> features = new LinkedHashMap<>();
         for (String encoder : List.of("random-init", "byol")) {
             Path dir = root.resolve("eval/features").resolve(encoder);
-            features.put(encoder, TrainTestFeatures.read(dir.resolve("train").toString(),
-                    dir.resolve("test").toString()));
+            features.put(
+                    encoder,
+                    TrainTestFeatures.read(
+                            dir.resolve("train").toString(), dir.resolve("test").toString()));
         }
         FeatureSet byolTrain = features.get("byol").train();
         int images = io.byol4j.sdk.data.Datasets.open(cfg.train(), 0).size();
         if (byolTrain.size() != images) {
-            throw new CliException("the train features hold " + byolTrain.size() + " rows but " + cfg.train() + " has "
-                    + images + " images (some could not be decoded); the label fractions would not match fine-tuning's");
+            throw new CliException(
+                    "the train features hold " + byolTrain.size() + " rows but " + cfg.train() + " has " + images
+                            + " images (some could not be decoded); the label fractions would not match fine-tuning's");
         }
         int classes = features.get("byol").classes();
         List<Measurement> results = new ArrayList<>();
@@ -189,41 +229,82 @@ final class ReportCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "== fraction %s, seed %d: %d labeled images%n", fraction, seed, labeled.length);
                 for (String encoder : List.of("random-init", "byol")) {
                     TrainTestFeatures f = features.get(encoder);
-                    LogisticRegression probe = LogisticRegression.fit(rows(f.train().features(), labeled),
-                            labels(f.train().labels(), labeled), classes, cfg.l2());
-                    results.add(record(out, new Measurement(encoder.equals("byol") ? "BYOL probe" : "random-init probe",
-                            fraction, seed, labeled.length, probe.accuracy(f.test().features(), f.test().labels()),
-                            "logistic regression, l2 " + cfg.l2())));
+                    LogisticRegression probe = LogisticRegression.fit(
+                            rows(f.train().features(), labeled),
+                            labels(f.train().labels(), labeled),
+                            classes,
+                            cfg.l2());
+                    results.add(record(
+                            out,
+                            new Measurement(
+                                    encoder.equals("byol") ? "BYOL probe" : "random-init probe",
+                                    fraction,
+                                    seed,
+                                    labeled.length,
+                                    probe.accuracy(f.test().features(), f.test().labels()),
+                                    "logistic regression, l2 " + cfg.l2())));
                 }
                 TrainTestFeatures b = features.get("byol");
-                KnnClassifier knn = KnnClassifier.fit(rows(b.train().features(), labeled),
-                        labels(b.train().labels(), labeled), classes);
-                results.add(record(out, new Measurement("BYOL kNN", fraction, seed, labeled.length,
-                        knn.accuracy(b.test().features(), b.test().labels()), "k " + KnnClassifier.DEFAULT_K)));
+                KnnClassifier knn = KnnClassifier.fit(
+                        rows(b.train().features(), labeled), labels(b.train().labels(), labeled), classes);
+                results.add(record(
+                        out,
+                        new Measurement(
+                                "BYOL kNN",
+                                fraction,
+                                seed,
+                                labeled.length,
+                                knn.accuracy(b.test().features(), b.test().labels()),
+                                "k " + KnnClassifier.DEFAULT_K)));
                 if (fraction < 1) {
                     int[] partial = new int[b.train().size()];
                     java.util.Arrays.fill(partial, -1);
                     for (int i : labeled) {
                         partial[i] = b.train().labels()[i];
                     }
-                    PseudoLabelProbe.Fit semi = PseudoLabelProbe.fit(b.train().features(), partial,
-                            b.train().labels(), classes, cfg.l2(), seed);
-                    results.add(record(out, new Measurement("label propagation (BYOL)", fraction, seed, labeled.length,
-                            semi.model().accuracy(b.test().features(), b.test().labels()),
-                            String.format(Locale.ROOT, "chosen k %d, alpha %s, keep %s (%d pseudo-labels)",
-                                    semi.choice().k(), semi.choice().alpha(), semi.choice().keep(),
-                                    semi.pseudoLabels()))));
+                    PseudoLabelProbe.Fit semi = PseudoLabelProbe.fit(
+                            b.train().features(), partial, b.train().labels(), classes, cfg.l2(), seed);
+                    results.add(record(
+                            out,
+                            new Measurement(
+                                    "label propagation (BYOL)",
+                                    fraction,
+                                    seed,
+                                    labeled.length,
+                                    semi.model()
+                                            .accuracy(
+                                                    b.test().features(),
+                                                    b.test().labels()),
+                                    String.format(
+                                            Locale.ROOT,
+                                            "chosen k %d, alpha %s, keep %s (%d pseudo-labels)",
+                                            semi.choice().k(),
+                                            semi.choice().alpha(),
+                                            semi.choice().keep(),
+                                            semi.pseudoLabels()))));
                 }
                 for (String init : List.of("byol", "random")) {
                     FineTuneConfig ft = fineTuneConfig(cfg, root, init, fraction, seed);
                     FineTuneResult r = tuner.run(ft, false, true, out);
-                    results.add(record(out, new Measurement(init.equals("byol") ? "BYOL fine-tuned"
-                            : "supervised from scratch", fraction, seed, r.labeledImages(), r.testAccuracy(),
-                            String.format(Locale.ROOT, "lr %s, %d epochs = %d steps of batch %d, %s; %s",
-                                    r.chosenLearningRate(), r.chosenEpochs(), r.result().steps(),
-                                    Math.min(cfg.batchSize(), r.labeledImages()), r.trials().isEmpty()
-                                            ? "single setting, no search"
-                                            : "chosen on " + r.validationImages() + " validation images", ft.out()))));
+                    results.add(record(
+                            out,
+                            new Measurement(
+                                    init.equals("byol") ? "BYOL fine-tuned" : "supervised from scratch",
+                                    fraction,
+                                    seed,
+                                    r.labeledImages(),
+                                    r.testAccuracy(),
+                                    String.format(
+                                            Locale.ROOT,
+                                            "lr %s, %d epochs = %d steps of batch %d, %s; %s",
+                                            r.chosenLearningRate(),
+                                            r.chosenEpochs(),
+                                            r.result().steps(),
+                                            Math.min(cfg.batchSize(), r.labeledImages()),
+                                            r.trials().isEmpty()
+                                                    ? "single setting, no search"
+                                                    : "chosen on " + r.validationImages() + " validation images",
+                                            ft.out()))));
                 }
             }
         }
@@ -240,9 +321,29 @@ final class ReportCommand implements Callable<Integer> {
 
     static FineTuneConfig fineTuneConfig(ReportConfig cfg, Path root, String init, double fraction, long seed) {
         String name = String.format(Locale.ROOT, "finetune/%s-f%s-s%d", init, fraction, seed);
-        return new FineTuneConfig(cfg.checkpoint(), init, "full", cfg.train(), cfg.test(), fraction, seed,
-                cfg.learningRates(), cfg.epochs(), 0.2, true, cfg.batchSize(), 0.9, 0.0, 0.2, cfg.convertInputs(),
-                cfg.device(), 500, 50, 2, null, root.resolve(name).toString());
+        return new FineTuneConfig(
+                cfg.checkpoint(),
+                init,
+                "full",
+                cfg.train(),
+                cfg.test(),
+                fraction,
+                seed,
+                cfg.learningRates(),
+                cfg.epochs(),
+                0.2,
+                true,
+                cfg.batchSize(),
+                0.9,
+                0.0,
+                0.2,
+                cfg.convertInputs(),
+                cfg.device(),
+                500,
+                50,
+                2,
+                null,
+                root.resolve(name).toString());
     }
 
     private static float[][] rows(float[][] x, int[] idx) {
@@ -263,7 +364,9 @@ final class ReportCommand implements Callable<Integer> {
 
     /** Mean and spread of one method at one fraction. */
     static Score score(List<Measurement> results, String method, double fraction) {
-        return Score.of(results.stream().filter(m -> m.method().equals(method) && m.fraction() == fraction)
-                .mapToDouble(Measurement::accuracy).toArray());
+        return Score.of(results.stream()
+                .filter(m -> m.method().equals(method) && m.fraction() == fraction)
+                .mapToDouble(Measurement::accuracy)
+                .toArray());
     }
 }

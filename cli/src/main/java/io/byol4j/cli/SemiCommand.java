@@ -19,19 +19,41 @@ import picocli.CommandLine.Option;
  * with label propagation over the whole training set followed by a linear head on the pseudo-labels.
  * Writes {@code semi-report.json} and the plot {@code semi-accuracy.png}.
  */
-@Command(name = "semi", mixinStandardHelpOptions = true,
+@Command(
+        name = "semi",
+        mixinStandardHelpOptions = true,
         description = "Semi-supervised evaluation on frozen features: linear and kNN on a few labels vs. label"
                 + " propagation + linear, for each label fraction.")
 final class SemiCommand implements Callable<Integer> {
 
     /** Configuration of one evaluation; see {@link SemiSupervisedEval.Settings} for the meaning of each field. */
-    record SemiConfig(String train, String test, String out, List<Double> fractions, int seeds, long seed, double l2,
-            int knnK, double knnTemperature, int propagationK, double propagationAlpha, double propagationGamma,
+    record SemiConfig(
+            String train,
+            String test,
+            String out,
+            List<Double> fractions,
+            int seeds,
+            long seed,
+            double l2,
+            int knnK,
+            double knnTemperature,
+            int propagationK,
+            double propagationAlpha,
+            double propagationGamma,
             double minConfidence) {
 
         SemiSupervisedEval.Settings settings() {
-            return new SemiSupervisedEval.Settings(fractions, seeds, seed, l2, knnK, knnTemperature, propagationK,
-                    propagationAlpha, propagationGamma, minConfidence);
+            return new SemiSupervisedEval.Settings(
+                    fractions,
+                    seeds,
+                    seed,
+                    l2,
+                    knnK,
+                    knnTemperature,
+                    propagationK,
+                    propagationAlpha,
+                    propagationGamma,
+                    minConfidence);
         }
     }
 
@@ -45,14 +67,19 @@ final class SemiCommand implements Callable<Integer> {
     @Option(names = "--config", description = "JSON file with the evaluation configuration.")
     Path configFile;
 
-    @Option(names = "--train", description = "Labeled feature folder (features.npy + labels.npy); most labels are"
-            + " hidden during the evaluation.")
+    @Option(
+            names = "--train",
+            description = "Labeled feature folder (features.npy + labels.npy); most labels are"
+                    + " hidden during the evaluation.")
     String train;
 
     @Option(names = "--test", description = "Labeled feature folder to score on.")
     String test;
 
-    @Option(names = "--fractions", split = ",", paramLabel = "F",
+    @Option(
+            names = "--fractions",
+            split = ",",
+            paramLabel = "F",
             description = "Label fractions in (0, 1], comma-separated (default 0.01,0.1).")
     List<Double> fractions;
 
@@ -83,7 +110,9 @@ final class SemiCommand implements Callable<Integer> {
     @Option(names = "--min-confidence", description = "Pseudo-labels below this confidence are not used (default 0).")
     Double minConfidence;
 
-    @Option(names = "--out", description = "Folder for semi-report.json and semi-accuracy.png (default: beside --train).")
+    @Option(
+            names = "--out",
+            description = "Folder for semi-report.json and semi-accuracy.png (default: beside --train).")
     String out;
 
     @RunFlag
@@ -92,8 +121,20 @@ final class SemiCommand implements Callable<Integer> {
 
     private static SemiConfig defaults() {
         SemiSupervisedEval.Settings s = SemiSupervisedEval.Settings.defaults();
-        return new SemiConfig(null, null, null, s.fractions(), s.seeds(), s.seed(), s.l2(), s.knnK(),
-                s.knnTemperature(), s.propagationK(), s.propagationAlpha(), s.propagationGamma(), s.minConfidence());
+        return new SemiConfig(
+                null,
+                null,
+                null,
+                s.fractions(),
+                s.seeds(),
+                s.seed(),
+                s.l2(),
+                s.knnK(),
+                s.knnTemperature(),
+                s.propagationK(),
+                s.propagationAlpha(),
+                s.propagationGamma(),
+                s.minConfidence());
     }
 
     @Override
@@ -101,8 +142,10 @@ final class SemiCommand implements Callable<Integer> {
         SemiConfig cfg = CommandConfigs.resolve(SemiConfig.class, DEFAULTS, configFile, this);
         Path outDir = TrainTestFeatures.outputFolder(cfg.train(), cfg.test(), cfg.out(), "semi");
         cfg.settings(); // fails early, naming the bad setting
-        Outputs.refuseExisting("semi", force, List.of(outDir.resolve("semi-config.json"), outDir.resolve(REPORT_FILE),
-                outDir.resolve(PLOT_FILE)));
+        Outputs.refuseExisting(
+                "semi",
+                force,
+                List.of(outDir.resolve("semi-config.json"), outDir.resolve(REPORT_FILE), outDir.resolve(PLOT_FILE)));
         CommandConfigs.print(System.out, "semi", cfg);
         SemiSupervisedEval.Report report = run(cfg, outDir, System.out);
         CommandConfigs.save(outDir, "semi", cfg); // after the results, so it never describes older ones
@@ -117,19 +160,40 @@ final class SemiCommand implements Callable<Integer> {
         FeatureSet tr = features.train();
         FeatureSet te = features.test();
         if (!te.classNames().equals(tr.classNames())) {
-            throw new CliException("the train and test folders name different classes: " + tr.classNames() + " vs "
-                    + te.classNames());
+            throw new CliException(
+                    "the train and test folders name different classes: " + tr.classNames() + " vs " + te.classNames());
         }
         int classes = features.classes();
-        progress.printf(Locale.ROOT, "semi-supervised evaluation: %d train and %d test samples, %d classes, dim %d%n",
-                tr.size(), te.size(), classes, tr.dim());
-        SemiSupervisedEval.Report report = SemiSupervisedEval.evaluate(tr.features(), tr.labels(), te.features(),
-                te.labels(), classes, cfg.settings(), r -> progress.printf(Locale.ROOT,
+        progress.printf(
+                Locale.ROOT,
+                "semi-supervised evaluation: %d train and %d test samples, %d classes, dim %d%n",
+                tr.size(),
+                te.size(),
+                classes,
+                tr.dim());
+        SemiSupervisedEval.Report report = SemiSupervisedEval.evaluate(
+                tr.features(),
+                tr.labels(),
+                te.features(),
+                te.labels(),
+                classes,
+                cfg.settings(),
+                r -> progress.printf(
+                        Locale.ROOT,
                         "  %5.1f%% labels, seed %d: %d labeled, linear %.4f, kNN %.4f, old propagation + linear %.4f,"
                                 + " semi-supervised head %.4f (k %d, alpha %s, keep %s of pseudo-labels: %d, %.1f%%"
                                 + " right)%n",
-                        100 * r.fraction(), r.seed(), r.labeled(), r.linear(), r.knn(), r.propagation(), r.semi(),
-                        r.semiChoice().k(), r.semiChoice().alpha(), r.semiChoice().keep(), r.semiPseudoLabels(),
+                        100 * r.fraction(),
+                        r.seed(),
+                        r.labeled(),
+                        r.linear(),
+                        r.knn(),
+                        r.propagation(),
+                        r.semi(),
+                        r.semiChoice().k(),
+                        r.semiChoice().alpha(),
+                        r.semiChoice().keep(),
+                        r.semiPseudoLabels(),
                         100 * r.semiPseudoLabelAccuracy()));
         CommandConfigs.saveJson(outDir.resolve(REPORT_FILE), report);
         SemiPlot.write(report, outDir.resolve(PLOT_FILE));
@@ -138,7 +202,9 @@ final class SemiCommand implements Callable<Integer> {
 
     static void printTable(PrintStream out, SemiSupervisedEval.Report report) {
         out.println();
-        out.printf(Locale.ROOT, "test accuracy, mean ± std over %d labeled subset(s) per fraction%n",
+        out.printf(
+                Locale.ROOT,
+                "test accuracy, mean ± std over %d labeled subset(s) per fraction%n",
                 report.settings().seeds());
         String line = "+--------+---------+-----------------+-----------------+-----------------+-----------------+"
                 + "-----------------+";
@@ -147,15 +213,23 @@ final class SemiCommand implements Callable<Integer> {
                 + " semi head       |");
         out.println(line);
         for (FractionSummary f : report.summaries()) {
-            out.printf(Locale.ROOT, "| %5.1f%% | %7d | %s | %s | %s | %s | %s |%n", 100 * f.fraction(), f.labeled(),
-                    cell(f.linear()), cell(f.knn()), cell(f.propagation()), cell(f.pseudoLabelAccuracy()),
+            out.printf(
+                    Locale.ROOT,
+                    "| %5.1f%% | %7d | %s | %s | %s | %s | %s |%n",
+                    100 * f.fraction(),
+                    f.labeled(),
+                    cell(f.linear()),
+                    cell(f.knn()),
+                    cell(f.propagation()),
+                    cell(f.pseudoLabelAccuracy()),
                     cell(f.semi()));
         }
         out.println(line);
     }
 
     private static String cell(Score s) {
-        return Double.isNaN(s.mean()) ? String.format(Locale.ROOT, "%15s", "n/a")
+        return Double.isNaN(s.mean())
+                ? String.format(Locale.ROOT, "%15s", "n/a")
                 : String.format(Locale.ROOT, "%6.2f%% ± %5.2f", 100 * s.mean(), 100 * s.std());
     }
 }

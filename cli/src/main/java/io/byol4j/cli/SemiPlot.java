@@ -33,7 +33,9 @@ final class SemiPlot {
         List<FractionSummary> rows = report.summaries().stream()
                 .sorted(Comparator.comparingDouble(FractionSummary::fraction))
                 .toList();
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
                 .title("Accuracy vs labels (" + report.trainSize() + " train, " + report.testSize() + " test, "
                         + report.settings().seeds() + " seed(s))")
                 .xAxisTitle("labeled fraction of the training set (%)")
@@ -50,10 +52,16 @@ final class SemiPlot {
         return chart;
     }
 
-    private static void addSeries(XYChart chart, String name, double[] x, List<FractionSummary> rows,
+    private static void addSeries(
+            XYChart chart,
+            String name,
+            double[] x,
+            List<FractionSummary> rows,
             Function<FractionSummary, Score> score) {
-        double[] mean = rows.stream().mapToDouble(r -> 100 * score.apply(r).mean()).toArray();
-        double[] std = rows.stream().mapToDouble(r -> 100 * score.apply(r).std()).toArray();
+        double[] mean =
+                rows.stream().mapToDouble(r -> 100 * score.apply(r).mean()).toArray();
+        double[] std =
+                rows.stream().mapToDouble(r -> 100 * score.apply(r).std()).toArray();
         chart.addSeries(name, x, mean, std).setMarker(SeriesMarkers.CIRCLE);
     }
 }

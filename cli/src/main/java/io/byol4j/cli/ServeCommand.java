@@ -24,10 +24,15 @@ import picocli.CommandLine.Option;
  * {@code byol4j serve}: serves exported models over gRPC (KServe v2 / Open Inference Protocol and
  * FeatureService on one port, health, reflection) until SIGTERM or SIGINT, then drains and exits 0.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve exported encoders over gRPC: the KServe v2 / Open Inference Protocol service",
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Serve exported encoders over gRPC: the KServe v2 / Open Inference Protocol service",
             "(inference.GRPCInferenceService), byol4j.v1.FeatureService, grpc.health.v1 and reflection, on one port.",
-            "SIGTERM drains: health goes NOT_SERVING, new calls are refused, calls in flight get --grace-seconds."})
+            "SIGTERM drains: health goes NOT_SERVING, new calls are refused, calls in flight get --grace-seconds."
+        })
 final class ServeCommand implements Callable<Integer> {
 
     /**
@@ -62,33 +67,90 @@ final class ServeCommand implements Callable<Integer> {
      * @param maxConcurrentCalls inference calls at once; more are refused (RESOURCE_EXHAUSTED)
      * @param graceSeconds time calls in flight get to finish on shutdown
      */
-    record ServeConfig(String model, String name, String modelRepository, int pollSeconds, String host, int port,
-            boolean allowPlaintextRemote, String tlsCert, String tlsKey, String tlsClientCa,
-            boolean tlsRequireClientCert, String tokens, int metricsPort, String metricsHost, int threads,
-            boolean batching, int maxBatchSize, int maxQueueDelayMs, int queueCapacity, int batchWorkers,
-            int maxMessageBytes, int maxImagesPerRequest, long maxPixelsPerImage, long maxPixelsInFlight,
-            long maxBudgetWaitMs, int maxConcurrentCalls, int graceSeconds) {
+    record ServeConfig(
+            String model,
+            String name,
+            String modelRepository,
+            int pollSeconds,
+            String host,
+            int port,
+            boolean allowPlaintextRemote,
+            String tlsCert,
+            String tlsKey,
+            String tlsClientCa,
+            boolean tlsRequireClientCert,
+            String tokens,
+            int metricsPort,
+            String metricsHost,
+            int threads,
+            boolean batching,
+            int maxBatchSize,
+            int maxQueueDelayMs,
+            int queueCapacity,
+            int batchWorkers,
+            int maxMessageBytes,
+            int maxImagesPerRequest,
+            long maxPixelsPerImage,
+            long maxPixelsInFlight,
+            long maxBudgetWaitMs,
+            int maxConcurrentCalls,
+            int graceSeconds) {
 
         /** The limits this configuration sets. */
         Limits limits() {
-            return new Limits(maxMessageBytes, maxImagesPerRequest, maxPixelsPerImage, maxPixelsInFlight,
-                    Duration.ofMillis(maxBudgetWaitMs), maxConcurrentCalls);
+            return new Limits(
+                    maxMessageBytes,
+                    maxImagesPerRequest,
+                    maxPixelsPerImage,
+                    maxPixelsInFlight,
+                    Duration.ofMillis(maxBudgetWaitMs),
+                    maxConcurrentCalls);
         }
 
         /** How each model runs. */
         ModelOptions modelOptions() {
-            return new ModelOptions(threads, batching, BatcherOptions.builder().maxBatchSize(maxBatchSize)
-                    .maxQueueDelay(Duration.ofMillis(maxQueueDelayMs)).queueCapacity(queueCapacity)
-                    .workers(batchWorkers).build());
+            return new ModelOptions(
+                    threads,
+                    batching,
+                    BatcherOptions.builder()
+                            .maxBatchSize(maxBatchSize)
+                            .maxQueueDelay(Duration.ofMillis(maxQueueDelayMs))
+                            .queueCapacity(queueCapacity)
+                            .workers(batchWorkers)
+                            .build());
         }
     }
 
     private static final Limits DEFAULT_LIMITS = Limits.defaults();
 
-    static final ServeConfig DEFAULTS = new ServeConfig(null, null, null, 0, "127.0.0.1", 50051, false, null, null,
-            null, false, null, -1, "127.0.0.1", 0, true, 32, 0, 512, 1, DEFAULT_LIMITS.maxMessageBytes(),
-            DEFAULT_LIMITS.maxImagesPerRequest(), DEFAULT_LIMITS.maxPixelsPerImage(), DEFAULT_LIMITS.maxPixelsInFlight(),
-            DEFAULT_LIMITS.maxBudgetWait().toMillis(), DEFAULT_LIMITS.maxConcurrentCalls(), 10);
+    static final ServeConfig DEFAULTS = new ServeConfig(
+            null,
+            null,
+            null,
+            0,
+            "127.0.0.1",
+            50051,
+            false,
+            null,
+            null,
+            null,
+            false,
+            null,
+            -1,
+            "127.0.0.1",
+            0,
+            true,
+            32,
+            0,
+            512,
+            1,
+            DEFAULT_LIMITS.maxMessageBytes(),
+            DEFAULT_LIMITS.maxImagesPerRequest(),
+            DEFAULT_LIMITS.maxPixelsPerImage(),
+            DEFAULT_LIMITS.maxPixelsInFlight(),
+            DEFAULT_LIMITS.maxBudgetWait().toMillis(),
+            DEFAULT_LIMITS.maxConcurrentCalls(),
+            10);
 
     @Option(names = "--config", description = "JSON file with the serve configuration (keys as printed at start).")
     Path configFile;
@@ -144,7 +206,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch-size", description = "Most samples per model run (default 32).")
     Integer maxBatchSize;
 
-    @Option(names = "--max-queue-delay-ms",
+    @Option(
+            names = "--max-queue-delay-ms",
             description = "Longest wait for a batch to fill (default 0: a batch takes what queued while the last ran).")
     Integer maxQueueDelayMs;
 
@@ -184,11 +247,21 @@ final class ServeCommand implements Callable<Integer> {
         ModelRepository models = cfg.model() != null
                 ? ModelRepository.ofFile(Path.of(cfg.model()), cfg.name(), cfg.modelOptions(), metrics)
                 : ModelRepository.ofDirectory(Path.of(cfg.modelRepository()), cfg.modelOptions(), metrics);
-        TlsSettings tls = cfg.tlsCert() == null ? null : new TlsSettings(Path.of(cfg.tlsCert()), Path.of(cfg.tlsKey()),
-                cfg.tlsClientCa() == null ? null : Path.of(cfg.tlsClientCa()), cfg.tlsRequireClientCert());
-        InferenceServer.Builder builder = InferenceServer.builder(models).address(cfg.host(), cfg.port())
-                .limits(cfg.limits()).metrics(metrics).tls(tls).allowPlaintextRemote(cfg.allowPlaintextRemote())
-                .grace(Duration.ofSeconds(cfg.graceSeconds())).version(VersionProvider.version());
+        TlsSettings tls = cfg.tlsCert() == null
+                ? null
+                : new TlsSettings(
+                        Path.of(cfg.tlsCert()),
+                        Path.of(cfg.tlsKey()),
+                        cfg.tlsClientCa() == null ? null : Path.of(cfg.tlsClientCa()),
+                        cfg.tlsRequireClientCert());
+        InferenceServer.Builder builder = InferenceServer.builder(models)
+                .address(cfg.host(), cfg.port())
+                .limits(cfg.limits())
+                .metrics(metrics)
+                .tls(tls)
+                .allowPlaintextRemote(cfg.allowPlaintextRemote())
+                .grace(Duration.ofSeconds(cfg.graceSeconds()))
+                .version(VersionProvider.version());
         if (cfg.tokens() != null) {
             builder.auth(BearerTokenAuth.fromFile(Path.of(cfg.tokens())).reportingTo(metrics));
         }
@@ -206,9 +279,13 @@ final class ServeCommand implements Callable<Integer> {
             server.loadModels();
             for (ServedModel m : models.models()) {
                 out.println("byol4j serve: model '" + m.name() + "' version " + m.version() + " from " + m.file()
-                        + ": inputs " + m.contract().inputName() + " FP32 [-1," + m.contract().channels() + ","
+                        + ": inputs " + m.contract().inputName() + " FP32 [-1,"
+                        + m.contract().channels() + ","
                         + m.contract().height() + "," + m.contract().width() + "] and encoded_images BYTES [-1];"
-                        + " outputs " + m.outputs().stream().map(o -> o.name() + " FP32 [-1," + o.width() + "]").toList()
+                        + " outputs "
+                        + m.outputs().stream()
+                                .map(o -> o.name() + " FP32 [-1," + o.width() + "]")
+                                .toList()
                         + (m.batching() ? "; batching on" : "; batching off"));
             }
             if (cfg.pollSeconds() > 0) {
@@ -250,11 +327,17 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private static String security(ServeConfig cfg, InferenceServer server) {
-        String transport = server.plaintext() ? "plain text (no TLS)"
-                : "TLS" + (cfg.tlsClientCa() == null ? "" : cfg.tlsRequireClientCert()
-                        ? ", client certificates required" : ", client certificates verified when sent");
-        String auth = cfg.tokens() == null ? "no authentication" : "bearer tokens from " + cfg.tokens()
-                + " (health stays open)";
+        String transport = server.plaintext()
+                ? "plain text (no TLS)"
+                : "TLS"
+                        + (cfg.tlsClientCa() == null
+                                ? ""
+                                : cfg.tlsRequireClientCert()
+                                        ? ", client certificates required"
+                                        : ", client certificates verified when sent");
+        String auth = cfg.tokens() == null
+                ? "no authentication"
+                : "bearer tokens from " + cfg.tokens() + " (health stays open)";
         return transport + ", " + auth;
     }
 

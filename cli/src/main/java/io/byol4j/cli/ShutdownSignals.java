@@ -13,8 +13,7 @@ final class ShutdownSignals {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownSignals.class);
 
-    private ShutdownSignals() {
-    }
+    private ShutdownSignals() {}
 
     /** Runs {@code stop} once, on the first SIGTERM or SIGINT. */
     static void onTerminate(Runnable stop) {

@@ -43,7 +43,9 @@ import picocli.CommandLine.Option;
  * continues where it stopped; new grid values or seeds extend it. A run whose training diverges is recorded in
  * its {@code diverged.json}, listed in the report, and skipped from then on; the sweep goes on.
  */
-@Command(name = "sweep", mixinStandardHelpOptions = true,
+@Command(
+        name = "sweep",
+        mixinStandardHelpOptions = true,
         description = "Train + eval a grid of config settings over several seeds; mean and spread per cell in"
                 + " sweep.csv / sweep.md, with random-init rows, and a plot sweep.png. Resumable.")
 final class SweepCommand implements Callable<Integer> {
@@ -62,14 +64,25 @@ final class SweepCommand implements Callable<Integer> {
      * @param budgetMinutes training wall time allowed per run; runs over it are marked (0: no budget)
      * @param evalBatchSize images per inference batch of the evaluation
      */
-    record SweepConfig(String preset, String trainConfig, List<String> set, List<String> grid, List<Long> seeds,
-            String dataset, String train, String test, String out, double budgetMinutes, int evalBatchSize) {}
+    record SweepConfig(
+            String preset,
+            String trainConfig,
+            List<String> set,
+            List<String> grid,
+            List<Long> seeds,
+            String dataset,
+            String train,
+            String test,
+            String out,
+            double budgetMinutes,
+            int evalBatchSize) {}
 
-    static final SweepConfig DEFAULTS = new SweepConfig(null, null, List.of(), List.of(), List.of(1L, 2L, 3L),
-            null, null, null, "runs/sweep", 0.0, 256);
+    static final SweepConfig DEFAULTS = new SweepConfig(
+            null, null, List.of(), List.of(), List.of(1L, 2L, 3L), null, null, null, "runs/sweep", 0.0, 256);
 
     /** File in the sweep folder holding the resolved config every cell starts from. */
     static final String BASE_CONFIG = "base-train-config.json";
+
     static final String RESULT = "result.json";
 
     static final String DIVERGED = "diverged.json";
@@ -83,14 +96,18 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--preset", description = "Preset every cell starts from (default cpu-tiny).")
     String preset;
 
-    @Option(names = "--train-config", description = "Training config file every cell starts from (instead of --preset).")
+    @Option(
+            names = "--train-config",
+            description = "Training config file every cell starts from (instead of --preset).")
     String trainConfig;
 
     @Option(names = "--set", description = "key=value applied to every cell, e.g. --set epochs=10 (repeatable).")
     List<String> set;
 
-    @Option(names = "--grid", description = "key=v1,v2,... a varied config key (repeatable; cells are all"
-            + " combinations), e.g. --grid tauBase=0.97,0.99.")
+    @Option(
+            names = "--grid",
+            description = "key=v1,v2,... a varied config key (repeatable; cells are all"
+                    + " combinations), e.g. --grid tauBase=0.97,0.99.")
     List<String> grid;
 
     @Option(names = "--seeds", split = ",", description = "Training seeds, e.g. 1,2,3 (default 1,2,3).")
@@ -115,8 +132,10 @@ final class SweepCommand implements Callable<Integer> {
     Integer evalBatchSize;
 
     @RunFlag
-    @Option(names = "--dry-run", description = "Print the cells and seeds, what each would do (skip, resume,"
-            + " train), and stop: nothing is written.")
+    @Option(
+            names = "--dry-run",
+            description = "Print the cells and seeds, what each would do (skip, resume,"
+                    + " train), and stop: nothing is written.")
     boolean dryRun;
 
     @Override
@@ -156,9 +175,13 @@ final class SweepCommand implements Callable<Integer> {
             AtomicFiles.writeString(root.resolve(BASE_CONFIG), base.toJson() + "\n");
         }
 
-        String title = String.format(Locale.ROOT, "byol4j sweep: %s, %d cell(s) x %d seed(s), probes on %s",
-                cfg.trainConfig() != null ? cfg.trainConfig() : "preset " + presetName(cfg), cells.size(),
-                cfg.seeds().size(), cfg.test());
+        String title = String.format(
+                Locale.ROOT,
+                "byol4j sweep: %s, %d cell(s) x %d seed(s), probes on %s",
+                cfg.trainConfig() != null ? cfg.trainConfig() : "preset " + presetName(cfg),
+                cells.size(),
+                cfg.seeds().size(),
+                cfg.test());
         List<SweepReport.RunResult> results = new ArrayList<>();
         List<SweepReport.DivergedRun> diverged = new ArrayList<>();
         int total = cells.size() * cfg.seeds().size();
@@ -166,8 +189,8 @@ final class SweepCommand implements Callable<Integer> {
         for (SweepGrid.Cell cell : cells) {
             for (long seed : cfg.seeds()) {
                 index++;
-                String heading = String.format(Locale.ROOT, "== sweep run %d/%d: %s, seed %d", index, total,
-                        cell.label(), seed);
+                String heading =
+                        String.format(Locale.ROOT, "== sweep run %d/%d: %s, seed %d", index, total, cell.label(), seed);
                 Path runRoot = runRoot(root, cell, seed);
                 Optional<SweepReport.DivergedRun> failedBefore = readDiverged(runRoot);
                 if (failedBefore.isPresent()) {
@@ -176,16 +199,21 @@ final class SweepCommand implements Callable<Integer> {
                     diverged.add(failedBefore.get());
                 } else {
                     try {
-                        SweepReport.RunResult r = runOne(cfg, cell, seed, configs.get(key(cell, seed)), root, heading,
-                                out);
+                        SweepReport.RunResult r =
+                                runOne(cfg, cell, seed, configs.get(key(cell, seed)), root, heading, out);
                         results.add(r);
                         if (cfg.budgetMinutes() > 0 && r.trainSeconds() / 60.0 > cfg.budgetMinutes()) {
-                            out.printf(Locale.ROOT, "warning: %s seed %d trained %.1f min, over the budget of %.1f"
-                                    + " min%n", cell.label(), seed, r.trainSeconds() / 60.0, cfg.budgetMinutes());
+                            out.printf(
+                                    Locale.ROOT,
+                                    "warning: %s seed %d trained %.1f min, over the budget of %.1f" + " min%n",
+                                    cell.label(),
+                                    seed,
+                                    r.trainSeconds() / 60.0,
+                                    cfg.budgetMinutes());
                         }
                     } catch (TrainingDivergedException e) {
-                        SweepReport.DivergedRun d = new SweepReport.DivergedRun(cell.id(), cell.settings(), seed,
-                                e.step(), e.getMessage());
+                        SweepReport.DivergedRun d =
+                                new SweepReport.DivergedRun(cell.id(), cell.settings(), seed, e.step(), e.getMessage());
                         CommandConfigs.saveJson(runRoot.resolve(DIVERGED), d);
                         out.println("warning: " + cell.label() + " seed " + seed + ": " + e.getMessage()
                                 + " The sweep records it and goes on.");
@@ -212,8 +240,13 @@ final class SweepCommand implements Callable<Integer> {
         TrainConfig base = baseConfig(cfg);
         List<SweepGrid.Cell> cells = SweepGrid.parse(cfg.grid()).cells();
         checkSameSetup(root, base);
-        out.printf(Locale.ROOT, "%d cell(s) x %d seed(s) = %d runs into %s%n", cells.size(), cfg.seeds().size(),
-                cells.size() * cfg.seeds().size(), root);
+        out.printf(
+                Locale.ROOT,
+                "%d cell(s) x %d seed(s) = %d runs into %s%n",
+                cells.size(),
+                cfg.seeds().size(),
+                cells.size() * cfg.seeds().size(),
+                root);
         for (SweepGrid.Cell cell : cells) {
             for (long seed : cfg.seeds()) {
                 TrainConfig tc = cellConfig(base, cell, seed, runRoot(root, cell, seed));
@@ -226,13 +259,19 @@ final class SweepCommand implements Callable<Integer> {
                     status = "diverged, skip";
                 } else if (Checkpoints.latest(trainDir).isPresent()) {
                     CheckpointState state = Checkpoints.read(trainDir).state();
-                    status = state.finished() ? "trained, evaluate"
+                    status = state.finished()
+                            ? "trained, evaluate"
                             : "resume training at step " + state.step() + " of " + state.totalSteps();
                 } else {
                     status = "train and evaluate";
                 }
-                out.printf(Locale.ROOT, "  %s, seed %d: %s (differs from the base config in %s)%n",
-                        cell.label(), seed, status, tc.differences(base));
+                out.printf(
+                        Locale.ROOT,
+                        "  %s, seed %d: %s (differs from the base config in %s)%n",
+                        cell.label(),
+                        seed,
+                        status,
+                        tc.differences(base));
             }
         }
     }
@@ -271,7 +310,8 @@ final class SweepCommand implements Callable<Integer> {
 
     /** The preset or config file with {@code --set} and the pretraining dataset applied. */
     static TrainConfig baseConfig(SweepConfig cfg) {
-        TrainConfig base = cfg.trainConfig() != null ? TrainConfig.fromJson(Path.of(cfg.trainConfig()))
+        TrainConfig base = cfg.trainConfig() != null
+                ? TrainConfig.fromJson(Path.of(cfg.trainConfig()))
                 : TrainConfig.preset(presetName(cfg));
         Map<String, String> overrides = new LinkedHashMap<>();
         for (String s : cfg.set() == null ? List.<String>of() : cfg.set()) {
@@ -323,8 +363,9 @@ final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    private static SweepReport.RunResult runOne(SweepConfig cfg, SweepGrid.Cell cell, long seed, TrainConfig tc,
-            Path root, String heading, PrintStream out) throws Exception {
+    private static SweepReport.RunResult runOne(
+            SweepConfig cfg, SweepGrid.Cell cell, long seed, TrainConfig tc, Path root, String heading, PrintStream out)
+            throws Exception {
         Path runRoot = runRoot(root, cell, seed);
         Path resultFile = runRoot.resolve(RESULT);
         if (Files.isRegularFile(resultFile)) {
@@ -333,7 +374,9 @@ final class SweepCommand implements Callable<Integer> {
         }
         out.println(heading);
         Path trainDir = runRoot.resolve("train");
-        CheckpointState state = Checkpoints.latest(trainDir).isPresent() ? Checkpoints.read(trainDir).state() : null;
+        CheckpointState state = Checkpoints.latest(trainDir).isPresent()
+                ? Checkpoints.read(trainDir).state()
+                : null;
         if (state == null || !state.finished()) {
             new ByolTrainer().run(tc, state != null, out);
             state = Checkpoints.read(trainDir).state();
@@ -344,20 +387,39 @@ final class SweepCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Path evalDir = runRoot.resolve("eval");
         AtomicFiles.deleteRecursively(evalDir);
-        EvalCommand.EvalConfig evalCfg = new EvalCommand.EvalConfig(trainDir.toString(), cfg.train(), cfg.test(),
-                evalDir.toString(), cfg.evalBatchSize(), seed);
+        EvalCommand.EvalConfig evalCfg = new EvalCommand.EvalConfig(
+                trainDir.toString(), cfg.train(), cfg.test(), evalDir.toString(), cfg.evalBatchSize(), seed);
         Map<String, Double> times = new LinkedHashMap<>();
         EvalCommand.Row byol = EvalCommand.evaluate("byol", trainDir, evalCfg, out, times);
         RandomInitRow random = randomInit(tc, evalCfg, cell, seed, root, evalDir, out, times);
         double evalSeconds = (System.nanoTime() - t0) / 1e9;
 
-        SweepReport.RunResult r = new SweepReport.RunResult(cell.id(), cell.settings(), seed, byol.linear(),
-                byol.knn(), random.linear(), random.knn(), random.key(), state.elapsedSeconds(), state.step(),
-                state.lastLoss(), evalSeconds);
+        SweepReport.RunResult r = new SweepReport.RunResult(
+                cell.id(),
+                cell.settings(),
+                seed,
+                byol.linear(),
+                byol.knn(),
+                random.linear(),
+                random.knn(),
+                random.key(),
+                state.elapsedSeconds(),
+                state.step(),
+                state.lastLoss(),
+                evalSeconds);
         CommandConfigs.saveJson(resultFile, r);
-        out.printf(Locale.ROOT, "%s, seed %d: linear %.1f%% (random-init %.1f%%), kNN %.1f%% (random-init %.1f%%),"
-                        + " training %s, evaluation %s%n", cell.label(), seed, 100 * r.linear(), 100 * r.randomLinear(),
-                100 * r.knn(), 100 * r.randomKnn(), Durations.seconds(r.trainSeconds()), Durations.seconds(evalSeconds));
+        out.printf(
+                Locale.ROOT,
+                "%s, seed %d: linear %.1f%% (random-init %.1f%%), kNN %.1f%% (random-init %.1f%%),"
+                        + " training %s, evaluation %s%n",
+                cell.label(),
+                seed,
+                100 * r.linear(),
+                100 * r.randomLinear(),
+                100 * r.knn(),
+                100 * r.randomKnn(),
+                Durations.seconds(r.trainSeconds()),
+                Durations.seconds(evalSeconds));
         return r;
     }
 
@@ -365,8 +427,16 @@ final class SweepCommand implements Callable<Integer> {
      * The random initialisation of {@code tc}, evaluated once per distinct initial weights: the key is a hash of
      * the initial checkpoint's parameter files, the preprocessing and the probe seed.
      */
-    private static RandomInitRow randomInit(TrainConfig tc, EvalCommand.EvalConfig evalCfg, SweepGrid.Cell cell,
-            long seed, Path root, Path evalDir, PrintStream out, Map<String, Double> times) throws Exception {
+    private static RandomInitRow randomInit(
+            TrainConfig tc,
+            EvalCommand.EvalConfig evalCfg,
+            SweepGrid.Cell cell,
+            long seed,
+            Path root,
+            Path evalDir,
+            PrintStream out,
+            Map<String, Double> times)
+            throws Exception {
         Path initRun = evalDir.resolve("random-init");
         Path checkpoint = Checkpoints.saveInitial(tc, initRun);
         String key = initKey(checkpoint, tc, seed);
@@ -378,8 +448,13 @@ final class SweepCommand implements Callable<Integer> {
             return row;
         }
         AtomicFiles.deleteRecursively(cache);
-        EvalCommand.EvalConfig cacheCfg = new EvalCommand.EvalConfig(initRun.toString(), evalCfg.train(),
-                evalCfg.test(), cache.toString(), evalCfg.batchSize(), evalCfg.seed());
+        EvalCommand.EvalConfig cacheCfg = new EvalCommand.EvalConfig(
+                initRun.toString(),
+                evalCfg.train(),
+                evalCfg.test(),
+                cache.toString(),
+                evalCfg.batchSize(),
+                evalCfg.seed());
         EvalCommand.Row row = EvalCommand.evaluate("random-init", initRun, cacheCfg, out, times);
         RandomInitRow saved = new RandomInitRow(key, seed, row.linear(), row.knn(), cell.label() + " seed " + seed);
         CommandConfigs.saveJson(rowFile, saved);
@@ -395,7 +470,9 @@ final class SweepCommand implements Callable<Integer> {
         }
         List<Path> params;
         try (Stream<Path> files = Files.list(checkpoint)) {
-            params = files.filter(p -> p.getFileName().toString().endsWith(".params")).sorted().toList();
+            params = files.filter(p -> p.getFileName().toString().endsWith(".params"))
+                    .sorted()
+                    .toList();
         }
         if (params.isEmpty()) {
             throw new IllegalStateException("checkpoint " + checkpoint + " has no .params files to identify it by");
@@ -414,5 +491,4 @@ final class SweepCommand implements Callable<Integer> {
         md.update(preprocessing.getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(md.digest()).substring(0, 16);
     }
-
 }

@@ -75,8 +75,8 @@ record SweepGrid(List<Axis> axes) {
         for (String spec : specs == null ? List.<String>of() : specs) {
             int eq = spec.indexOf('=');
             if (eq <= 0 || eq == spec.length() - 1) {
-                throw new CliException("--grid expects key=value1,value2,... (or key1+key2=a1+a2,b1+b2), got '"
-                        + spec + "'");
+                throw new CliException(
+                        "--grid expects key=value1,value2,... (or key1+key2=a1+a2,b1+b2), got '" + spec + "'");
             }
             List<String> keys = new ArrayList<>();
             for (String k : spec.substring(0, eq).split("\\+", -1)) {
@@ -85,7 +85,8 @@ record SweepGrid(List<Axis> axes) {
                     throw new CliException("--grid '" + spec + "' has an empty key");
                 }
                 if (RESERVED.contains(key)) {
-                    throw new CliException("--grid cannot vary '" + key + "': the sweep sets it (use --seeds for seeds)");
+                    throw new CliException(
+                            "--grid cannot vary '" + key + "': the sweep sets it (use --seeds for seeds)");
                 }
                 if (!seen.add(key)) {
                     throw new CliException("--grid names '" + key + "' twice; give all its values in one --grid");

@@ -29,12 +29,19 @@ final class SweepPlot {
 
     static CategoryChart chart(String title, List<SweepReport.CellSummary> cells) {
         int width = Math.max(900, 160 * cells.size());
-        CategoryChart chart = new CategoryChartBuilder().width(width).height(HEIGHT).title(title)
-                .xAxisTitle(cells.get(0).keys().isEmpty() ? "cell" : cells.get(0).keys()).yAxisTitle("test accuracy (%), mean ± sd over seeds").build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(width)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(
+                        cells.get(0).keys().isEmpty() ? "cell" : cells.get(0).keys())
+                .yAxisTitle("test accuracy (%), mean ± sd over seeds")
+                .build();
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(100.0);
         chart.getStyler().setXAxisLabelRotation(cells.size() > 3 ? 30 : 0);
-        List<String> labels = cells.stream().map(SweepReport.CellSummary::values).toList();
+        List<String> labels =
+                cells.stream().map(SweepReport.CellSummary::values).toList();
         add(chart, "BYOL linear", labels, cells, SweepReport.CellSummary::linear);
         add(chart, "BYOL kNN", labels, cells, SweepReport.CellSummary::knn);
         add(chart, "random-init linear", labels, cells, SweepReport.CellSummary::randomLinear);
@@ -42,7 +49,11 @@ final class SweepPlot {
         return chart;
     }
 
-    private static void add(CategoryChart chart, String name, List<String> labels, List<SweepReport.CellSummary> cells,
+    private static void add(
+            CategoryChart chart,
+            String name,
+            List<String> labels,
+            List<SweepReport.CellSummary> cells,
             Function<SweepReport.CellSummary, SweepReport.Stats> stats) {
         List<Double> mean = cells.stream().map(c -> 100 * stats.apply(c).mean()).toList();
         List<Double> sd = cells.stream().map(c -> 100 * stats.apply(c).sd()).toList();

@@ -21,6 +21,7 @@ final class SweepReport {
 
     /** File names written into the sweep folder. */
     static final String RUNS_CSV = "sweep-runs.csv";
+
     static final String SUMMARY_CSV = "sweep.csv";
     static final String SUMMARY_MD = "sweep.md";
     static final String PLOT = "sweep.png";
@@ -34,9 +35,19 @@ final class SweepReport {
      *     identical weights and share one evaluation
      * @param trainSeconds wall time of training, summed over resumed sessions
      */
-    record RunResult(String cell, Map<String, String> settings, long seed, double linear, double knn,
-            double randomLinear, double randomKnn, String randomInit, double trainSeconds, long steps,
-            Double finalLoss, double evalSeconds) {}
+    record RunResult(
+            String cell,
+            Map<String, String> settings,
+            long seed,
+            double linear,
+            double knn,
+            double randomLinear,
+            double randomKnn,
+            String randomInit,
+            double trainSeconds,
+            long steps,
+            Double finalLoss,
+            double evalSeconds) {}
 
     /** A run whose training diverged (non-finite loss or weights), as saved in its {@code diverged.json}. */
     record DivergedRun(String cell, Map<String, String> settings, long seed, long step, String message) {}
@@ -46,8 +57,10 @@ final class SweepReport {
 
         static Stats of(List<Double> values) {
             int n = values.size();
-            double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            double squares = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+            double mean =
+                    values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double squares =
+                    values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
             double sd = n > 1 ? Math.sqrt(squares / (n - 1)) : 0.0;
             double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
             double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
@@ -56,8 +69,18 @@ final class SweepReport {
     }
 
     /** One cell over its finished seeds. */
-    record CellSummary(String cell, String label, String values, String keys, List<Long> seeds, Stats linear, Stats knn, Stats randomLinear,
-            Stats randomKnn, Stats trainMinutes, String randomGroup) {
+    record CellSummary(
+            String cell,
+            String label,
+            String values,
+            String keys,
+            List<Long> seeds,
+            Stats linear,
+            Stats knn,
+            Stats randomLinear,
+            Stats randomKnn,
+            Stats trainMinutes,
+            String randomGroup) {
 
         /** True when no seed trained longer than {@code budgetMinutes} (always true without a budget). */
         boolean withinBudget(double budgetMinutes) {
@@ -73,15 +96,25 @@ final class SweepReport {
         List<CellSummary> out = new ArrayList<>();
         Map<String, String> groups = new LinkedHashMap<>();
         for (SweepGrid.Cell cell : order) {
-            List<RunResult> runs = results.stream().filter(r -> r.cell().equals(cell.id())).toList();
+            List<RunResult> runs =
+                    results.stream().filter(r -> r.cell().equals(cell.id())).toList();
             if (runs.isEmpty()) {
                 continue;
             }
             String initKeys = runs.stream().map(RunResult::randomInit).collect(Collectors.joining(","));
             String group = groups.computeIfAbsent(initKeys, k -> "r" + (groups.size() + 1));
-            out.add(new CellSummary(cell.id(), cell.label(), cell.values(), cell.keys(), runs.stream().map(RunResult::seed).toList(),
-                    stats(runs, RunResult::linear), stats(runs, RunResult::knn), stats(runs, RunResult::randomLinear),
-                    stats(runs, RunResult::randomKnn), stats(runs, r -> r.trainSeconds() / 60.0), group));
+            out.add(new CellSummary(
+                    cell.id(),
+                    cell.label(),
+                    cell.values(),
+                    cell.keys(),
+                    runs.stream().map(RunResult::seed).toList(),
+                    stats(runs, RunResult::linear),
+                    stats(runs, RunResult::knn),
+                    stats(runs, RunResult::randomLinear),
+                    stats(runs, RunResult::randomKnn),
+                    stats(runs, r -> r.trainSeconds() / 60.0),
+                    group));
         }
         return out;
     }
@@ -95,8 +128,12 @@ final class SweepReport {
         List<RandomRow> rows = new ArrayList<>();
         byGroup.forEach((group, members) -> {
             CellSummary first = members.get(0);
-            rows.add(new RandomRow(group, members.stream().map(CellSummary::cell).toList(), first.seeds(),
-                    first.randomLinear(), first.randomKnn()));
+            rows.add(new RandomRow(
+                    group,
+                    members.stream().map(CellSummary::cell).toList(),
+                    first.seeds(),
+                    first.randomLinear(),
+                    first.randomKnn()));
         });
         return rows;
     }
@@ -106,8 +143,14 @@ final class SweepReport {
     }
 
     /** Writes all four files into {@code dir}, each atomically. */
-    static void write(Path dir, String title, List<SweepGrid.Cell> order, List<RunResult> results,
-            List<DivergedRun> diverged, double budgetMinutes) throws IOException {
+    static void write(
+            Path dir,
+            String title,
+            List<SweepGrid.Cell> order,
+            List<RunResult> results,
+            List<DivergedRun> diverged,
+            double budgetMinutes)
+            throws IOException {
         List<CellSummary> cells = summarize(order, results);
         List<RandomRow> random = randomRows(cells);
         AtomicFiles.writeString(dir.resolve(RUNS_CSV), runsCsv(results, diverged));
@@ -122,15 +165,31 @@ final class SweepReport {
         StringBuilder sb = new StringBuilder("cell,settings,seed,linear,knn,random_linear,random_knn,random_init,"
                 + "train_minutes,steps,final_loss,eval_minutes,diverged\n");
         for (RunResult r : results) {
-            sb.append(String.format(Locale.ROOT, "%s,%s,%d,%.4f,%.4f,%.4f,%.4f,%s,%.2f,%d,%s,%.2f,%n", quote(r.cell()),
-                    quote(new SweepGrid.Cell(r.settings()).label()), r.seed(), r.linear(), r.knn(), r.randomLinear(),
-                    r.randomKnn(), r.randomInit(), r.trainSeconds() / 60.0, r.steps(),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%s,%s,%d,%.4f,%.4f,%.4f,%.4f,%s,%.2f,%d,%s,%.2f,%n",
+                    quote(r.cell()),
+                    quote(new SweepGrid.Cell(r.settings()).label()),
+                    r.seed(),
+                    r.linear(),
+                    r.knn(),
+                    r.randomLinear(),
+                    r.randomKnn(),
+                    r.randomInit(),
+                    r.trainSeconds() / 60.0,
+                    r.steps(),
                     r.finalLoss() == null ? "" : String.format(Locale.ROOT, "%.4f", r.finalLoss()),
                     r.evalSeconds() / 60.0));
         }
         for (DivergedRun d : diverged) {
-            sb.append(String.format(Locale.ROOT, "%s,%s,%d,,,,,,,%d,,,%s%n", quote(d.cell()),
-                    quote(new SweepGrid.Cell(d.settings()).label()), d.seed(), d.step(), quote(d.message())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%s,%s,%d,,,,,,,%d,,,%s%n",
+                    quote(d.cell()),
+                    quote(new SweepGrid.Cell(d.settings()).label()),
+                    d.seed(),
+                    d.step(),
+                    quote(d.message())));
         }
         return sb.toString();
     }
@@ -139,45 +198,88 @@ final class SweepReport {
         StringBuilder sb = new StringBuilder("kind,cell,settings,seeds,linear_mean,linear_sd,linear_min,linear_max,"
                 + "knn_mean,knn_sd,knn_min,knn_max,train_minutes_mean,train_minutes_max,within_budget,random_init\n");
         for (CellSummary c : cells) {
-            sb.append(String.format(Locale.ROOT, "byol,%s,%s,%s,%s,%s,%.2f,%.2f,%s,%s%n", quote(c.cell()),
-                    quote(c.label()), quote(seeds(c.seeds())), csvStats(c.linear()), csvStats(c.knn()),
-                    c.trainMinutes().mean(), c.trainMinutes().max(), c.withinBudget(budgetMinutes), c.randomGroup()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "byol,%s,%s,%s,%s,%s,%.2f,%.2f,%s,%s%n",
+                    quote(c.cell()),
+                    quote(c.label()),
+                    quote(seeds(c.seeds())),
+                    csvStats(c.linear()),
+                    csvStats(c.knn()),
+                    c.trainMinutes().mean(),
+                    c.trainMinutes().max(),
+                    c.withinBudget(budgetMinutes),
+                    c.randomGroup()));
         }
         for (RandomRow r : random) {
-            sb.append(String.format(Locale.ROOT, "random-init,%s,%s,%s,%s,%s,,,,%s%n", quote(String.join(" ", r.cells())),
-                    quote("random initialisation of " + String.join(", ", r.cells())), quote(seeds(r.seeds())),
-                    csvStats(r.linear()), csvStats(r.knn()), r.group()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "random-init,%s,%s,%s,%s,%s,,,,%s%n",
+                    quote(String.join(" ", r.cells())),
+                    quote("random initialisation of " + String.join(", ", r.cells())),
+                    quote(seeds(r.seeds())),
+                    csvStats(r.linear()),
+                    csvStats(r.knn()),
+                    r.group()));
         }
         return sb.toString();
     }
 
-    static String markdown(String title, List<CellSummary> cells, List<RandomRow> random, List<DivergedRun> diverged,
+    static String markdown(
+            String title,
+            List<CellSummary> cells,
+            List<RandomRow> random,
+            List<DivergedRun> diverged,
             double budgetMinutes) {
         StringBuilder sb = new StringBuilder("# " + title + "\n\n");
         sb.append("Test accuracy in %: mean ± sample standard deviation over the seeds [min–max]; training minutes"
                 + " are wall time per run (mean / max)");
-        sb.append(budgetMinutes > 0 ? String.format(Locale.ROOT, ", budget %.1f min per run.%n%n", budgetMinutes)
-                : ".\n\n");
+        sb.append(
+                budgetMinutes > 0
+                        ? String.format(Locale.ROOT, ", budget %.1f min per run.%n%n", budgetMinutes)
+                        : ".\n\n");
         sb.append("| cell | seeds | linear probe | kNN | random-init linear | random-init kNN | train min |"
                 + " within budget |\n");
         sb.append("|---|---|---|---|---|---|---|---|\n");
         for (CellSummary c : cells) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f (%s) | %.1f (%s) | %.1f / %.1f | %s |%n",
-                    c.label(), seeds(c.seeds()), mdStats(c.linear()), mdStats(c.knn()),
-                    100 * c.randomLinear().mean(), c.randomGroup(), 100 * c.randomKnn().mean(), c.randomGroup(),
-                    c.trainMinutes().mean(), c.trainMinutes().max(), c.withinBudget(budgetMinutes) ? "yes" : "**no**"));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %.1f (%s) | %.1f (%s) | %.1f / %.1f | %s |%n",
+                    c.label(),
+                    seeds(c.seeds()),
+                    mdStats(c.linear()),
+                    mdStats(c.knn()),
+                    100 * c.randomLinear().mean(),
+                    c.randomGroup(),
+                    100 * c.randomKnn().mean(),
+                    c.randomGroup(),
+                    c.trainMinutes().mean(),
+                    c.trainMinutes().max(),
+                    c.withinBudget(budgetMinutes) ? "yes" : "**no**"));
         }
         sb.append("\nRandom initialisation (the same encoder, config and seeds, untrained):\n\n");
         sb.append("| group | cells | seeds | linear probe | kNN |\n|---|---|---|---|---|\n");
         for (RandomRow r : random) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s |%n", r.group(), r.cells().size(),
-                    seeds(r.seeds()), mdStats(r.linear()), mdStats(r.knn())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %s | %s | %s |%n",
+                    r.group(),
+                    r.cells().size(),
+                    seeds(r.seeds()),
+                    mdStats(r.linear()),
+                    mdStats(r.knn())));
         }
         if (!diverged.isEmpty()) {
-            sb.append("\nDiverged runs (not in the means above):\n\n| cell | seed | step | problem |\n|---|---|---|---|\n");
+            sb.append(
+                    "\nDiverged runs (not in the means above):\n\n| cell | seed | step | problem |\n|---|---|---|---|\n");
             for (DivergedRun d : diverged) {
-                sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %s |%n", new SweepGrid.Cell(d.settings()).label(),
-                        d.seed(), d.step(), d.message().replace("|", "/")));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %d | %d | %s |%n",
+                        new SweepGrid.Cell(d.settings()).label(),
+                        d.seed(),
+                        d.step(),
+                        d.message().replace("|", "/")));
             }
         }
         return sb.toString();
@@ -188,8 +290,8 @@ final class SweepReport {
     }
 
     private static String mdStats(Stats s) {
-        return String.format(Locale.ROOT, "%.1f ± %.1f [%.1f–%.1f]", 100 * s.mean(), 100 * s.sd(), 100 * s.min(),
-                100 * s.max());
+        return String.format(
+                Locale.ROOT, "%.1f ± %.1f [%.1f–%.1f]", 100 * s.mean(), 100 * s.sd(), 100 * s.min(), 100 * s.max());
     }
 
     private static String seeds(List<Long> seeds) {

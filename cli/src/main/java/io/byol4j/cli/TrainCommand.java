@@ -14,11 +14,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code byol4j train}: BYOL pretraining from a preset or config file, with flag overrides. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
         description = "Pretrain an encoder with BYOL (GPU when present, CPU otherwise).")
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--preset", description = "Shipped preset: ${COMPLETION-CANDIDATES} (default cpu-tiny).",
+    @Option(
+            names = "--preset",
+            description = "Shipped preset: ${COMPLETION-CANDIDATES} (default cpu-tiny).",
             completionCandidates = Presets.class)
     String preset;
 
@@ -46,13 +50,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the run folder's latest checkpoint.")
     boolean resume;
 
-    @Option(names = "--allow-dataset-change", description = "With --resume: continue although the dataset's image"
-            + " count changed since the checkpoint (the schedule keeps its steps, the data order changes; recorded in"
-            + " the run's " + ByolTrainer.RESUME_LOG + ").")
+    @Option(
+            names = "--allow-dataset-change",
+            description = "With --resume: continue although the dataset's image"
+                    + " count changed since the checkpoint (the schedule keeps its steps, the data order changes; recorded in"
+                    + " the run's " + ByolTrainer.RESUME_LOG + ").")
     boolean allowDatasetChange;
 
-    @Option(names = "--force", description = "Start afresh in an --out folder that is not empty: its previous"
-            + " content is replaced when training finishes, and kept if training fails.")
+    @Option(
+            names = "--force",
+            description = "Start afresh in an --out folder that is not empty: its previous"
+                    + " content is replaced when training finishes, and kept if training fails.")
     boolean force;
 
     @Option(names = "--set", description = "Override any config key, e.g. --set optimizer.baseLr=0.5 (repeatable).")
@@ -92,7 +100,8 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 replacement = Outputs.replaceFolder(runDir, System.out);
             } catch (java.io.IOException e) {
-                throw new CliException("cannot move the previous content of " + runDir + " aside: " + e.getMessage(), e);
+                throw new CliException(
+                        "cannot move the previous content of " + runDir + " aside: " + e.getMessage(), e);
             }
             try {
                 r = new ByolTrainer().run(cfg, false, System.out);
@@ -106,15 +115,23 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.println("warning: could not delete the previous content kept aside: " + e.getMessage());
             }
         }
-        System.out.printf(Locale.ROOT, "trained %d/%d steps in %s: final loss %.4f, %.1f images/s, data wait %.1f%%,"
-                        + " %d images skipped%n", r.steps(), r.totalSteps(), Durations.format(r.elapsed()),
-                r.finalLoss(), r.imagesPerSecond(), 100 * r.dataWaitShare(), r.skippedImages());
+        System.out.printf(
+                Locale.ROOT,
+                "trained %d/%d steps in %s: final loss %.4f, %.1f images/s, data wait %.1f%%," + " %d images skipped%n",
+                r.steps(),
+                r.totalSteps(),
+                Durations.format(r.elapsed()),
+                r.finalLoss(),
+                r.imagesPerSecond(),
+                100 * r.dataWaitShare(),
+                r.skippedImages());
         System.out.println("checkpoint: " + r.finalCheckpoint());
         return 0;
     }
 
     TrainConfig resolve() {
-        TrainConfig base = configFile != null ? TrainConfig.fromJson(configFile)
+        TrainConfig base = configFile != null
+                ? TrainConfig.fromJson(configFile)
                 : TrainConfig.preset(preset == null ? "cpu-tiny" : preset);
         Map<String, String> overrides = new LinkedHashMap<>();
         put(overrides, "dataset", dataset);

@@ -37,8 +37,8 @@ record TrainTestFeatures(FeatureSet train, FeatureSet test) {
         }
         int classes = tr.classNames().size();
         if (classes < 2) {
-            throw new CliException("the train features need labels of at least 2 classes; " + train + " has "
-                    + classes);
+            throw new CliException(
+                    "the train features need labels of at least 2 classes; " + train + " has " + classes);
         }
         return new TrainTestFeatures(tr, te);
     }

@@ -27,14 +27,39 @@ class ApiBoundaryTest {
 
     static final Map<String, List<String>> PUBLIC_API = Map.of(
             "io.byol4j.sdk.classify", List.of("Classification", "Classifier", "Prediction"),
-            "io.byol4j.sdk.data", List.of("Cifar10BinaryDataset", "Dataset", "Datasets", "FlatFolderDataset",
-                    "IdxDataset", "ImageFolderDataset", "InMemoryDataset", "LabelFractions", "Sample", "Split",
-                    "Subset", "SyntheticDataset"),
-            "io.byol4j.sdk.encoder", List.of("BatcherOptions", "BatcherStats", "BulkExtractor", "DynamicBatcher",
-                    "EmbedResult", "Encoder", "EncoderException", "EncoderOptions", "ModelRejectedException"),
+            "io.byol4j.sdk.data",
+                    List.of(
+                            "Cifar10BinaryDataset",
+                            "Dataset",
+                            "Datasets",
+                            "FlatFolderDataset",
+                            "IdxDataset",
+                            "ImageFolderDataset",
+                            "InMemoryDataset",
+                            "LabelFractions",
+                            "Sample",
+                            "Split",
+                            "Subset",
+                            "SyntheticDataset"),
+            "io.byol4j.sdk.encoder",
+                    List.of(
+                            "BatcherOptions",
+                            "BatcherStats",
+                            "BulkExtractor",
+                            "DynamicBatcher",
+                            "EmbedResult",
+                            "Encoder",
+                            "EncoderException",
+                            "EncoderOptions",
+                            "ModelRejectedException"),
             "io.byol4j.sdk.features", List.of("FeatureFile", "FeatureFileException", "FeatureSet", "FeatureWriter"),
-            "io.byol4j.sdk.head", List.of("KnnClassifier", "LabelPropagation", "LogisticRegression",
-                    "PseudoLabelProbe", "SemiSupervisedEval"),
+            "io.byol4j.sdk.head",
+                    List.of(
+                            "KnnClassifier",
+                            "LabelPropagation",
+                            "LogisticRegression",
+                            "PseudoLabelProbe",
+                            "SemiSupervisedEval"),
             "io.byol4j.sdk.image", List.of("DecodedImage", "ImageDecodeException", "ImageDecoder", "Preprocessor"),
             "io.byol4j.sdk.model", List.of("ModelContract"));
 
@@ -53,20 +78,28 @@ class ApiBoundaryTest {
         for (JavaClass c : all) {
             String pkg = c.getPackageName();
             // io.byol4j.sdk.testing is the sdk's test-jar (test helpers), on this class path for the tests
-            if (pkg.startsWith("io.byol4j.sdk") && !pkg.startsWith("io.byol4j.sdk.internal")
+            if (pkg.startsWith("io.byol4j.sdk")
+                    && !pkg.startsWith("io.byol4j.sdk.internal")
                     && !pkg.startsWith("io.byol4j.sdk.testing")
-                    && c.isTopLevelClass() && c.getModifiers().contains(JavaModifier.PUBLIC)) {
+                    && c.isTopLevelClass()
+                    && c.getModifiers().contains(JavaModifier.PUBLIC)) {
                 actual.computeIfAbsent(pkg, k -> new java.util.ArrayList<>()).add(c.getSimpleName());
             }
         }
         actual.replaceAll((k, v) -> v.stream().sorted().toList());
-        assertEquals(new TreeMap<>(PUBLIC_API), actual,
+        assertEquals(
+                new TreeMap<>(PUBLIC_API),
+                actual,
                 "public SDK types changed: make new ones package-private or internal, or update PUBLIC_API");
     }
 
     @Test
     void publicSignaturesDoNotExposeInternals() {
-        classes().that().resideInAnyPackage(PUBLIC_API.keySet().toArray(String[]::new)).and().arePublic()
+        classes()
+                .that()
+                .resideInAnyPackage(PUBLIC_API.keySet().toArray(String[]::new))
+                .and()
+                .arePublic()
                 .should(new com.tngtech.archunit.lang.ArchCondition<JavaClass>("not expose internal types") {
                     @Override
                     public void check(JavaClass c, com.tngtech.archunit.lang.ConditionEvents events) {
@@ -76,9 +109,11 @@ class ApiBoundaryTest {
                                     var types = new TreeSet<String>();
                                     types.add(m.getRawReturnType().getName());
                                     m.getRawParameterTypes().forEach(p -> types.add(p.getName()));
-                                    types.stream().filter(t -> t.startsWith("io.byol4j.sdk.internal"))
-                                            .forEach(t -> events.add(com.tngtech.archunit.lang.SimpleConditionEvent
-                                                    .violated(m, m.getFullName() + " exposes " + t)));
+                                    types.stream()
+                                            .filter(t -> t.startsWith("io.byol4j.sdk.internal"))
+                                            .forEach(t ->
+                                                    events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(
+                                                            m, m.getFullName() + " exposes " + t)));
                                 });
                     }
                 })
@@ -87,15 +122,24 @@ class ApiBoundaryTest {
 
     @Test
     void sdkNeverDependsOnDjl() {
-        noClasses().that().resideInAPackage("io.byol4j.sdk..")
-                .should().dependOnClassesThat().resideInAPackage("ai.djl..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.byol4j.sdk..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("ai.djl..")
                 .check(all);
     }
 
     @Test
     void onlyByol4jUsesTheInternals() {
-        classes().that().resideInAPackage(INTERNAL)
-                .should().onlyBeAccessed().byClassesThat().resideInAPackage("io.byol4j..")
+        classes()
+                .that()
+                .resideInAPackage(INTERNAL)
+                .should()
+                .onlyBeAccessed()
+                .byClassesThat()
+                .resideInAPackage("io.byol4j..")
                 .check(all);
     }
 }

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.byol4j.sdk.features.FeatureFile;
-import java.util.Locale;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -50,7 +50,13 @@ class CommandErrorsTest {
     @Test
     void embedWithANonModelFileIsRefused() throws Exception {
         Path fake = Files.writeString(tmp.resolve("fake.onnx"), "definitely not onnx");
-        Run r = run("embed", "--model", fake.toString(), "--dataset", "synthetic:size=10", "--out",
+        Run r = run(
+                "embed",
+                "--model",
+                fake.toString(),
+                "--dataset",
+                "synthetic:size=10",
+                "--out",
                 tmp.resolve("f").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().toLowerCase(Locale.ROOT).contains("onnx"), r.err());
@@ -74,20 +80,32 @@ class CommandErrorsTest {
     @Test
     void probeNamesUnlabeledRowsAndMismatchedFolders() throws Exception {
         Path labeled = tmp.resolve("labeled");
-        FeatureFile.write(labeled, new float[][] {{1, 0}, {0, 1}}, new int[] {0, 1}, List.of("a", "b"),
-                List.of("x", "y"));
+        FeatureFile.write(
+                labeled, new float[][] {{1, 0}, {0, 1}}, new int[] {0, 1}, List.of("a", "b"), List.of("x", "y"));
         Path unlabeled = tmp.resolve("unlabeled");
-        FeatureFile.write(unlabeled, new float[][] {{1, 0}, {0, 1}}, new int[] {0, -1}, List.of("a", "b"),
-                List.of("x", "y"));
+        FeatureFile.write(
+                unlabeled, new float[][] {{1, 0}, {0, 1}}, new int[] {0, -1}, List.of("a", "b"), List.of("x", "y"));
         Path wider = tmp.resolve("wider");
         FeatureFile.write(wider, new float[][] {{1, 0, 0}}, new int[] {0}, List.of("a"), List.of("x", "y"));
 
-        Run r = run("probe", "--train", unlabeled.toString(), "--test", labeled.toString(), "--out",
+        Run r = run(
+                "probe",
+                "--train",
+                unlabeled.toString(),
+                "--test",
+                labeled.toString(),
+                "--out",
                 tmp.resolve("p1").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("unlabeled rows") && r.err().contains("'b'"), r.err());
 
-        r = run("probe", "--train", labeled.toString(), "--test", wider.toString(), "--out",
+        r = run(
+                "probe",
+                "--train",
+                labeled.toString(),
+                "--test",
+                wider.toString(),
+                "--out",
                 tmp.resolve("p2").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("dimension 2 but test features 3"), r.err());

@@ -53,13 +53,17 @@ class CommandFlagsTest {
     @Test
     void aFlagThatNamesNoKeyOrHasAnotherTypeIsAProgrammingError() {
         Sample defaults = new Sample("o", 3, List.of());
-        IllegalStateException misnamed = assertThrows(IllegalStateException.class,
+        IllegalStateException misnamed = assertThrows(
+                IllegalStateException.class,
                 () -> CommandConfigs.resolve(Sample.class, defaults, null, new MisnamedCommand()));
-        assertTrue(misnamed.getMessage().contains("MisnamedCommand.step (--step) is not a key of Sample"),
+        assertTrue(
+                misnamed.getMessage().contains("MisnamedCommand.step (--step) is not a key of Sample"),
                 misnamed.getMessage());
-        IllegalStateException mistyped = assertThrows(IllegalStateException.class,
+        IllegalStateException mistyped = assertThrows(
+                IllegalStateException.class,
                 () -> CommandConfigs.resolve(Sample.class, defaults, null, new MistypedCommand()));
-        assertTrue(mistyped.getMessage().contains("java.lang.Long but Sample.steps is java.lang.Integer"),
+        assertTrue(
+                mistyped.getMessage().contains("java.lang.Long but Sample.steps is java.lang.Integer"),
                 mistyped.getMessage());
     }
 
@@ -79,8 +83,8 @@ class CommandFlagsTest {
     void embedDecodeThreadsHasAFlagNow() {
         EmbedCommand embed = new EmbedCommand();
         new CommandLine(embed).parseArgs("--decode-threads", "3", "--normalize");
-        EmbedCommand.EmbedConfig e = CommandConfigs.resolve(EmbedCommand.EmbedConfig.class, EmbedCommand.DEFAULTS,
-                null, embed);
+        EmbedCommand.EmbedConfig e =
+                CommandConfigs.resolve(EmbedCommand.EmbedConfig.class, EmbedCommand.DEFAULTS, null, embed);
         assertEquals(3, e.decodeThreads());
         assertTrue(e.normalize());
         assertEquals(EmbedCommand.DEFAULTS.batchSize(), e.batchSize());
@@ -90,8 +94,8 @@ class CommandFlagsTest {
     void newProbeAndSemiFlagsReachTheConfig() {
         ProbeCommand probe = new ProbeCommand();
         new CommandLine(probe).parseArgs("--l2-grid", "0.5,0.25", "--val-fraction", "0.3", "--knn-temperature", "0.2");
-        ProbeCommand.ProbeConfig p = CommandConfigs.resolve(ProbeCommand.ProbeConfig.class, ProbeCommand.DEFAULTS,
-                null, probe);
+        ProbeCommand.ProbeConfig p =
+                CommandConfigs.resolve(ProbeCommand.ProbeConfig.class, ProbeCommand.DEFAULTS, null, probe);
         assertArrayEquals(new double[] {0.5, 0.25}, p.l2Grid());
         assertEquals(0.3, p.valFraction());
         assertEquals(0.2, p.knnTemperature());
@@ -99,8 +103,8 @@ class CommandFlagsTest {
 
         SemiCommand semi = new SemiCommand();
         new CommandLine(semi).parseArgs("--propagation-k", "7", "--min-confidence", "0.5");
-        SemiCommand.SemiConfig s = CommandConfigs.resolve(SemiCommand.SemiConfig.class, SemiCommand.DEFAULTS, null,
-                semi);
+        SemiCommand.SemiConfig s =
+                CommandConfigs.resolve(SemiCommand.SemiConfig.class, SemiCommand.DEFAULTS, null, semi);
         assertEquals(7, s.propagationK());
         assertEquals(0.5, s.minConfidence());
         assertEquals(SemiCommand.DEFAULTS.propagationAlpha(), s.propagationAlpha());

@@ -32,8 +32,19 @@ class DemoEndToEndTest {
         int code;
         try (PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
             System.setOut(capture);
-            code = Main.commandLine().execute("demo", "--out", out.toString(), "--epochs", "1",
-                    "--train-images", "128", "--test-images", "60", "--seed", "5");
+            code = Main.commandLine()
+                    .execute(
+                            "demo",
+                            "--out",
+                            out.toString(),
+                            "--epochs",
+                            "1",
+                            "--train-images",
+                            "128",
+                            "--test-images",
+                            "60",
+                            "--seed",
+                            "5");
         } finally {
             System.setOut(old);
         }
@@ -54,7 +65,8 @@ class DemoEndToEndTest {
             }
             assertTrue(Files.exists(out.resolve("probe/" + name + "/head.json")));
         }
-        JsonNode results = CommandConfigs.JSON.readTree(out.resolve("demo-results.json").toFile());
+        JsonNode results =
+                CommandConfigs.JSON.readTree(out.resolve("demo-results.json").toFile());
         assertEquals(2, results.get("rows").size());
         for (JsonNode row : results.get("rows")) {
             double acc = row.get("linear").asDouble();
@@ -66,15 +78,26 @@ class DemoEndToEndTest {
 
         // eval on its own: the demo's trained run against its random initialisation, on other data
         Path evalOut = tmp.resolve("eval");
-        String evalPrinted = run("eval", "--run", out.resolve("train").toString(), "--train",
-                "synthetic:size=50,seed=7", "--test", "synthetic:size=30,seed=8", "--out", evalOut.toString());
+        String evalPrinted = run(
+                "eval",
+                "--run",
+                out.resolve("train").toString(),
+                "--train",
+                "synthetic:size=50,seed=7",
+                "--test",
+                "synthetic:size=30,seed=8",
+                "--out",
+                evalOut.toString());
         assertTrue(evalPrinted.contains("BYOL minus random: linear probe"), evalPrinted);
-        JsonNode eval = CommandConfigs.JSON.readTree(evalOut.resolve("eval-results.json").toFile());
+        JsonNode eval = CommandConfigs.JSON.readTree(
+                evalOut.resolve("eval-results.json").toFile());
         JsonNode rows = eval.get("rows");
         assertEquals("random-init", rows.get(0).get("encoder").asText());
         assertEquals("byol", rows.get(1).get("encoder").asText());
-        assertEquals(rows.get(1).get("linear").asDouble() - rows.get(0).get("linear").asDouble(),
-                eval.get("linearMargin").asDouble(), 1e-12);
+        assertEquals(
+                rows.get(1).get("linear").asDouble() - rows.get(0).get("linear").asDouble(),
+                eval.get("linearMargin").asDouble(),
+                1e-12);
         assertEquals(30, FeatureFile.read(evalOut.resolve("features/byol/test")).size());
         assertTrue(Files.exists(evalOut.resolve("eval-config.json")));
     }
@@ -113,8 +136,10 @@ class DemoEndToEndTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("pass --force"), err.toString(StandardCharsets.UTF_8));
 
         // --force, then a failure (an unknown preset, found after the folder was set aside): all put back
-        Path badConfig = Files.writeString(tmp.resolve("bad-demo.json"), "{\"preset\":\"no-such-preset\","
-                + "\"out\":\"" + first.toString().replace("\\", "\\\\") + "\"}");
+        Path badConfig = Files.writeString(
+                tmp.resolve("bad-demo.json"),
+                "{\"preset\":\"no-such-preset\"," + "\"out\":\""
+                        + first.toString().replace("\\", "\\\\") + "\"}");
         assertEquals(2, Main.commandLine().execute("demo", "--config", badConfig.toString(), "--force", "--seed", "9"));
         assertEquals(config, Files.readString(first.resolve("demo-config.json")), "old config kept");
         assertEquals(results, Files.readString(first.resolve("demo-results.json")), "old results kept");
@@ -145,7 +170,8 @@ class DemoEndToEndTest {
         cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
         int code = cl.execute("eval", "--run", tmp.toString());
         assertEquals(2, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--run, --train and --test are required"),
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("--run, --train and --test are required"),
                 err.toString(StandardCharsets.UTF_8));
     }
 

@@ -59,16 +59,36 @@ class FinetuneCommandTest {
     void trainsExportsAClassifierAndSavesItsConfig() throws Exception {
         Path out = tmp.resolve("ft");
         StringWriter err = new StringWriter();
-        int code = run(err, "finetune", "--checkpoint", byol.toString(), "--dataset", DATA, "--test",
-                "synthetic:size=30,seed=8,image=16", "--fraction", "0.5", "--lr", "0.05,0.2", "--epochs", "1",
-                "--batch-size", "8", "--device", "cpu", "--out", out.toString());
+        int code = run(
+                err,
+                "finetune",
+                "--checkpoint",
+                byol.toString(),
+                "--dataset",
+                DATA,
+                "--test",
+                "synthetic:size=30,seed=8,image=16",
+                "--fraction",
+                "0.5",
+                "--lr",
+                "0.05,0.2",
+                "--epochs",
+                "1",
+                "--batch-size",
+                "8",
+                "--device",
+                "cpu",
+                "--out",
+                out.toString());
         assertEquals(0, code, err.toString());
         Path model = out.resolve(FinetuneCommand.MODEL_FILE);
         assertTrue(Files.isRegularFile(model));
-        JsonNode saved = CommandConfigs.JSON.readTree(out.resolve("finetune-config.json").toFile());
+        JsonNode saved =
+                CommandConfigs.JSON.readTree(out.resolve("finetune-config.json").toFile());
         assertEquals(0.5, saved.get("fraction").asDouble());
         assertEquals(2, saved.get("learningRates").size());
-        JsonNode result = CommandConfigs.JSON.readTree(out.resolve("result.json").toFile());
+        JsonNode result =
+                CommandConfigs.JSON.readTree(out.resolve("result.json").toFile());
         assertEquals(2, result.get("trials").size());
         try (Classifier classifier = Classifier.open(model)) {
             SyntheticDataset images = new SyntheticDataset(3, 5, 16);
@@ -78,8 +98,8 @@ class FinetuneCommandTest {
         }
 
         StringWriter again = new StringWriter();
-        assertEquals(2, run(again, "finetune", "--checkpoint", byol.toString(), "--dataset", DATA, "--out",
-                out.toString()));
+        assertEquals(
+                2, run(again, "finetune", "--checkpoint", byol.toString(), "--dataset", DATA, "--out", out.toString()));
         assertTrue(again.toString().contains("--force"), again.toString());
     }
 
@@ -87,12 +107,36 @@ class FinetuneCommandTest {
     void refusesATooSmallFractionAndAMismatchedInputBeforeWriting() {
         Path out = tmp.resolve("never");
         StringWriter err = new StringWriter();
-        assertEquals(2, run(err, "finetune", "--checkpoint", byol.toString(), "--dataset", DATA, "--fraction", "0.01",
-                "--device", "cpu", "--out", out.toString()));
+        assertEquals(
+                2,
+                run(
+                        err,
+                        "finetune",
+                        "--checkpoint",
+                        byol.toString(),
+                        "--dataset",
+                        DATA,
+                        "--fraction",
+                        "0.01",
+                        "--device",
+                        "cpu",
+                        "--out",
+                        out.toString()));
         assertTrue(err.toString().contains("keeps no image of class"), err.toString());
         StringWriter size = new StringWriter();
-        assertEquals(2, run(size, "finetune", "--checkpoint", byol.toString(), "--dataset",
-                "synthetic:size=40,seed=3,image=20", "--device", "cpu", "--out", out.toString()));
+        assertEquals(
+                2,
+                run(
+                        size,
+                        "finetune",
+                        "--checkpoint",
+                        byol.toString(),
+                        "--dataset",
+                        "synthetic:size=40,seed=3,image=20",
+                        "--device",
+                        "cpu",
+                        "--out",
+                        out.toString()));
         assertTrue(size.toString().contains("--convert-inputs"), size.toString());
         assertFalse(Files.exists(out), "nothing written");
     }

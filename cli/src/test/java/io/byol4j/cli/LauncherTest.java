@@ -46,8 +46,17 @@ class LauncherTest {
         Path model = Files.write(odd.resolve("tiny-encoder.onnx"), TestModels.model(TestModels.contract(3, 16, 8)));
         Path argTmp = Files.createDirectories(tmp.resolve("t"));
 
-        ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "serve", "--model", model.toString(),
-                "--port", "0", "--grace-seconds", "5").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        "bash",
+                        launcher.toString(),
+                        "serve",
+                        "--model",
+                        model.toString(),
+                        "--port",
+                        "0",
+                        "--grace-seconds",
+                        "5")
+                .redirectErrorStream(true);
         pb.environment().put("BYOL4J_SKIP_BUILD", "1");
         pb.environment().put("TMPDIR", argTmp.toString());
         pb.environment().put("BYOL4J_JAVA_OPTS", "-Xmx512m -Dpadding=" + "y".repeat(6000));
@@ -55,8 +64,8 @@ class LauncherTest {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Boolean> serving = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     lines.add(line);
@@ -71,13 +80,18 @@ class LauncherTest {
         });
         reader.start();
         try {
-            assertTrue(serving.get(90, TimeUnit.SECONDS), "never served (exit "
-                    + (p.isAlive() ? "none" : p.exitValue()) + "): " + String.join("\n", lines));
-            assertTrue(lines.stream().anyMatch(l -> l.contains("model 'tiny-encoder' version 1 from " + model)),
+            assertTrue(
+                    serving.get(90, TimeUnit.SECONDS),
+                    "never served (exit " + (p.isAlive() ? "none" : p.exitValue()) + "): " + String.join("\n", lines));
+            assertTrue(
+                    lines.stream().anyMatch(l -> l.contains("model 'tiny-encoder' version 1 from " + model)),
                     String.join("\n", lines));
             try (Stream<Path> left = Files.list(argTmp)) {
-                assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("byol4j-args."))
-                        .toList(), "the launcher's argument file is deleted once read");
+                assertEquals(
+                        List.of(),
+                        left.filter(f -> f.getFileName().toString().startsWith("byol4j-args."))
+                                .toList(),
+                        "the launcher's argument file is deleted once read");
             }
             new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "did not stop");

@@ -39,11 +39,22 @@ class OutputRulesTest {
     void trainRefusesAFolderHoldingTheUsersFiles() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("run"));
         Path userConfig = Files.writeString(out.resolve("config.json"), "{\"mine\":true}");
-        Run r = run("train", "--preset", "cpu-tiny", "--dataset", "synthetic:size=64", "--epochs", "1", "--out",
+        Run r = run(
+                "train",
+                "--preset",
+                "cpu-tiny",
+                "--dataset",
+                "synthetic:size=64",
+                "--epochs",
+                "1",
+                "--out",
                 out.toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("already holds config.json") && r.err().contains("--force")
-                && r.err().contains("--resume"), r.err());
+        assertTrue(
+                r.err().contains("already holds config.json")
+                        && r.err().contains("--force")
+                        && r.err().contains("--resume"),
+                r.err());
         assertEquals("{\"mine\":true}", Files.readString(userConfig));
         assertEquals(List.of("config.json"), listing(out));
     }
@@ -52,8 +63,17 @@ class OutputRulesTest {
     void trainWithForceThatFailsPutsThePreviousFolderBack() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("run"));
         Files.writeString(out.resolve("config.json"), "{\"mine\":true}");
-        Run r = run("train", "--preset", "cpu-tiny", "--dataset", "folder:" + tmp.resolve("no-such-images"),
-                "--epochs", "1", "--out", out.toString(), "--force");
+        Run r = run(
+                "train",
+                "--preset",
+                "cpu-tiny",
+                "--dataset",
+                "folder:" + tmp.resolve("no-such-images"),
+                "--epochs",
+                "1",
+                "--out",
+                out.toString(),
+                "--force");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("no-such-images"), r.err());
         assertEquals("{\"mine\":true}", Files.readString(out.resolve("config.json")));
@@ -66,8 +86,14 @@ class OutputRulesTest {
         Path features = tmp.resolve("features");
         FeatureFile.write(features, new float[][] {{1, 2}}, new int[] {0}, List.of("a"), List.of("x"));
         Map<String, String> before = FeatureFolderSnapshot.of(features);
-        Run r = run("embed", "--model", tmp.resolve("m.onnx").toString(), "--dataset", "synthetic:size=4",
-                "--out", features.toString());
+        Run r = run(
+                "embed",
+                "--model",
+                tmp.resolve("m.onnx").toString(),
+                "--dataset",
+                "synthetic:size=4",
+                "--out",
+                features.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("features.npy") && r.err().contains("--force"), r.err());
         assertEquals(before, FeatureFolderSnapshot.of(features));
@@ -76,16 +102,30 @@ class OutputRulesTest {
     @Test
     void probeAndSemiRefuseToReplaceTheirReports() throws Exception {
         Path features = tmp.resolve("f");
-        FeatureFile.write(features, new float[][] {{1, 0}, {0, 1}, {1, 0.1f}, {0.1f, 1}}, new int[] {0, 1, 0, 1},
-                List.of("a", "b", "c", "d"), List.of("p", "q"));
+        FeatureFile.write(
+                features,
+                new float[][] {{1, 0}, {0, 1}, {1, 0.1f}, {0.1f, 1}},
+                new int[] {0, 1, 0, 1},
+                List.of("a", "b", "c", "d"),
+                List.of("p", "q"));
         Path out = Files.createDirectories(tmp.resolve("probe"));
         Files.writeString(out.resolve("probe-report.json"), "old");
         Run r = run("probe", "--train", features.toString(), "--test", features.toString(), "--out", out.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("probe-report.json") && r.err().contains("--force"), r.err());
         assertEquals(List.of("probe-report.json"), listing(out));
-        assertEquals(0, run("probe", "--train", features.toString(), "--test", features.toString(), "--out",
-                out.toString(), "--force").code());
+        assertEquals(
+                0,
+                run(
+                                "probe",
+                                "--train",
+                                features.toString(),
+                                "--test",
+                                features.toString(),
+                                "--out",
+                                out.toString(),
+                                "--force")
+                        .code());
         assertTrue(Files.readString(out.resolve("probe-report.json")).contains("linearAccuracy"));
 
         Path semi = Files.createDirectories(tmp.resolve("semi"));
@@ -100,8 +140,16 @@ class OutputRulesTest {
     void evalAndBenchRefuseANonEmptyFolder() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("eval"));
         Files.writeString(out.resolve("eval-results.json"), "old");
-        Run r = run("eval", "--run", tmp.resolve("some-run").toString(), "--train", "synthetic:size=4", "--test",
-                "synthetic:size=4", "--out", out.toString());
+        Run r = run(
+                "eval",
+                "--run",
+                tmp.resolve("some-run").toString(),
+                "--train",
+                "synthetic:size=4",
+                "--test",
+                "synthetic:size=4",
+                "--out",
+                out.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("eval-results.json") && r.err().contains("--force"), r.err());
         Path bench = Files.createDirectories(tmp.resolve("bench"));

@@ -45,19 +45,48 @@ class ReportCommandTest {
         StringWriter refused = new StringWriter();
         CommandLine first = Main.commandLine();
         first.setErr(new PrintWriter(refused, true));
-        assertEquals(2, first.execute("report", "--checkpoint", byol.toString(), "--train",
-                "synthetic:size=60,seed=3,image=20", "--test", "synthetic:size=30,seed=8,image=20", "--out",
-                out.toString()));
+        assertEquals(
+                2,
+                first.execute(
+                        "report",
+                        "--checkpoint",
+                        byol.toString(),
+                        "--train",
+                        "synthetic:size=60,seed=3,image=20",
+                        "--test",
+                        "synthetic:size=30,seed=8,image=20",
+                        "--out",
+                        out.toString()));
         assertTrue(refused.toString().contains("--convert-inputs"), refused.toString());
         assertTrue(!Files.exists(out), "nothing written before the checks pass");
 
-        int code = cl.execute("report", "--checkpoint", byol.toString(), "--train", "synthetic:size=60,seed=3,image=20",
-                "--test", "synthetic:size=30,seed=8,image=20", "--convert-inputs", "--fractions", "0.2,1",
-                "--seeds", "1,2", "--lr", "0.05", "--epochs", "1", "--batch-size", "8", "--device", "cpu", "--out",
+        int code = cl.execute(
+                "report",
+                "--checkpoint",
+                byol.toString(),
+                "--train",
+                "synthetic:size=60,seed=3,image=20",
+                "--test",
+                "synthetic:size=30,seed=8,image=20",
+                "--convert-inputs",
+                "--fractions",
+                "0.2,1",
+                "--seeds",
+                "1,2",
+                "--lr",
+                "0.05",
+                "--epochs",
+                "1",
+                "--batch-size",
+                "8",
+                "--device",
+                "cpu",
+                "--out",
                 out.toString());
         assertEquals(0, code, err.toString());
 
-        JsonNode results = CommandConfigs.JSON.readTree(out.resolve(ReportCommand.RESULTS_FILE).toFile());
+        JsonNode results = CommandConfigs.JSON.readTree(
+                out.resolve(ReportCommand.RESULTS_FILE).toFile());
         assertEquals(2 * 6 + 2 * 5, results.size(), "6 methods at 20% (x2 seeds), 5 at 100% (no propagation)");
         Set<String> methods = new HashSet<>();
         for (JsonNode m : results) {
@@ -70,8 +99,8 @@ class ReportCommandTest {
         for (String method : ReportCommand.METHODS) {
             assertTrue(md.contains("| " + method + " |"), method);
         }
-        assertTrue(md.contains("20% labels") && md.contains("100% labels") && md.contains("./byol4j report --config"),
-                md);
+        assertTrue(
+                md.contains("20% labels") && md.contains("100% labels") && md.contains("./byol4j report --config"), md);
         assertTrue(Files.size(out.resolve(ReportCommand.PLOT_FILE)) > 1000);
         assertTrue(Files.isRegularFile(out.resolve("finetune/byol-f0.2-s1/final/curves.png")));
         assertTrue(Files.isRegularFile(out.resolve("report-config.json")));

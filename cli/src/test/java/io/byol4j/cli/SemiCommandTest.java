@@ -59,11 +59,23 @@ class SemiCommandTest {
         writeFeatures(test, 90, 2, false);
         Path out = tmp.resolve("semi");
         StringWriter err = new StringWriter();
-        int code = run(err, "semi", "--train", train.toString(), "--test", test.toString(), "--fractions", "0.02,0.5",
-                "--seeds", "2", "--out", out.toString());
+        int code = run(
+                err,
+                "semi",
+                "--train",
+                train.toString(),
+                "--test",
+                test.toString(),
+                "--fractions",
+                "0.02,0.5",
+                "--seeds",
+                "2",
+                "--out",
+                out.toString());
         assertEquals(0, code, err.toString());
 
-        JsonNode report = CommandConfigs.JSON.readTree(out.resolve(SemiCommand.REPORT_FILE).toFile());
+        JsonNode report = CommandConfigs.JSON.readTree(
+                out.resolve(SemiCommand.REPORT_FILE).toFile());
         assertEquals(300, report.get("trainSize").asInt());
         assertEquals(90, report.get("testSize").asInt());
         assertEquals(3, report.get("numClasses").asInt());
@@ -78,7 +90,8 @@ class SemiCommandTest {
 
         byte[] png = Files.readAllBytes(out.resolve(SemiCommand.PLOT_FILE));
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
-        JsonNode config = CommandConfigs.JSON.readTree(out.resolve("semi-config.json").toFile());
+        JsonNode config =
+                CommandConfigs.JSON.readTree(out.resolve("semi-config.json").toFile());
         assertEquals(2, config.get("seeds").asInt());
         assertEquals(0.5, config.get("fractions").get(1).asDouble());
         try (var leftovers = Files.list(out)) {
@@ -91,7 +104,14 @@ class SemiCommandTest {
         Path train = tmp.resolve("train");
         writeFeatures(train, 30, 1, true);
         StringWriter err = new StringWriter();
-        int code = run(err, "semi", "--train", train.toString(), "--test", train.toString(), "--out",
+        int code = run(
+                err,
+                "semi",
+                "--train",
+                train.toString(),
+                "--test",
+                train.toString(),
+                "--out",
                 tmp.resolve("o").toString());
         assertEquals(2, code, err.toString());
         assertTrue(err.toString().contains("unlabeled rows") && err.toString().contains("'s5'"), err.toString());
@@ -104,8 +124,19 @@ class SemiCommandTest {
         assertTrue(err.toString().contains("--test"), err.toString());
 
         StringWriter err2 = new StringWriter();
-        assertEquals(2, run(err2, "semi", "--train", "a", "--test", "b", "--fractions", "0.01,2",
-                "--out", tmp.resolve("o").toString()));
+        assertEquals(
+                2,
+                run(
+                        err2,
+                        "semi",
+                        "--train",
+                        "a",
+                        "--test",
+                        "b",
+                        "--fractions",
+                        "0.01,2",
+                        "--out",
+                        tmp.resolve("o").toString()));
         assertTrue(err2.toString().contains("(0, 1]"), err2.toString());
     }
 }

@@ -57,10 +57,34 @@ class ServeClassifierTest {
         tiny.put("outputDir", byol.toString());
         Checkpoints.saveInitial(TrainConfig.defaults().withOverrides(tiny), byol);
         Path run = tmp.resolve("ft");
-        new FineTuner(DeviceSelector.fixed(List.of(ai.djl.Device.cpu()))).run(new FineTuneConfig(byol.toString(),
-                "byol", "full", "synthetic:size=40,seed=3,image=16", null, 1.0, 1L, List.of(0.05), List.of(1), 0.2,
-                true, 8, 0.9, 0.0, 0.3, false, "cpu", 0, 5, 2, null, run.toString()), false, false,
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        new FineTuner(DeviceSelector.fixed(List.of(ai.djl.Device.cpu())))
+                .run(
+                        new FineTuneConfig(
+                                byol.toString(),
+                                "byol",
+                                "full",
+                                "synthetic:size=40,seed=3,image=16",
+                                null,
+                                1.0,
+                                1L,
+                                List.of(0.05),
+                                List.of(1),
+                                0.2,
+                                true,
+                                8,
+                                0.9,
+                                0.0,
+                                0.3,
+                                false,
+                                "cpu",
+                                0,
+                                5,
+                                2,
+                                null,
+                                run.toString()),
+                        false,
+                        false,
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         Path model = tmp.resolve("classifier.onnx");
         ClassifierExport.export(run, model, ExportOptions.defaults(), null);
 
@@ -70,21 +94,33 @@ class ServeClassifierTest {
         try (Classifier classifier = Classifier.open(model)) {
             ImageDecoder decoder = new ImageDecoder();
             for (int i = 0; i < 2; i++) {
-                expected[i] = classifier.classify(decoder.decode(pngs.get(i), 3), 1).probabilities();
+                expected[i] =
+                        classifier.classify(decoder.decode(pngs.get(i), 3), 1).probabilities();
             }
         }
-        InferenceServer server = InferenceServer.builder(ModelRepository.ofFile(model, "classifier",
-                ModelOptions.defaults(), ServerMetrics.create())).address("127.0.0.1", 0).start();
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        InferenceServer server = InferenceServer.builder(
+                        ModelRepository.ofFile(model, "classifier", ModelOptions.defaults(), ServerMetrics.create()))
+                .address("127.0.0.1", 0)
+                .start();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
         try {
             InferTensorContents.Builder contents = InferTensorContents.newBuilder();
             pngs.forEach(b -> contents.addBytesContents(ByteString.copyFrom(b)));
-            ModelInferResponse r = GRPCInferenceServiceGrpc.newBlockingStub(channel).modelInfer(
-                    ModelInferRequest.newBuilder().setModelName("classifier")
-                            .addInputs(InferInputTensor.newBuilder().setName("encoded_images").setDatatype("BYTES")
-                                    .addShape(2).setContents(contents)).build());
+            ModelInferResponse r = GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                    .modelInfer(ModelInferRequest.newBuilder()
+                            .setModelName("classifier")
+                            .addInputs(InferInputTensor.newBuilder()
+                                    .setName("encoded_images")
+                                    .setDatatype("BYTES")
+                                    .addShape(2)
+                                    .setContents(contents))
+                            .build());
             ModelInferResponse.InferOutputTensor probabilities = r.getOutputsList().stream()
-                    .filter(o -> o.getName().equals("probabilities")).findFirst().orElseThrow();
+                    .filter(o -> o.getName().equals("probabilities"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(List.of(2L, 10L), probabilities.getShapeList());
             List<Float> values = probabilities.getContents().getFp32ContentsList();
             for (int i = 0; i < 2; i++) {

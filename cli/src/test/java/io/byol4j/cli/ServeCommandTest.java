@@ -30,7 +30,8 @@ class ServeCommandTest {
     @Test
     void exactlyOneModelSourceIsRequired() {
         assertTrue(run("serve").contains("exactly one of --model FILE and --model-repository DIR"));
-        assertTrue(run("serve", "--model", "a.onnx", "--model-repository", "dir").contains("exactly one"));
+        assertTrue(
+                run("serve", "--model", "a.onnx", "--model-repository", "dir").contains("exactly one"));
     }
 
     @Test
@@ -41,7 +42,8 @@ class ServeCommandTest {
 
     @Test
     void impossibleLimitsAndHalfATlsSetupAreNamed() {
-        String err = run("serve", "--model", "m.onnx", "--max-pixels-per-image", "1000", "--max-pixels-in-flight", "10");
+        String err =
+                run("serve", "--model", "m.onnx", "--max-pixels-per-image", "1000", "--max-pixels-in-flight", "10");
         assertTrue(err.contains("maxPixelsPerImage"), err);
         assertTrue(run("serve", "--model", "m.onnx", "--tls-cert", "c.pem").contains("--tls-cert and --tls-key"));
     }

@@ -37,16 +37,27 @@ class ServeProcessTest {
     @Test
     void servesTheModelUnderItsFileNameAndExitsZeroOnSigterm() throws Exception {
         Path model = Files.write(tmp.resolve("tiny-encoder.onnx"), TestModels.model(TestModels.contract(3, 16, 8)));
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", classPathJar().toString(), "io.byol4j.cli.Main", "serve",
-                "--model", model.toString(), "--port", "0", "--grace-seconds", "5")
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx512m",
+                        "-cp",
+                        classPathJar().toString(),
+                        "io.byol4j.cli.Main",
+                        "serve",
+                        "--model",
+                        model.toString(),
+                        "--port",
+                        "0",
+                        "--grace-seconds",
+                        "5")
+                .redirectErrorStream(true)
+                .start();
         List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.CompletableFuture<Integer> port = new java.util.concurrent.CompletableFuture<>();
         Thread reader = new Thread(() -> {
             Pattern serving = Pattern.compile("SERVING on 127\\.0\\.0\\.1:(\\d+)");
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     lines.add(line);
@@ -63,19 +74,24 @@ class ServeProcessTest {
         reader.start();
         try {
             int bound = port.get(90, TimeUnit.SECONDS);
-            assertTrue(bound > 0, "never served (exit " + (p.isAlive() ? "none" : p.exitValue()) + "): "
-                    + String.join("\n", lines));
+            assertTrue(
+                    bound > 0,
+                    "never served (exit " + (p.isAlive() ? "none" : p.exitValue()) + "): " + String.join("\n", lines));
             assertTrue(lines.stream().anyMatch(l -> l.contains("model 'tiny-encoder' version 1")), lines.toString());
-            assertTrue(lines.stream().anyMatch(l -> l.contains("plain text (no TLS), no authentication")),
+            assertTrue(
+                    lines.stream().anyMatch(l -> l.contains("plain text (no TLS), no authentication")),
                     lines.toString());
-            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", bound,
-                    InsecureChannelCredentials.create()).build();
+            ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                            "127.0.0.1", bound, InsecureChannelCredentials.create())
+                    .build();
             try {
                 BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
                 ByteArrayOutputStream png = new ByteArrayOutputStream();
                 ImageIO.write(img, "png", png);
-                var response = FeatureServiceGrpc.newBlockingStub(channel).embed(EmbedRequest.newBuilder()
-                        .addImages(ByteString.copyFrom(png.toByteArray())).build());
+                var response = FeatureServiceGrpc.newBlockingStub(channel)
+                        .embed(EmbedRequest.newBuilder()
+                                .addImages(ByteString.copyFrom(png.toByteArray()))
+                                .build());
                 assertEquals("tiny-encoder", response.getModel());
                 assertEquals(8, response.getResults(0).getFeaturesCount());
             } finally {
@@ -97,19 +113,33 @@ class ServeProcessTest {
     void aCallRefusedForItsTokenIsCountedInTheServedMetrics() throws Exception {
         Path model = Files.write(tmp.resolve("tiny-encoder.onnx"), TestModels.model(TestModels.contract(3, 16, 8)));
         Path tokens = Files.writeString(tmp.resolve("tokens.txt"), "s3cret-token-for-the-test\n");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", classPathJar().toString(), "io.byol4j.cli.Main", "serve",
-                "--model", model.toString(), "--port", "0", "--tokens", tokens.toString(), "--metrics-port", "0",
-                "--grace-seconds", "5")
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx512m",
+                        "-cp",
+                        classPathJar().toString(),
+                        "io.byol4j.cli.Main",
+                        "serve",
+                        "--model",
+                        model.toString(),
+                        "--port",
+                        "0",
+                        "--tokens",
+                        tokens.toString(),
+                        "--metrics-port",
+                        "0",
+                        "--grace-seconds",
+                        "5")
+                .redirectErrorStream(true)
+                .start();
         List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.CompletableFuture<Integer> metricsPort = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<Integer> port = new java.util.concurrent.CompletableFuture<>();
         Thread reader = new Thread(() -> {
             Pattern serving = Pattern.compile("SERVING on 127\\.0\\.0\\.1:(\\d+)");
             Pattern metrics = Pattern.compile("metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics");
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     lines.add(line);
@@ -132,21 +162,34 @@ class ServeProcessTest {
         try {
             int bound = port.get(90, TimeUnit.SECONDS);
             assertTrue(bound > 0 && metricsPort.get(1, TimeUnit.SECONDS) > 0, String.join("\n", lines));
-            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", bound,
-                    InsecureChannelCredentials.create()).build();
+            ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                            "127.0.0.1", bound, InsecureChannelCredentials.create())
+                    .build();
             try {
                 io.grpc.StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(
-                        io.grpc.StatusRuntimeException.class, () -> FeatureServiceGrpc.newBlockingStub(channel)
-                                .embed(EmbedRequest.newBuilder().addImages(ByteString.copyFromUtf8("x")).build()));
-                assertEquals(io.grpc.Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+                        io.grpc.StatusRuntimeException.class,
+                        () -> FeatureServiceGrpc.newBlockingStub(channel)
+                                .embed(EmbedRequest.newBuilder()
+                                        .addImages(ByteString.copyFromUtf8("x"))
+                                        .build()));
+                assertEquals(
+                        io.grpc.Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
             } finally {
                 channel.shutdownNow();
             }
-            String scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + metricsPort.get() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            assertTrue(scrape.lines().anyMatch(l -> l.startsWith("byol4j_refusals_total{")
-                    && l.contains("limit=\"auth\"") && l.endsWith(" 1.0")), scrape);
+            String scrape = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create("http://127.0.0.1:" + metricsPort.get() + "/metrics"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertTrue(
+                    scrape.lines()
+                            .anyMatch(l -> l.startsWith("byol4j_refusals_total{")
+                                    && l.contains("limit=\"auth\"")
+                                    && l.endsWith(" 1.0")),
+                    scrape);
             new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "did not stop");
             reader.join(10_000);
@@ -171,8 +214,8 @@ class ServeProcessTest {
         for (String element : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path path = Path.of(element).toAbsolutePath();
             String uri = path.toUri().toString();
-            entries.append(entries.length() > 0 ? " " : "").append(Files.isDirectory(path) && !uri.endsWith("/")
-                    ? uri + "/" : uri);
+            entries.append(entries.length() > 0 ? " " : "")
+                    .append(Files.isDirectory(path) && !uri.endsWith("/") ? uri + "/" : uri);
         }
         java.util.jar.Manifest manifest = new java.util.jar.Manifest();
         manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");

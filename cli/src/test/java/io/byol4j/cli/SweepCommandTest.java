@@ -1,11 +1,11 @@
 package io.byol4j.cli;
 
-import io.byol4j.sdk.internal.io.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -27,13 +27,44 @@ class SweepCommandTest {
     Path tmp;
 
     private String[] sweepArgs(Path out, String... extra) {
-        List<String> args = new ArrayList<>(List.of("sweep", "--preset", "cpu-tiny",
-                "--set", "imageSize=16", "--set", "encoder.width=8", "--set", "heads.projectorHidden=32",
-                "--set", "heads.projectionDim=16", "--set", "heads.predictorHidden=32", "--set", "batchSize=16",
-                "--set", "steps=3", "--set", "warmupEpochs=0", "--set", "workers=1", "--set", "monitor.knnEveryEpochs=0",
-                "--grid", "tauBase=0.97,0.99", "--seeds", "1,2",
-                "--dataset", "synthetic:size=64,seed=3,image=16", "--train", "synthetic:size=64,seed=3,image=16",
-                "--test", "synthetic:size=40,seed=4,image=16", "--budget-minutes", "5", "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "sweep",
+                "--preset",
+                "cpu-tiny",
+                "--set",
+                "imageSize=16",
+                "--set",
+                "encoder.width=8",
+                "--set",
+                "heads.projectorHidden=32",
+                "--set",
+                "heads.projectionDim=16",
+                "--set",
+                "heads.predictorHidden=32",
+                "--set",
+                "batchSize=16",
+                "--set",
+                "steps=3",
+                "--set",
+                "warmupEpochs=0",
+                "--set",
+                "workers=1",
+                "--set",
+                "monitor.knnEveryEpochs=0",
+                "--grid",
+                "tauBase=0.97,0.99",
+                "--seeds",
+                "1,2",
+                "--dataset",
+                "synthetic:size=64,seed=3,image=16",
+                "--train",
+                "synthetic:size=64,seed=3,image=16",
+                "--test",
+                "synthetic:size=40,seed=4,image=16",
+                "--budget-minutes",
+                "5",
+                "--out",
+                out.toString()));
         args.addAll(Arrays.asList(extra));
         return args.toArray(String[]::new);
     }
@@ -108,35 +139,65 @@ class SweepCommandTest {
         assertEquals(2, count(second.out(), "; reused"), "random-init evaluations come from the cache");
         assertTrue(Files.exists(evalOnly.resolve("result.json")));
         assertTrue(Files.exists(retrain.resolve("result.json")));
-        assertEquals(before, Files.readAllLines(out.resolve(SweepReport.RUNS_CSV)).get(1), "finished runs kept");
+        assertEquals(
+                before, Files.readAllLines(out.resolve(SweepReport.RUNS_CSV)).get(1), "finished runs kept");
 
         // another base config in the same folder is refused before any training
         Result other = execute(sweepArgs(out, "--set", "optimizer.baseLr=0.5"));
         assertEquals(2, other.code());
-        assertTrue(other.err().contains("holds a sweep whose cells start from another config")
-                && other.err().contains("optimizer.baseLr"), other.err());
+        assertTrue(
+                other.err().contains("holds a sweep whose cells start from another config")
+                        && other.err().contains("optimizer.baseLr"),
+                other.err());
     }
 
     @Test
     void aDivergingCellIsRecordedAndTheSweepGoesOn() throws Exception {
         Path out = tmp.resolve("diverging");
-        String[] args = {"sweep", "--preset", "cpu-tiny", "--set", "imageSize=16", "--set", "encoder.width=8",
-            "--set", "batchSize=16", "--set", "steps=3", "--set", "warmupEpochs=0", "--set", "optimizer.type=sgd",
-            "--set", "monitor.knnEveryEpochs=0", "--grid", "optimizer.baseLr=1e300,0.1", "--seeds", "1",
-            "--train", "synthetic:size=48,seed=3,image=16", "--test", "synthetic:size=30,seed=4,image=16",
-            "--out", out.toString()};
+        String[] args = {
+            "sweep",
+            "--preset",
+            "cpu-tiny",
+            "--set",
+            "imageSize=16",
+            "--set",
+            "encoder.width=8",
+            "--set",
+            "batchSize=16",
+            "--set",
+            "steps=3",
+            "--set",
+            "warmupEpochs=0",
+            "--set",
+            "optimizer.type=sgd",
+            "--set",
+            "monitor.knnEveryEpochs=0",
+            "--grid",
+            "optimizer.baseLr=1e300,0.1",
+            "--seeds",
+            "1",
+            "--train",
+            "synthetic:size=48,seed=3,image=16",
+            "--test",
+            "synthetic:size=30,seed=4,image=16",
+            "--out",
+            out.toString()
+        };
         Result first = execute(args);
         assertEquals(0, first.code(), first.out() + first.err());
         assertTrue(first.out().contains("training diverged") && first.out().contains("goes on"), first.out());
         SweepReport.DivergedRun d = CommandConfigs.JSON.readValue(
-                out.resolve("runs/optimizer.baseLr=1e300/seed-1/" + SweepCommand.DIVERGED).toFile(),
+                out.resolve("runs/optimizer.baseLr=1e300/seed-1/" + SweepCommand.DIVERGED)
+                        .toFile(),
                 SweepReport.DivergedRun.class);
         assertTrue(d.step() >= 1 && d.step() <= 3, d.toString());
         assertTrue(Files.exists(out.resolve("runs/optimizer.baseLr=0.1/seed-1/result.json")));
         String md = Files.readString(out.resolve(SweepReport.SUMMARY_MD));
         assertTrue(md.contains("Diverged runs") && md.contains("| optimizer.baseLr=1e300 | 1 |"), md);
-        assertEquals(2, Files.readAllLines(out.resolve(SweepReport.SUMMARY_CSV)).size() - 1, "one byol row, one"
-                + " random-init row: the diverged cell has no mean");
+        assertEquals(
+                2,
+                Files.readAllLines(out.resolve(SweepReport.SUMMARY_CSV)).size() - 1,
+                "one byol row, one" + " random-init row: the diverged cell has no mean");
 
         Result again = execute(args);
         assertEquals(0, again.code(), again.out() + again.err());
@@ -147,19 +208,40 @@ class SweepCommandTest {
     @Test
     void badGridsAreRefusedBeforeTraining() {
         Path out = tmp.resolve("bad");
-        Result seed = execute("sweep", "--grid", "seed=1,2", "--train", "synthetic", "--test", "synthetic",
-                "--out", out.toString());
+        Result seed = execute(
+                "sweep", "--grid", "seed=1,2", "--train", "synthetic", "--test", "synthetic", "--out", out.toString());
         assertEquals(2, seed.code());
         assertTrue(seed.err().contains("cannot vary 'seed'") && seed.err().contains("--seeds"), seed.err());
 
-        Result unknown = execute("sweep", "--grid", "tauBase=0.9,1.5", "--train", "synthetic", "--test", "synthetic",
-                "--out", out.toString());
+        Result unknown = execute(
+                "sweep",
+                "--grid",
+                "tauBase=0.9,1.5",
+                "--train",
+                "synthetic",
+                "--test",
+                "synthetic",
+                "--out",
+                out.toString());
         assertEquals(2, unknown.code());
-        assertTrue(unknown.err().contains("grid cell 'tauBase=1.5' is not a valid config")
-                && unknown.err().contains("tauBase must be in [0, 1]"), unknown.err());
+        assertTrue(
+                unknown.err().contains("grid cell 'tauBase=1.5' is not a valid config")
+                        && unknown.err().contains("tauBase must be in [0, 1]"),
+                unknown.err());
 
-        Result dry = execute("sweep", "--grid", "tauBase=0.9,0.99", "--seeds", "1,2", "--train", "synthetic",
-                "--test", "synthetic", "--out", out.toString(), "--dry-run");
+        Result dry = execute(
+                "sweep",
+                "--grid",
+                "tauBase=0.9,0.99",
+                "--seeds",
+                "1,2",
+                "--train",
+                "synthetic",
+                "--test",
+                "synthetic",
+                "--out",
+                out.toString(),
+                "--dry-run");
         assertEquals(0, dry.code(), dry.err());
         assertTrue(dry.out().contains("2 cell(s) x 2 seed(s) = 4 runs"), dry.out());
         assertEquals(4, count(dry.out(), "train and evaluate"), dry.out());
@@ -173,29 +255,36 @@ class SweepCommandTest {
 
     @Test
     void gridCellsAreEveryCombinationWithStableNames() {
-        List<SweepGrid.Cell> cells = SweepGrid.parse(List.of("tauBase=0.97,0.99", "optimizer.type=lars,sgd")).cells();
+        List<SweepGrid.Cell> cells = SweepGrid.parse(List.of("tauBase=0.97,0.99", "optimizer.type=lars,sgd"))
+                .cells();
         assertEquals(4, cells.size());
-        assertEquals(Map.of("tauBase", "0.97", "optimizer.type", "sgd"), cells.get(1).settings());
+        assertEquals(
+                Map.of("tauBase", "0.97", "optimizer.type", "sgd"), cells.get(1).settings());
         assertEquals("tauBase=0.97__optimizer.type=sgd", cells.get(1).id());
         assertEquals("tauBase=0.99 optimizer.type=lars", cells.get(2).label());
         assertEquals("base", SweepGrid.parse(List.of()).cells().get(0).id());
         assertEquals("normalization.mean=0.5_0.5", new SweepGrid.Cell(Map.of("normalization.mean", "0.5 0.5")).id());
         // linked keys vary together: 2 x 2 cells, not 2 x 2 x 2
-        List<SweepGrid.Cell> linked = SweepGrid.parse(List.of(
-                "optimizer.type+optimizer.baseLr=sgd+0.2,lars+1.0", "tauBase=0.97,0.99")).cells();
+        List<SweepGrid.Cell> linked = SweepGrid.parse(
+                        List.of("optimizer.type+optimizer.baseLr=sgd+0.2,lars+1.0", "tauBase=0.97,0.99"))
+                .cells();
         assertEquals(4, linked.size());
-        assertEquals(Map.of("optimizer.type", "lars", "optimizer.baseLr", "1.0", "tauBase", "0.97"),
+        assertEquals(
+                Map.of("optimizer.type", "lars", "optimizer.baseLr", "1.0", "tauBase", "0.97"),
                 linked.get(2).settings());
-        assertEquals("optimizer.type=lars__optimizer.baseLr=1.0__tauBase=0.97", linked.get(2).id());
-        CliException parts = assertThrows(CliException.class,
-                () -> SweepGrid.parse(List.of("optimizer.type+optimizer.baseLr=sgd+0.2,lars")));
+        assertEquals(
+                "optimizer.type=lars__optimizer.baseLr=1.0__tauBase=0.97",
+                linked.get(2).id());
+        CliException parts = assertThrows(
+                CliException.class, () -> SweepGrid.parse(List.of("optimizer.type+optimizer.baseLr=sgd+0.2,lars")));
         assertTrue(parts.getMessage().contains("value 'lars' has 1 part(s) for 2 keys"), parts.getMessage());
-        CliException twice = assertThrows(CliException.class,
-                () -> SweepGrid.parse(List.of("tauBase=0.9", "tauBase=0.8")));
+        CliException twice =
+                assertThrows(CliException.class, () -> SweepGrid.parse(List.of("tauBase=0.9", "tauBase=0.8")));
         assertTrue(twice.getMessage().contains("twice"), twice.getMessage());
         CliException empty = assertThrows(CliException.class, () -> SweepGrid.parse(List.of("tauBase=0.9,,0.8")));
         assertTrue(empty.getMessage().contains("empty value"), empty.getMessage());
-        CliException clash = assertThrows(CliException.class,
+        CliException clash = assertThrows(
+                CliException.class,
                 () -> SweepGrid.parse(List.of("dataset=a b,a_b")).cells());
         assertTrue(clash.getMessage().contains("same folder name"), clash.getMessage());
     }
@@ -237,5 +326,4 @@ class SweepCommandTest {
         }
         return n;
     }
-
 }

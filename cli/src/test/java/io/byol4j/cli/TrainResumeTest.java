@@ -1,10 +1,10 @@
 package io.byol4j.cli;
 
-import io.byol4j.sdk.internal.io.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -27,10 +27,28 @@ class TrainResumeTest {
     Path tmp;
 
     private String[] train(Path out, String dataset, String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--preset", "cpu-tiny", "--dataset", dataset,
-                "--set", "imageSize=16", "--set", "encoder.width=8", "--set", "batchSize=16", "--set", "epochs=2",
-                "--set", "checkpointEverySteps=2", "--set", "keepCheckpoints=10", "--set", "monitor.knnEveryEpochs=0",
-                "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--preset",
+                "cpu-tiny",
+                "--dataset",
+                dataset,
+                "--set",
+                "imageSize=16",
+                "--set",
+                "encoder.width=8",
+                "--set",
+                "batchSize=16",
+                "--set",
+                "epochs=2",
+                "--set",
+                "checkpointEverySteps=2",
+                "--set",
+                "keepCheckpoints=10",
+                "--set",
+                "monitor.knnEveryEpochs=0",
+                "--out",
+                out.toString()));
         args.addAll(Arrays.asList(extra));
         return args.toArray(String[]::new);
     }
@@ -52,8 +70,10 @@ class TrainResumeTest {
         writeImages(images, 64, 96);
         Result refused = execute(train(run, folder, "--resume"));
         assertEquals(2, refused.code(), refused.out());
-        assertTrue(refused.err().contains("64 images then, 96 now; 4 steps per epoch then, 6 now")
-                && refused.err().contains("--allow-dataset-change"), refused.err());
+        assertTrue(
+                refused.err().contains("64 images then, 96 now; 4 steps per epoch then, 6 now")
+                        && refused.err().contains("--allow-dataset-change"),
+                refused.err());
         assertFalse(Files.exists(run.resolve("ckpt-00000004")), "nothing trained");
 
         Result notResuming = execute(train(tmp.resolve("other"), folder, "--allow-dataset-change"));
@@ -63,8 +83,8 @@ class TrainResumeTest {
         Result allowed = execute(train(run, folder, "--resume", "--allow-dataset-change"));
         assertEquals(0, allowed.code(), allowed.out() + allowed.err());
         assertTrue(allowed.out().contains("trained 8/8 steps"), allowed.out());
-        assertTrue(allowed.out().contains("warning: ") && allowed.out().contains("resumed at step 2 of 8"),
-                allowed.out());
+        assertTrue(
+                allowed.out().contains("warning: ") && allowed.out().contains("resumed at step 2 of 8"), allowed.out());
         assertTrue(Files.readString(run.resolve("resume-log.txt")).contains("64 images then, 96 now"));
     }
 
@@ -79,7 +99,8 @@ class TrainResumeTest {
                     image.setRGB(x, y, rng.nextInt(0x1000000) | (i % 2 == 0 ? 0xff0000 : 0x0000ff));
                 }
             }
-            ImageIO.write(image, "png", dir.resolve(String.format("img%03d.png", i)).toFile());
+            ImageIO.write(
+                    image, "png", dir.resolve(String.format("img%03d.png", i)).toFile());
         }
     }
 
@@ -100,5 +121,4 @@ class TrainResumeTest {
         }
         return new Result(code, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
-
 }

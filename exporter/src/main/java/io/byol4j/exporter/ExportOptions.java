@@ -43,8 +43,8 @@ public record ExportOptions(
             throw new IllegalArgumentException("tolerance must be a finite number >= 0, got " + tolerance);
         }
         if (relativeTolerance != null && (!(relativeTolerance >= 0) || relativeTolerance.isInfinite())) {
-            throw new IllegalArgumentException("relative tolerance must be a finite number >= 0, got "
-                    + relativeTolerance);
+            throw new IllegalArgumentException(
+                    "relative tolerance must be a finite number >= 0, got " + relativeTolerance);
         }
         if (parityBatchSize < 1) {
             throw new IllegalArgumentException("parity batch size must be at least 1, got " + parityBatchSize);
@@ -186,8 +186,18 @@ public record ExportOptions(
 
         /** The options; validates ranges. */
         public ExportOptions build() {
-            return new ExportOptions(tolerance, relativeTolerance, parityBatchSize, randomInputs, float16,
-                    foldBatchNorm, force, parityDataset, maxParityImages, head, seed);
+            return new ExportOptions(
+                    tolerance,
+                    relativeTolerance,
+                    parityBatchSize,
+                    randomInputs,
+                    float16,
+                    foldBatchNorm,
+                    force,
+                    parityDataset,
+                    maxParityImages,
+                    head,
+                    seed);
         }
     }
 }

@@ -84,8 +84,13 @@ public record ExportReport(
     }
 
     private String describe(ParityStats s) {
-        return String.format(Locale.ROOT, "(%d): max |diff| %.3g (allowed %.3g), mean %.3g, outputs up to %.3g",
-                s.samples(), s.maxAbsDiff(), tolerance.allowedDiff(s.maxAbsReference()), s.meanAbsDiff(),
+        return String.format(
+                Locale.ROOT,
+                "(%d): max |diff| %.3g (allowed %.3g), mean %.3g, outputs up to %.3g",
+                s.samples(),
+                s.maxAbsDiff(),
+                tolerance.allowedDiff(s.maxAbsReference()),
+                s.meanAbsDiff(),
                 s.maxAbsReference());
     }
 

@@ -9,9 +9,9 @@ import io.byol4j.exporter.graph.GraphOptions;
 import io.byol4j.exporter.graph.OnnxGraphBuilder;
 import io.byol4j.exporter.graph.ops.StandardConverters;
 import io.byol4j.exporter.model.ModelAssembler;
+import io.byol4j.sdk.internal.ModelDigest;
 import io.byol4j.sdk.internal.io.AtomicFiles;
 import io.byol4j.sdk.model.ModelContract;
-import io.byol4j.sdk.internal.ModelDigest;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import java.io.IOException;
@@ -77,10 +77,11 @@ public final class OnnxExporter {
      * @throws ExportException as {@link #export(LoadedEncoder, Path, ExportOptions)}; also if a companion
      *     file exists and {@code options.force()} is false
      */
-    public static ExportReport export(LoadedEncoder encoder, Path out, ExportOptions options,
-            Map<Path, String> companions) throws ExportException {
-        return new OnnxExporter(StandardConverters.registry(), Clock.systemUTC()).run(encoder, out, options,
-                companions);
+    public static ExportReport export(
+            LoadedEncoder encoder, Path out, ExportOptions options, Map<Path, String> companions)
+            throws ExportException {
+        return new OnnxExporter(StandardConverters.registry(), Clock.systemUTC())
+                .run(encoder, out, options, companions);
     }
 
     /**
@@ -135,10 +136,16 @@ public final class OnnxExporter {
         }
 
         GraphProto graph = buildGraph(encoder, options);
-        int embeddingDim = (int) graph.getOutput(0).getType().getTensorType().getShape().getDim(1).getDimValue();
+        int embeddingDim = (int) graph.getOutput(0)
+                .getType()
+                .getTensorType()
+                .getShape()
+                .getDim(1)
+                .getDimValue();
         if (embeddingDim != encoder.spec().embeddingDim()) {
             throw new ExportException("the encoder outputs " + embeddingDim + " features but its spec "
-                    + encoder.spec().displayName() + " promises " + encoder.spec().embeddingDim());
+                    + encoder.spec().displayName() + " promises "
+                    + encoder.spec().embeddingDim());
         }
         ModelContract contract;
         try {
@@ -162,14 +169,30 @@ public final class OnnxExporter {
             modelFile.flush();
             ParityCheck.Result parity = new ParityCheck(encoder.encoder(), contract, options).run(modelFile.temp());
             ParityTolerance tolerance = options.effectiveTolerance();
-            ExportReport result = new ExportReport(target, contract.architecture(), embeddingDim,
-                    OnnxGraphBuilder.OPSET, options.float16(), options.foldBatchNorm(), options.head() != null,
-                    graph.getNodeCount(), parity.random(), parity.real(), parity.randomProbabilities(),
-                    parity.realProbabilities(), tolerance, parity.acceptedBy(tolerance), model.length,
-                    ModelDigest.sha256Hex(model), ModelDigest.declared(model), (System.nanoTime() - start) / 1e9);
+            ExportReport result = new ExportReport(
+                    target,
+                    contract.architecture(),
+                    embeddingDim,
+                    OnnxGraphBuilder.OPSET,
+                    options.float16(),
+                    options.foldBatchNorm(),
+                    options.head() != null,
+                    graph.getNodeCount(),
+                    parity.random(),
+                    parity.real(),
+                    parity.randomProbabilities(),
+                    parity.realProbabilities(),
+                    tolerance,
+                    parity.acceptedBy(tolerance),
+                    model.length,
+                    ModelDigest.sha256Hex(model),
+                    ModelDigest.declared(model),
+                    (System.nanoTime() - start) / 1e9);
             if (!result.passed()) {
-                throw new ExportException("parity check failed, ONNX Runtime and DJL disagree: " + result.summary()
-                        + "; no model was written", result);
+                throw new ExportException(
+                        "parity check failed, ONNX Runtime and DJL disagree: " + result.summary()
+                                + "; no model was written",
+                        result);
             }
             staged.add(AtomicFiles.stage(report, result.toJson()));
             for (Map.Entry<Path, String> c : extra.entrySet()) {
@@ -178,7 +201,11 @@ public final class OnnxExporter {
             }
             // the model, its report and the companions appear together or not at all
             AtomicFiles.commitAll(staged);
-            LOG.info("exported {} to {} ({} bytes): {}", contract.architecture(), target, result.fileSizeBytes(),
+            LOG.info(
+                    "exported {} to {} ({} bytes): {}",
+                    contract.architecture(),
+                    target,
+                    result.fileSizeBytes(),
                     result.summary());
             return result;
         } catch (ExportException | RuntimeException e) {
@@ -200,7 +227,8 @@ public final class OnnxExporter {
 
     private static byte[] seal(GraphProto graph, Map<String, String> metadata) throws ExportException {
         try {
-            return ModelDigest.seal(ModelAssembler.assemble(graph, metadata, ExporterVersion.get()).toByteArray());
+            return ModelDigest.seal(ModelAssembler.assemble(graph, metadata, ExporterVersion.get())
+                    .toByteArray());
         } catch (IllegalArgumentException e) {
             throw new ExportException("cannot seal the model with its content digest: " + e.getMessage(), e);
         }
@@ -210,7 +238,11 @@ public final class OnnxExporter {
         int size = encoder.imageSize();
         try {
             Shape sample = new Shape(encoder.spec().inputChannels(), size, size);
-            return new OnnxGraphBuilder(registry).build(encoder.encoder(), sample, new GraphOptions(options.foldBatchNorm(), options.float16(), options.head()));
+            return new OnnxGraphBuilder(registry)
+                    .build(
+                            encoder.encoder(),
+                            sample,
+                            new GraphOptions(options.foldBatchNorm(), options.float16(), options.head()));
         } catch (IllegalArgumentException e) {
             throw new ExportException("cannot export " + encoder.spec().displayName() + ": " + e.getMessage(), e);
         }
@@ -222,8 +254,8 @@ public final class OnnxExporter {
             throw new ExportException("output " + target + " is a directory; give a file name such as model.onnx");
         }
         if (Files.exists(target) && !force) {
-            throw new ExportException("output " + target + " already exists; pass --force (ExportOptions.force)"
-                    + " to replace it");
+            throw new ExportException(
+                    "output " + target + " already exists; pass --force (ExportOptions.force)" + " to replace it");
         }
     }
 }

@@ -60,8 +60,11 @@ final class ParityCheck {
                 Comparison cmp = new Comparison(env, session, manager, new ParameterStore(manager, false));
                 Tally random = randomInputs(cmp);
                 Tally real = options.parityDataset() == null ? null : datasetImages(cmp, options.parityDataset());
-                return new Result(random.embedding(), real == null ? null : real.embedding(),
-                        random.probabilities(), real == null ? null : real.probabilities());
+                return new Result(
+                        random.embedding(),
+                        real == null ? null : real.embedding(),
+                        random.probabilities(),
+                        real == null ? null : real.probabilities());
             }
         }
     }
@@ -147,14 +150,16 @@ final class ParityCheck {
             float[] expected;
             try (NDManager scope = manager.newSubManager()) {
                 NDArray input = scope.create(x, new Shape(shape));
-                expected = encoder.forward(parameters, new NDList(input), false).singletonOrThrow().toFloatArray();
+                expected = encoder.forward(parameters, new NDList(input), false)
+                        .singletonOrThrow()
+                        .toFloatArray();
             }
             try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
                     OrtSession.Result result = session.run(Map.of(OnnxGraphBuilder.INPUT, tensor))) {
                 acc.embedding.add(expected, floats(result, OnnxGraphBuilder.EMBEDDING));
                 if (head != null) {
-                    acc.probabilities.add(expectedProbabilities(expected, n),
-                            floats(result, OnnxGraphBuilder.PROBABILITIES));
+                    acc.probabilities.add(
+                            expectedProbabilities(expected, n), floats(result, OnnxGraphBuilder.PROBABILITIES));
                 }
             }
             acc.samples += n;
@@ -209,8 +214,8 @@ final class ParityCheck {
 
         void add(float[] expected, float[] actual) {
             if (expected.length != actual.length) {
-                throw new IllegalStateException("DJL produced " + expected.length + " values, ONNX Runtime "
-                        + actual.length);
+                throw new IllegalStateException(
+                        "DJL produced " + expected.length + " values, ONNX Runtime " + actual.length);
             }
             for (int i = 0; i < expected.length; i++) {
                 double d = Math.abs((double) expected[i] - actual[i]);
@@ -233,8 +238,8 @@ final class ParityCheck {
      * Embedding differences on random inputs and on dataset images (null without a dataset), and the
      * same for class probabilities (null without a fused head).
      */
-    record Result(ParityStats random, ParityStats real, ParityStats randomProbabilities,
-            ParityStats realProbabilities) {
+    record Result(
+            ParityStats random, ParityStats real, ParityStats randomProbabilities, ParityStats realProbabilities) {
 
         /** True when every measured output on every kind of input passes {@code tolerance}. */
         boolean acceptedBy(ParityTolerance tolerance) {

@@ -57,7 +57,8 @@ class CheckpointErrorsTest {
 
     @Test
     void theCopiedCheckpointExports() throws Exception {
-        ExportReport report = OnnxExporter.export(checkpoint, out, ExportOptions.builder().randomInputs(2).build());
+        ExportReport report = OnnxExporter.export(
+                checkpoint, out, ExportOptions.builder().randomInputs(2).build());
 
         assertTrue(report.passed(), report.summary());
         assertEquals(List.of("enc.export.json", "enc.onnx"), listing(outFolder));
@@ -120,8 +121,8 @@ class CheckpointErrorsTest {
         Files.writeString(out, "precious");
         Path nowhere = dir.resolve("no-such-checkpoint");
 
-        ExportException e = assertThrows(ExportException.class,
-                () -> OnnxExporter.export(nowhere, out, ExportOptions.defaults()));
+        ExportException e =
+                assertThrows(ExportException.class, () -> OnnxExporter.export(nowhere, out, ExportOptions.defaults()));
 
         assertMessage(e, "already exists", "--force");
         assertEquals("precious", Files.readString(out));
@@ -130,20 +131,30 @@ class CheckpointErrorsTest {
 
     @Test
     void aFailedParityCheckRemovesTheFoldersItCreated() throws Exception {
-        ExportException e = assertThrows(ExportException.class, () -> OnnxExporter.export(checkpoint, out,
-                ExportOptions.builder().tolerance(0.0).relativeTolerance(0.0).randomInputs(1).build()));
+        ExportException e = assertThrows(
+                ExportException.class,
+                () -> OnnxExporter.export(
+                        checkpoint,
+                        out,
+                        ExportOptions.builder()
+                                .tolerance(0.0)
+                                .relativeTolerance(0.0)
+                                .randomInputs(1)
+                                .build()));
 
         assertMessage(e, "parity check failed");
         assertFalse(Files.exists(dir.resolve("models")), "the export created folders and left them behind");
     }
 
     private ExportException assertFails() throws IOException {
-        ExportException e = assertThrows(ExportException.class,
-                () -> OnnxExporter.export(checkpoint, out, ExportOptions.defaults()));
+        ExportException e = assertThrows(
+                ExportException.class, () -> OnnxExporter.export(checkpoint, out, ExportOptions.defaults()));
         assertFalse(Files.exists(dir.resolve("models")), "a failed export must not create the output folder");
         try (Stream<Path> all = Files.walk(dir)) {
             List<Path> leftovers = all.filter(p -> p.getFileName().toString().endsWith(".tmp")
-                    || p.getFileName().toString().endsWith(".onnx")).sorted(Comparator.naturalOrder()).toList();
+                            || p.getFileName().toString().endsWith(".onnx"))
+                    .sorted(Comparator.naturalOrder())
+                    .toList();
             assertEquals(List.of(), leftovers);
         }
         return e;

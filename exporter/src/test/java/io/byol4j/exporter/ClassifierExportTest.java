@@ -57,18 +57,45 @@ class ClassifierExportTest {
         Path byol = dir.resolve("byol");
         Checkpoints.saveInitial(TrainConfig.defaults().withOverrides(tiny), byol);
         run = dir.resolve("ft");
-        FineTuneConfig cfg = new FineTuneConfig(byol.toString(), "byol", "full", DATA, null, 0.5, 1L, List.of(0.1),
-                List.of(2), 0.2, true, 16, 0.9, 0.0, 0.3, false, "cpu", 0, 5, 2, null, run.toString());
-        new FineTuner(DeviceSelector.fixed(List.of(Device.cpu()))).run(cfg, false, false,
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        FineTuneConfig cfg = new FineTuneConfig(
+                byol.toString(),
+                "byol",
+                "full",
+                DATA,
+                null,
+                0.5,
+                1L,
+                List.of(0.1),
+                List.of(2),
+                0.2,
+                true,
+                16,
+                0.9,
+                0.0,
+                0.3,
+                false,
+                "cpu",
+                0,
+                5,
+                2,
+                null,
+                run.toString());
+        new FineTuner(DeviceSelector.fixed(List.of(Device.cpu())))
+                .run(cfg, false, false, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     }
 
     @Test
     void exportIsParityCheckedAndTheSdkClassifiesWithProbabilitiesAndEmbedding() throws Exception {
         Path model = dir.resolve("classifier.onnx");
         SyntheticDataset images = new SyntheticDataset(12, 8, 16);
-        ExportReport report = ClassifierExport.export(run, model,
-                ExportOptions.builder().parityDataset(images).maxParityImages(12).build(), null);
+        ExportReport report = ClassifierExport.export(
+                run,
+                model,
+                ExportOptions.builder()
+                        .parityDataset(images)
+                        .maxParityImages(12)
+                        .build(),
+                null);
         assertTrue(report.passed() && report.withHead(), report.summary());
 
         List<DecodedImage> batch = new ArrayList<>();
@@ -85,9 +112,13 @@ class ClassifierExportTest {
             for (int i = 0; i < batch.size(); i++) {
                 Classification c = answers.get(i);
                 assertEquals(3, c.top().size());
-                assertTrue(c.top().get(0).probability() >= c.top().get(1).probability()
-                        && c.top().get(1).probability() >= c.top().get(2).probability(), "most probable first");
-                assertEquals(classifier.classNames().get(c.best().index()), c.best().label());
+                assertTrue(
+                        c.top().get(0).probability() >= c.top().get(1).probability()
+                                && c.top().get(1).probability()
+                                        >= c.top().get(2).probability(),
+                        "most probable first");
+                assertEquals(
+                        classifier.classNames().get(c.best().index()), c.best().label());
                 double sum = 0;
                 for (float p : c.probabilities()) {
                     sum += p;
@@ -108,8 +139,8 @@ class ClassifierExportTest {
         Path model = dir.resolve("renamed.onnx");
         List<String> wrong = new ArrayList<>(new SyntheticDataset(10, 1, 16).classNames());
         java.util.Collections.swap(wrong, 0, 1);
-        ExportException e = assertThrows(ExportException.class,
-                () -> ClassifierExport.export(run, model, ExportOptions.defaults(), wrong));
+        ExportException e = assertThrows(
+                ExportException.class, () -> ClassifierExport.export(run, model, ExportOptions.defaults(), wrong));
         assertTrue(e.getMessage().contains("disagree with the labels"), e.getMessage());
         assertFalse(Files.exists(model));
     }

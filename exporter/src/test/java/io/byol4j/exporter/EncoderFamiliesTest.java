@@ -47,34 +47,42 @@ class EncoderFamiliesTest {
             double scale = OrtRunner.maxAbs(expected);
 
             Path folded = dir.resolve(architecture + "-folded.onnx");
-            ExportReport foldedReport = OnnxExporter.export(encoder, folded,
-                    ExportOptions.builder().foldBatchNorm(true).build());
+            ExportReport foldedReport = OnnxExporter.export(
+                    encoder, folded, ExportOptions.builder().foldBatchNorm(true).build());
             assertTrue(foldedReport.passed() && foldedReport.foldedBatchNorm(), foldedReport.summary());
             assertEquals(ParityTolerance.FLOAT32, foldedReport.tolerance());
             assertTrue(ParityTolerance.FLOAT32.accepts(foldedReport.random()), foldedReport.summary());
 
             Path half = dir.resolve(architecture + "-fp16.onnx");
-            ExportReport halfReport = OnnxExporter.export(encoder, half, ExportOptions.builder().float16(true).build());
+            ExportReport halfReport = OnnxExporter.export(
+                    encoder, half, ExportOptions.builder().float16(true).build());
             assertTrue(halfReport.passed() && halfReport.float16(), halfReport.summary());
             assertEquals(ParityTolerance.FLOAT16, halfReport.tolerance());
 
             for (Path model : new Path[] {folded, half}) {
                 ParityTolerance tolerance = model == half ? ParityTolerance.FLOAT16 : ParityTolerance.FLOAT32;
                 Path optimised = dir.resolve(model.getFileName() + ".optimised.onnx");
-                float[] actual = OrtRunner.runOptimisedAndSave(model, optimised, x, shape).get("embedding");
+                float[] actual = OrtRunner.runOptimisedAndSave(model, optimised, x, shape)
+                        .get("embedding");
                 assertTrue(Files.size(optimised) > 0, "ONNX Runtime wrote no optimised model");
                 double diff = OrtRunner.maxAbsDiff(expected, actual);
-                assertTrue(diff <= tolerance.allowedDiff(scale), model.getFileName() + ": diff " + diff
-                        + " on outputs up to " + scale + " with full optimisation");
+                assertTrue(
+                        diff <= tolerance.allowedDiff(scale),
+                        model.getFileName() + ": diff " + diff + " on outputs up to " + scale
+                                + " with full optimisation");
 
                 float[] reloaded = runSaved(optimised, x, shape);
-                assertEquals(0.0, OrtRunner.maxAbsDiff(actual, reloaded), 1e-6 * scale,
+                assertEquals(
+                        0.0,
+                        OrtRunner.maxAbsDiff(actual, reloaded),
+                        1e-6 * scale,
                         "the saved optimised model computes something else");
             }
         }
     }
 
     private static float[] runSaved(Path optimised, float[] x, long[] shape) throws OrtException, java.io.IOException {
-        return OrtRunner.run(Files.readAllBytes(optimised), x, shape, OptLevel.NO_OPT).get("embedding");
+        return OrtRunner.run(Files.readAllBytes(optimised), x, shape, OptLevel.NO_OPT)
+                .get("embedding");
     }
 }

@@ -42,18 +42,22 @@ class ExportFaultInjectionTest {
         manager.close();
     }
 
-    private static final ExportOptions FORCE = ExportOptions.builder().force(true).randomInputs(2).build();
+    private static final ExportOptions FORCE =
+            ExportOptions.builder().force(true).randomInputs(2).build();
 
     @Test
     void aFailedExportOverAnEarlierOneLeavesModelReportAndConfigAsTheyWere() throws Exception {
         Path model = dir.resolve("models/m.onnx");
         Path config = dir.resolve("models/m.export-config.json");
-        List<String> steps = FaultInjection.assertAllOrNothing(dir, () -> {
-            Files.createDirectories(model.getParent());
-            Files.writeString(model, "old model");
-            Files.writeString(OnnxExporter.reportPath(model), "{\"old\":true}");
-            Files.writeString(config, "{\"oldConfig\":true}");
-        }, () -> OnnxExporter.export(encoder, model, FORCE, Map.of(config, "{\"newConfig\":true}")));
+        List<String> steps = FaultInjection.assertAllOrNothing(
+                dir,
+                () -> {
+                    Files.createDirectories(model.getParent());
+                    Files.writeString(model, "old model");
+                    Files.writeString(OnnxExporter.reportPath(model), "{\"old\":true}");
+                    Files.writeString(config, "{\"oldConfig\":true}");
+                },
+                () -> OnnxExporter.export(encoder, model, FORCE, Map.of(config, "{\"newConfig\":true}")));
         assertEquals(3, steps.stream().filter(s -> s.startsWith("fsync ")).count(), steps.toString());
         assertEquals(3, steps.stream().filter(s -> s.startsWith("rename ")).count(), steps.toString());
         assertEquals("{\"newConfig\":true}", Files.readString(config));
@@ -62,16 +66,24 @@ class ExportFaultInjectionTest {
     @Test
     void aFailedFirstExportLeavesNothingAndTheRetryIsNotRefused() throws Exception {
         Path model = dir.resolve("fresh/m.onnx");
-        FaultInjection.assertAllOrNothing(dir, () -> { },
-                () -> OnnxExporter.export(encoder, model, ExportOptions.builder().randomInputs(2).build(),
+        FaultInjection.assertAllOrNothing(
+                dir,
+                () -> {},
+                () -> OnnxExporter.export(
+                        encoder,
+                        model,
+                        ExportOptions.builder().randomInputs(2).build(),
                         Map.of(dir.resolve("fresh/m.export-config.json"), "{}")));
         try (FaultInjection faults = FaultInjection.install()) {
             faults.failAt(3);
-            Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir))
+            Files.walk(dir)
+                    .sorted(java.util.Comparator.reverseOrder())
+                    .filter(p -> !p.equals(dir))
                     .forEach(p -> p.toFile().delete());
-            ExportException e = assertThrows(ExportException.class,
-                    () -> OnnxExporter.export(encoder, model, ExportOptions.defaults()));
-            assertTrue(e.getMessage().contains(model.toString()) && e.getMessage().contains("nothing was written"),
+            ExportException e = assertThrows(
+                    ExportException.class, () -> OnnxExporter.export(encoder, model, ExportOptions.defaults()));
+            assertTrue(
+                    e.getMessage().contains(model.toString()) && e.getMessage().contains("nothing was written"),
                     e.getMessage());
         }
         OnnxExporter.export(encoder, model, ExportOptions.defaults());

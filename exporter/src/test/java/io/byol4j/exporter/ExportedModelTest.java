@@ -20,8 +20,8 @@ import io.byol4j.exporter.testing.OrtRunner;
 import io.byol4j.exporter.testing.TestEncoders;
 import io.byol4j.sdk.encoder.Encoder;
 import io.byol4j.sdk.encoder.ModelRejectedException;
-import io.byol4j.sdk.model.ModelContract;
 import io.byol4j.sdk.internal.ModelDigest;
+import io.byol4j.sdk.model.ModelContract;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
 import io.byol4j.trainer.model.EncoderSpec;
 import java.nio.charset.StandardCharsets;
@@ -75,8 +75,8 @@ class ExportedModelTest {
         assertEquals("32", meta.get(ModelContract.KEY_RESIZE));
         assertEquals(ModelContract.CROP_CENTER, meta.get(ModelContract.KEY_CROP));
         assertEquals("NCHW", meta.get(ModelContract.KEY_LAYOUT));
-        ModelContract expected = new ModelContract("input", "embedding", 3, 32, 32, 32, encoder.mean(), encoder.std(),
-                32, "resnet18-w4-imagenet-c3");
+        ModelContract expected = new ModelContract(
+                "input", "embedding", 3, 32, 32, 32, encoder.mean(), encoder.std(), 32, "resnet18-w4-imagenet-c3");
         assertEquals(expected, contract);
     }
 
@@ -87,15 +87,22 @@ class ExportedModelTest {
 
         assertEquals("byol4j", metadata.getProducerName());
         assertEquals(encoder.configJson(), meta.get(ExportMetadata.KEY_TRAIN_CONFIG));
-        assertEquals(ModelDigest.sha256Hex(encoder.configJson().getBytes(StandardCharsets.UTF_8)),
+        assertEquals(
+                ModelDigest.sha256Hex(encoder.configJson().getBytes(StandardCharsets.UTF_8)),
                 meta.get(ExportMetadata.KEY_TRAIN_CONFIG_SHA256));
         assertEquals("synthetic:shapes", meta.get(ExportMetadata.KEY_DATASET));
         assertEquals("1234", meta.get(ExportMetadata.KEY_STEPS));
         assertEquals(EXPORTED_AT.toString(), meta.get(ExportMetadata.KEY_EXPORTED_AT));
         assertEquals("byol4j.provenance.dataset", ExportMetadata.KEY_DATASET);
-        assertEquals(Set.of(ExportMetadata.KEY_DATASET, ExportMetadata.KEY_STEPS, ExportMetadata.KEY_EXPORTED_AT,
+        assertEquals(
+                Set.of(
+                        ExportMetadata.KEY_DATASET,
+                        ExportMetadata.KEY_STEPS,
+                        ExportMetadata.KEY_EXPORTED_AT,
                         ExportMetadata.KEY_EXPORTER_VERSION),
-                meta.keySet().stream().filter(k -> k.startsWith(ExportMetadata.PROVENANCE)).collect(Collectors.toSet()));
+                meta.keySet().stream()
+                        .filter(k -> k.startsWith(ExportMetadata.PROVENANCE))
+                        .collect(Collectors.toSet()));
         assertEquals(ExporterVersion.get(), meta.get(ExportMetadata.KEY_EXPORTER_VERSION));
         assertFalse(ExporterVersion.get().isBlank());
         assertEquals("17", meta.get(ExportMetadata.KEY_OPSET));
@@ -134,7 +141,8 @@ class ExportedModelTest {
             so.setOptimizationLevel(OptLevel.ALL_OPT);
             try (OrtSession session = env.createSession(model.toString(), so)) {
                 TensorInfo in = (TensorInfo) session.getInputInfo().get("input").getInfo();
-                TensorInfo out = (TensorInfo) session.getOutputInfo().get("embedding").getInfo();
+                TensorInfo out =
+                        (TensorInfo) session.getOutputInfo().get("embedding").getInfo();
                 assertArrayEquals(new long[] {-1, 3, 32, 32}, in.getShape());
                 assertArrayEquals(new long[] {-1, 32}, out.getShape());
                 assertEquals(List.of("embedding"), List.copyOf(session.getOutputNames()));
@@ -156,7 +164,14 @@ class ExportedModelTest {
         float[][] w = {TestEncoders.normal(rng, 32, 0.2f), TestEncoders.normal(rng, 32, 0.2f)};
         LinearHead head = new LinearHead(w, new float[] {0, 0.1f}, List.of("cat", "dog, big"));
         Path out = modelDir.resolve("head-fp16.onnx");
-        OnnxExporter.export(encoder, out, ExportOptions.builder().head(head).float16(true).foldBatchNorm(true).build());
+        OnnxExporter.export(
+                encoder,
+                out,
+                ExportOptions.builder()
+                        .head(head)
+                        .float16(true)
+                        .foldBatchNorm(true)
+                        .build());
 
         Map<String, String> meta = metadata(out).getCustomMetadata();
 
@@ -189,15 +204,21 @@ class ExportedModelTest {
     @Test
     void theSdkRejectsATamperedWeight() throws Exception {
         byte[] bytes = Files.readAllBytes(model);
-        byte[] weights = ModelProto.parseFrom(bytes).getGraph().getInitializer(0).getRawData().substring(0, 32)
+        byte[] weights = ModelProto.parseFrom(bytes)
+                .getGraph()
+                .getInitializer(0)
+                .getRawData()
+                .substring(0, 32)
                 .toByteArray();
-        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf(new String(weights, StandardCharsets.ISO_8859_1));
+        int at = new String(bytes, StandardCharsets.ISO_8859_1)
+                .indexOf(new String(weights, StandardCharsets.ISO_8859_1));
         assertTrue(at > 0);
         bytes[at + 3] ^= 0x01;
         Path tampered = modelDir.resolve("tampered.onnx");
         Files.write(tampered, bytes);
 
-        ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> Encoder.open(tampered).close());
+        ModelRejectedException e = assertThrows(
+                ModelRejectedException.class, () -> Encoder.open(tampered).close());
         assertEquals(ModelRejectedException.Reason.DIGEST_MISMATCH, e.reason());
         assertNotEquals(ModelDigest.declared(bytes), ModelDigest.compute(bytes));
     }

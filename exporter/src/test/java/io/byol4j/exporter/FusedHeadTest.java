@@ -70,12 +70,19 @@ class FusedHeadTest {
         try (Encoder sdk = Encoder.open(plain)) {
             features = sdk.embed(images);
         }
-        LogisticRegression probe = LogisticRegression.fit(features, labels, data.classNames().size(), 1e-3);
+        LogisticRegression probe =
+                LogisticRegression.fit(features, labels, data.classNames().size(), 1e-3);
         assertTrue(probe.accuracy(features, labels) > 0.3, "the probe must have learned something to compare");
 
         Path fused = dir.resolve("fused.onnx");
-        ExportReport report = OnnxExporter.export(encoder, fused, ExportOptions.builder()
-                .head(LinearHead.of(probe, data.classNames())).parityDataset(data).maxParityImages(12).build());
+        ExportReport report = OnnxExporter.export(
+                encoder,
+                fused,
+                ExportOptions.builder()
+                        .head(LinearHead.of(probe, data.classNames()))
+                        .parityDataset(data)
+                        .maxParityImages(12)
+                        .build());
 
         assertTrue(report.withHead() && report.passed(), report.summary());
         assertNotNull(report.randomProbabilities());
@@ -86,12 +93,13 @@ class FusedHeadTest {
         try (Encoder sdk = Encoder.open(fused)) {
             assertEquals("embedding", sdk.contract().outputName());
             assertEquals("probabilities", sdk.metadata().get(ExportMetadata.KEY_PROBABILITIES_OUTPUT));
-            assertEquals(Integer.toString(data.classNames().size()), sdk.metadata().get(ExportMetadata.KEY_HEAD_CLASSES));
+            assertEquals(
+                    Integer.toString(data.classNames().size()), sdk.metadata().get(ExportMetadata.KEY_HEAD_CLASSES));
             fusedEmbeddings = sdk.embed(images);
         }
 
-        Map<String, float[]> outputs = OrtRunner.run(Files.readAllBytes(fused), preprocess(images, report), shape(),
-                OptLevel.ALL_OPT);
+        Map<String, float[]> outputs =
+                OrtRunner.run(Files.readAllBytes(fused), preprocess(images, report), shape(), OptLevel.ALL_OPT);
         float[] probabilities = outputs.get("probabilities");
         int classes = probe.numClasses();
         assertEquals(IMAGES * classes, probabilities.length);

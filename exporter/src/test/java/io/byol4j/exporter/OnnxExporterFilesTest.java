@@ -72,15 +72,24 @@ class OnnxExporterFilesTest {
         assertEquals(17, node.get("opset").asInt());
         assertEquals(report.sha256(), node.get("sha256").asText());
         assertEquals(ModelDigest.sha256Hex(Files.readAllBytes(out)), report.sha256());
-        assertEquals(report.random().maxAbsDiff(), node.get("random").get("maxAbsDiff").asDouble());
+        assertEquals(
+                report.random().maxAbsDiff(),
+                node.get("random").get("maxAbsDiff").asDouble());
         assertEquals(8, node.get("random").get("samples").asInt());
-        assertTrue(node.get("random").get("maxAbsReference").asDouble() > report.random().maxAbsDiff());
+        assertTrue(node.get("random").get("maxAbsReference").asDouble()
+                > report.random().maxAbsDiff());
         assertTrue(node.get("real").isNull());
         assertTrue(node.get("randomProbabilities").isNull());
-        assertEquals(ParityTolerance.FLOAT32.absolute(), node.get("tolerance").get("absolute").asDouble());
-        assertEquals(ParityTolerance.FLOAT32.relative(), node.get("tolerance").get("relative").asDouble());
-        assertEquals(ParityTolerance.FLOAT32.allowedDiff(report.random().maxAbsReference()),
-                node.get("random").get("allowedDiff").asDouble(), 1e-15);
+        assertEquals(
+                ParityTolerance.FLOAT32.absolute(),
+                node.get("tolerance").get("absolute").asDouble());
+        assertEquals(
+                ParityTolerance.FLOAT32.relative(),
+                node.get("tolerance").get("relative").asDouble());
+        assertEquals(
+                ParityTolerance.FLOAT32.allowedDiff(report.random().maxAbsReference()),
+                node.get("random").get("allowedDiff").asDouble(),
+                1e-15);
         assertTrue(node.get("random").get("passed").asBoolean());
         assertEquals(out.toString(), node.get("model").asText());
         assertTrue(report.seconds() > 0);
@@ -98,13 +107,14 @@ class OnnxExporterFilesTest {
         Path out = dir.resolve("enc.onnx");
         Files.writeString(out, "precious");
 
-        ExportException e = assertThrows(ExportException.class,
-                () -> OnnxExporter.export(encoder, out, ExportOptions.defaults()));
+        ExportException e =
+                assertThrows(ExportException.class, () -> OnnxExporter.export(encoder, out, ExportOptions.defaults()));
         assertTrue(e.getMessage().contains("already exists"), e.getMessage());
         assertEquals("precious", Files.readString(out));
         assertEquals(List.of("enc.onnx"), listing(dir));
 
-        ExportReport report = OnnxExporter.export(encoder, out, ExportOptions.builder().force(true).build());
+        ExportReport report = OnnxExporter.export(
+                encoder, out, ExportOptions.builder().force(true).build());
         assertEquals(report.fileSizeBytes(), Files.size(out));
         assertNotEquals("precious", new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1));
     }
@@ -114,13 +124,14 @@ class OnnxExporterFilesTest {
     void anExistingReportOrCompanionIsKeptWithoutForce() throws Exception {
         Path out = dir.resolve("enc.onnx");
         Files.writeString(OnnxExporter.reportPath(out), "old report");
-        ExportException e = assertThrows(ExportException.class,
-                () -> OnnxExporter.export(encoder, out, ExportOptions.defaults()));
+        ExportException e =
+                assertThrows(ExportException.class, () -> OnnxExporter.export(encoder, out, ExportOptions.defaults()));
         assertTrue(e.getMessage().contains("enc.export.json") && e.getMessage().contains("--force"), e.getMessage());
         Files.delete(OnnxExporter.reportPath(out));
         Path config = dir.resolve("enc.export-config.json");
         Files.writeString(config, "old config");
-        e = assertThrows(ExportException.class,
+        e = assertThrows(
+                ExportException.class,
                 () -> OnnxExporter.export(encoder, out, ExportOptions.defaults(), Map.of(config, "new")));
         assertTrue(e.getMessage().contains("enc.export-config.json"), e.getMessage());
         assertEquals(List.of("enc.export-config.json"), listing(dir));
@@ -129,8 +140,8 @@ class OnnxExporterFilesTest {
 
     @Test
     void directoryAsOutputIsRejected() {
-        ExportException e = assertThrows(ExportException.class,
-                () -> OnnxExporter.export(encoder, dir, ExportOptions.defaults()));
+        ExportException e =
+                assertThrows(ExportException.class, () -> OnnxExporter.export(encoder, dir, ExportOptions.defaults()));
         assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
     }
 
@@ -138,9 +149,15 @@ class OnnxExporterFilesTest {
     void failedParityLeavesNoFileAndReportsTheNumbers() throws Exception {
         Path out = dir.resolve("strict.onnx");
 
-        ExportException e = assertThrows(ExportException.class,
-                () -> OnnxExporter.export(encoder, out,
-                        ExportOptions.builder().tolerance(0.0).relativeTolerance(0.0).build()));
+        ExportException e = assertThrows(
+                ExportException.class,
+                () -> OnnxExporter.export(
+                        encoder,
+                        out,
+                        ExportOptions.builder()
+                                .tolerance(0.0)
+                                .relativeTolerance(0.0)
+                                .build()));
 
         assertTrue(e.getMessage().contains("parity check failed"), e.getMessage());
         assertTrue(e.getMessage().contains("max |diff|"), e.getMessage());
@@ -159,9 +176,13 @@ class OnnxExporterFilesTest {
         Path out = dir.resolve("broken.onnx");
         Files.writeString(dir.resolve("broken.export.json"), "old report");
 
-        ExportException e = assertThrows(ExportException.class,
-                () -> new OnnxExporter(broken, Clock.systemUTC()).run(encoder, out,
-                        ExportOptions.builder().force(true).build())); // force: a report already exists
+        ExportException e = assertThrows(
+                ExportException.class,
+                () -> new OnnxExporter(broken, Clock.systemUTC())
+                        .run(
+                                encoder,
+                                out,
+                                ExportOptions.builder().force(true).build())); // force: a report already exists
 
         assertTrue(e.report().orElseThrow().random().maxAbsDiff() > 0.01, e.getMessage());
         assertEquals(List.of("broken.export.json"), listing(dir));
@@ -173,8 +194,13 @@ class OnnxExporterFilesTest {
         var broken = StandardConverters.registry()
                 .register(ReluBlock.class, (block, input, context) -> context.node("Abs", List.of(input.name())));
 
-        ExportException e = assertThrows(ExportException.class, () -> new OnnxExporter(broken, Clock.systemUTC())
-                .run(encoder, dir.resolve("broken16.onnx"), ExportOptions.builder().float16(true).build()));
+        ExportException e = assertThrows(
+                ExportException.class,
+                () -> new OnnxExporter(broken, Clock.systemUTC())
+                        .run(
+                                encoder,
+                                dir.resolve("broken16.onnx"),
+                                ExportOptions.builder().float16(true).build()));
 
         assertEquals(ParityTolerance.FLOAT16, e.report().orElseThrow().tolerance());
         assertFalse(e.report().orElseThrow().passed());
@@ -182,13 +208,23 @@ class OnnxExporterFilesTest {
 
     @Test
     void aSubtlyWrongBatchNormEpsilonFailsTheFloat32Defaults() throws Exception {
-        var wrongEpsilon = StandardConverters.registry().register(BatchNorm.class, (block, input, context) ->
-                context.node("BatchNormalization", List.of(input.name(), context.parameter(block, "gamma"),
-                        context.parameter(block, "beta"), context.parameter(block, "runningMean"),
-                        context.parameter(block, "runningVar")), Attributes.real("epsilon", 1e-3f)));
+        var wrongEpsilon = StandardConverters.registry()
+                .register(
+                        BatchNorm.class,
+                        (block, input, context) -> context.node(
+                                "BatchNormalization",
+                                List.of(
+                                        input.name(),
+                                        context.parameter(block, "gamma"),
+                                        context.parameter(block, "beta"),
+                                        context.parameter(block, "runningMean"),
+                                        context.parameter(block, "runningVar")),
+                                Attributes.real("epsilon", 1e-3f)));
 
-        ExportException e = assertThrows(ExportException.class, () -> new OnnxExporter(wrongEpsilon, Clock.systemUTC())
-                .run(encoder, dir.resolve("eps.onnx"), ExportOptions.defaults()));
+        ExportException e = assertThrows(
+                ExportException.class,
+                () -> new OnnxExporter(wrongEpsilon, Clock.systemUTC())
+                        .run(encoder, dir.resolve("eps.onnx"), ExportOptions.defaults()));
 
         ParityStats random = e.report().orElseThrow().random();
         assertTrue(random.maxAbsDiff() < 0.01 * random.maxAbsReference(), "the error is subtle: " + e.getMessage());
@@ -197,19 +233,31 @@ class OnnxExporterFilesTest {
 
     @Test
     void unsupportedBlockIsNamedAndNothingIsWritten() throws Exception {
-        Block net = new SequentialBlock().add(new GlobalAvgPoolBlock()).add(Linear.builder().setUnits(4).build())
+        Block net = new SequentialBlock()
+                .add(new GlobalAvgPoolBlock())
+                .add(Linear.builder().setUnits(4).build())
                 .addSingleton(x -> x.mul(2));
         TestEncoders.prepare(net, new Shape(2, 3, 8, 8), manager, 1);
-        LoadedEncoder odd = new LoadedEncoder(net, new EncoderSpec("resnet10", 4, true, 3), 8,
-                new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.2f, 0.2f, 0.2f}, "{}", 0, "none");
+        LoadedEncoder odd = new LoadedEncoder(
+                net,
+                new EncoderSpec("resnet10", 4, true, 3),
+                8,
+                new float[] {0.5f, 0.5f, 0.5f},
+                new float[] {0.2f, 0.2f, 0.2f},
+                "{}",
+                0,
+                "none");
 
-        ExportException e = assertThrows(ExportException.class,
+        ExportException e = assertThrows(
+                ExportException.class,
                 () -> OnnxExporter.export(odd, dir.resolve("odd.onnx"), ExportOptions.defaults()));
 
         UnsupportedBlockException cause = assertInstanceOf(UnsupportedBlockException.class, e.getCause());
         assertEquals("ai.djl.nn.LambdaBlock", cause.blockClass());
         assertEquals("encoder/03LambdaBlock", cause.path());
-        assertTrue(e.getMessage().contains("ai.djl.nn.LambdaBlock") && e.getMessage().contains("encoder/03LambdaBlock"),
+        assertTrue(
+                e.getMessage().contains("ai.djl.nn.LambdaBlock")
+                        && e.getMessage().contains("encoder/03LambdaBlock"),
                 e.getMessage());
         assertTrue(listing(dir).isEmpty());
     }
@@ -231,7 +279,8 @@ class OnnxExporterFilesTest {
 
     @Test
     void missingCheckpointIsAClearError() {
-        ExportException e = assertThrows(ExportException.class,
+        ExportException e = assertThrows(
+                ExportException.class,
                 () -> OnnxExporter.export(dir.resolve("nowhere"), dir.resolve("x.onnx"), ExportOptions.defaults()));
         assertTrue(e.getMessage().contains("cannot load checkpoint"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("x.onnx")));
@@ -239,18 +288,35 @@ class OnnxExporterFilesTest {
 
     @Test
     void optionsAreValidated() {
-        assertThrows(IllegalArgumentException.class, () -> ExportOptions.builder().parityBatchSize(0).build());
-        assertThrows(IllegalArgumentException.class, () -> ExportOptions.builder().randomInputs(0).build());
-        assertThrows(IllegalArgumentException.class, () -> ExportOptions.builder().tolerance(-1.0).build());
-        assertThrows(IllegalArgumentException.class, () -> ExportOptions.builder().tolerance(Double.NaN).build());
-        assertThrows(IllegalArgumentException.class, () -> ExportOptions.builder().relativeTolerance(-1e-3).build());
-        assertThrows(IllegalArgumentException.class,
-                () -> ExportOptions.builder().relativeTolerance(Double.POSITIVE_INFINITY).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ExportOptions.builder().parityBatchSize(0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ExportOptions.builder().randomInputs(0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ExportOptions.builder().tolerance(-1.0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ExportOptions.builder().tolerance(Double.NaN).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ExportOptions.builder().relativeTolerance(-1e-3).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ExportOptions.builder()
+                        .relativeTolerance(Double.POSITIVE_INFINITY)
+                        .build());
         assertEquals(ParityTolerance.FLOAT32, ExportOptions.defaults().effectiveTolerance());
-        assertEquals(ParityTolerance.FLOAT16, ExportOptions.builder().float16(true).build().effectiveTolerance());
-        assertEquals(new ParityTolerance(0.5, ParityTolerance.FLOAT16.relative()),
+        assertEquals(
+                ParityTolerance.FLOAT16,
+                ExportOptions.builder().float16(true).build().effectiveTolerance());
+        assertEquals(
+                new ParityTolerance(0.5, ParityTolerance.FLOAT16.relative()),
                 ExportOptions.builder().float16(true).tolerance(0.5).build().effectiveTolerance());
-        assertEquals(new ParityTolerance(ParityTolerance.FLOAT32.absolute(), 0.25),
+        assertEquals(
+                new ParityTolerance(ParityTolerance.FLOAT32.absolute(), 0.25),
                 ExportOptions.builder().relativeTolerance(0.25).build().effectiveTolerance());
     }
 

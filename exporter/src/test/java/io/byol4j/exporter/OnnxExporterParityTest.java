@@ -81,9 +81,11 @@ class OnnxExporterParityTest {
             float[] x = TestEncoders.normal(new Random(5), 3 * channels * SIZE * SIZE, 1f);
             long[] shape = {3, channels, SIZE, SIZE};
             float[] expected = OrtRunner.djl(encoder.encoder(), scope, x, shape);
-            float[] actual = OrtRunner.run(Files.readAllBytes(out), x, shape, OptLevel.ALL_OPT).get("embedding");
+            float[] actual = OrtRunner.run(Files.readAllBytes(out), x, shape, OptLevel.ALL_OPT)
+                    .get("embedding");
             double diff = OrtRunner.maxAbsDiff(expected, actual);
-            assertTrue(diff <= ParityTolerance.FLOAT32.allowedDiff(OrtRunner.maxAbs(expected)),
+            assertTrue(
+                    diff <= ParityTolerance.FLOAT32.allowedDiff(OrtRunner.maxAbs(expected)),
                     "diff " + diff + " on outputs up to " + OrtRunner.maxAbs(expected));
             assertTrue(OrtRunner.maxAbs(expected) > 1e-2, "the test encoder must produce non-trivial outputs");
         }
@@ -100,7 +102,9 @@ class OnnxExporterParityTest {
     @Test
     void foldedBatchNormStaysWithinFloat32ToleranceWithFewerNodes() throws Exception {
         ExportReport plain = OnnxExporter.export(resnet18, dir.resolve("plain.onnx"), ExportOptions.defaults());
-        ExportReport folded = OnnxExporter.export(resnet18, dir.resolve("folded.onnx"),
+        ExportReport folded = OnnxExporter.export(
+                resnet18,
+                dir.resolve("folded.onnx"),
                 ExportOptions.builder().foldBatchNorm(true).build());
 
         assertTrue(folded.passed(), folded.summary());
@@ -112,7 +116,9 @@ class OnnxExporterParityTest {
     @Test
     void float16HalvesTheFileAndStaysWithinItsTolerance() throws Exception {
         ExportReport plain = OnnxExporter.export(resnet18, dir.resolve("fp32.onnx"), ExportOptions.defaults());
-        ExportReport half = OnnxExporter.export(resnet18, dir.resolve("fp16.onnx"),
+        ExportReport half = OnnxExporter.export(
+                resnet18,
+                dir.resolve("fp16.onnx"),
                 ExportOptions.builder().float16(true).build());
 
         assertTrue(half.passed(), half.summary());
@@ -126,7 +132,9 @@ class OnnxExporterParityTest {
 
     @Test
     void foldingAndFloat16Combine() throws Exception {
-        ExportReport report = OnnxExporter.export(resnet18, dir.resolve("both.onnx"),
+        ExportReport report = OnnxExporter.export(
+                resnet18,
+                dir.resolve("both.onnx"),
                 ExportOptions.builder().float16(true).foldBatchNorm(true).build());
         assertTrue(report.passed(), report.summary());
     }
@@ -135,7 +143,9 @@ class OnnxExporterParityTest {
     void realImagesAreComparedAndUndecodableOnesSkipped() throws Exception {
         InMemoryDataset images = randomImages(7, 3, Set.of(2));
 
-        ExportReport report = OnnxExporter.export(resnet18, dir.resolve("real.onnx"),
+        ExportReport report = OnnxExporter.export(
+                resnet18,
+                dir.resolve("real.onnx"),
                 ExportOptions.builder().parityDataset(images).parityBatchSize(4).build());
 
         assertEquals(6, report.real().samples());
@@ -145,8 +155,13 @@ class OnnxExporterParityTest {
 
     @Test
     void parityImagesAreCapped() throws Exception {
-        ExportReport report = OnnxExporter.export(resnet18, dir.resolve("capped.onnx"),
-                ExportOptions.builder().parityDataset(randomImages(9, 4, Set.of())).maxParityImages(5).build());
+        ExportReport report = OnnxExporter.export(
+                resnet18,
+                dir.resolve("capped.onnx"),
+                ExportOptions.builder()
+                        .parityDataset(randomImages(9, 4, Set.of()))
+                        .maxParityImages(5)
+                        .build());
         assertEquals(5, report.real().samples());
     }
 
@@ -161,13 +176,14 @@ class OnnxExporterParityTest {
         LinearHead head = new LinearHead(w, TestEncoders.normal(rng, 4, 0.1f), List.of("a", "b", "c", "d"));
         Path out = dir.resolve("head.onnx");
 
-        ExportReport report = OnnxExporter.export(resnet18, out, ExportOptions.builder().head(head).build());
+        ExportReport report = OnnxExporter.export(
+                resnet18, out, ExportOptions.builder().head(head).build());
 
         assertTrue(report.withHead());
         assertTrue(report.passed(), report.summary());
         float[] x = TestEncoders.normal(rng, 2 * 3 * SIZE * SIZE, 1f);
-        Map<String, float[]> outputs = OrtRunner.run(Files.readAllBytes(out), x, new long[] {2, 3, SIZE, SIZE},
-                OptLevel.ALL_OPT);
+        Map<String, float[]> outputs =
+                OrtRunner.run(Files.readAllBytes(out), x, new long[] {2, 3, SIZE, SIZE}, OptLevel.ALL_OPT);
         assertEquals(Set.of("embedding", "probabilities"), outputs.keySet());
         float[] p = outputs.get("probabilities");
         assertEquals(8, p.length);
@@ -182,14 +198,18 @@ class OnnxExporterParityTest {
 
     private static long weightBytes(Path model) throws Exception {
         return ModelProto.parseFrom(Files.readAllBytes(model)).getGraph().getInitializerList().stream()
-                .mapToLong(t -> t.getRawData().size()).sum();
+                .mapToLong(t -> t.getRawData().size())
+                .sum();
     }
 
     private static float[] parameter(String suffix) {
         return resnet18.encoder().getParameters().stream()
                 .filter(p -> p.getKey().endsWith(suffix))
-                .findFirst().orElseThrow()
-                .getValue().getArray().toFloatArray();
+                .findFirst()
+                .orElseThrow()
+                .getValue()
+                .getArray()
+                .toFloatArray();
     }
 
     /**

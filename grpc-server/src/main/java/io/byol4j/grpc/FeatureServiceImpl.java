@@ -1,6 +1,5 @@
 package io.byol4j.grpc;
 
-import io.byol4j.sdk.internal.Vectors;
 import io.byol4j.grpc.inference.ImageResult;
 import io.byol4j.grpc.inference.InferencePipeline;
 import io.byol4j.grpc.inference.UnaryCalls;
@@ -15,7 +14,7 @@ import io.byol4j.grpc.v1.EmbedResult;
 import io.byol4j.grpc.v1.FeatureServiceGrpc;
 import io.byol4j.grpc.v1.GetModelInfoRequest;
 import io.byol4j.grpc.v1.ModelInfo;
-import io.byol4j.sdk.encoder.Encoder;
+import io.byol4j.sdk.internal.Vectors;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Arrays;
@@ -28,7 +27,8 @@ import java.util.List;
 final class FeatureServiceImpl extends FeatureServiceGrpc.FeatureServiceImplBase {
 
     private static final String EMBED = FeatureServiceGrpc.getEmbedMethod().getFullMethodName();
-    private static final String INFO = FeatureServiceGrpc.getGetModelInfoMethod().getFullMethodName();
+    private static final String INFO =
+            FeatureServiceGrpc.getGetModelInfoMethod().getFullMethodName();
 
     private final ModelRepository models;
     private final InferencePipeline pipeline;
@@ -47,17 +47,19 @@ final class FeatureServiceImpl extends FeatureServiceGrpc.FeatureServiceImplBase
                 ServedModel model = lease.model();
                 call.model(model.name());
                 if (request.getImagesCount() == 0) {
-                    throw Status.INVALID_ARGUMENT.withDescription("request has no images").asException();
+                    throw Status.INVALID_ARGUMENT
+                            .withDescription("request has no images")
+                            .asException();
                 }
                 List<ImageResult> results = pipeline.runImages(call, model, request.getImagesList());
                 OutputSpec embedding = model.embeddingOutput();
-                EmbedResponse.Builder out = EmbedResponse.newBuilder()
-                        .setModel(model.name()).setModelVersion(model.version());
+                EmbedResponse.Builder out =
+                        EmbedResponse.newBuilder().setModel(model.name()).setModelVersion(model.version());
                 for (ImageResult r : results) {
                     EmbedResult.Builder rb = out.addResultsBuilder();
                     if (r.ok()) {
-                        float[] f = Arrays.copyOfRange(r.row(), embedding.offset(),
-                                embedding.offset() + embedding.width());
+                        float[] f =
+                                Arrays.copyOfRange(r.row(), embedding.offset(), embedding.offset() + embedding.width());
                         if (request.getNormalize()) {
                             Vectors.normalizeL2(f);
                         }

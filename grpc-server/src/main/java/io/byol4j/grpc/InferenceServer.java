@@ -56,8 +56,8 @@ public final class InferenceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
 
     /** Health service names this server reports (besides the overall "" service). */
-    public static final List<String> SERVICES = List.of(FeatureServiceGrpc.SERVICE_NAME,
-            GRPCInferenceServiceGrpc.SERVICE_NAME);
+    public static final List<String> SERVICES =
+            List.of(FeatureServiceGrpc.SERVICE_NAME, GRPCInferenceServiceGrpc.SERVICE_NAME);
 
     private final Server server;
     private final HealthStatusManager health;
@@ -71,11 +71,21 @@ public final class InferenceServer implements AutoCloseable {
     private final ExecutorService executor;
     /** True from the end of {@link #loadModels()} until {@link #close()}: inference is accepted. */
     private final AtomicBoolean ready;
+
     private volatile boolean draining;
 
-    private InferenceServer(Server server, HealthStatusManager health, ModelRepository models, Duration grace,
-            boolean plaintext, String host, CallLimiter limiter, InferencePipeline pipeline,
-            Runnable oversizeRefusal, ExecutorService executor, AtomicBoolean ready) {
+    private InferenceServer(
+            Server server,
+            HealthStatusManager health,
+            ModelRepository models,
+            Duration grace,
+            boolean plaintext,
+            String host,
+            CallLimiter limiter,
+            InferencePipeline pipeline,
+            Runnable oversizeRefusal,
+            ExecutorService executor,
+            AtomicBoolean ready) {
         this.server = server;
         this.health = health;
         this.models = models;
@@ -190,25 +200,32 @@ public final class InferenceServer implements AutoCloseable {
             HealthStatusManager health = new HealthStatusManager();
             health.setStatus("", ServingStatus.NOT_SERVING);
             SERVICES.forEach(s -> health.setStatus(s, ServingStatus.NOT_SERVING));
-            CallLimiter limiter = new CallLimiter(limits.maxConcurrentCalls(), Set.of(
-                    FeatureServiceGrpc.getEmbedMethod().getFullMethodName(),
-                    GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName()),
+            CallLimiter limiter = new CallLimiter(
+                    limits.maxConcurrentCalls(),
+                    Set.of(
+                            FeatureServiceGrpc.getEmbedMethod().getFullMethodName(),
+                            GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName()),
                     method -> {
                         metrics.refused("", Limits.MAX_CONCURRENT_CALLS);
                         metrics.callStarted("", method);
                         metrics.callFinished("", method, "RESOURCE_EXHAUSTED", 0);
-                        RefusalLog.calls().refused(Limits.MAX_CONCURRENT_CALLS, () -> "call refused method="
-                                + method + " model=- status=RESOURCE_EXHAUSTED limit=" + Limits.MAX_CONCURRENT_CALLS
-                                + " detail=\"" + limits.maxConcurrentCalls() + " inference calls are already running\"");
+                        RefusalLog.calls()
+                                .refused(
+                                        Limits.MAX_CONCURRENT_CALLS,
+                                        () -> "call refused method="
+                                                + method + " model=- status=RESOURCE_EXHAUSTED limit="
+                                                + Limits.MAX_CONCURRENT_CALLS
+                                                + " detail=\"" + limits.maxConcurrentCalls()
+                                                + " inference calls are already running\"");
                     });
             AtomicBoolean ready = new AtomicBoolean();
-            KServeInferenceService kserve = new KServeInferenceService(models, pipeline, metrics, ready::get,
-                    version);
+            KServeInferenceService kserve = new KServeInferenceService(models, pipeline, metrics, ready::get, version);
             // Handler threads are bounded: calls beyond max_concurrent_calls are refused at once, so a pool
             // of that size plus room for health, metadata and refusals never leaves work waiting long.
-            ExecutorService executor = Executors.newFixedThreadPool(limits.maxConcurrentCalls() + 16,
-                    new HandlerThreads());
-            builder.executor(executor).maxInboundMessageSize(limits.maxMessageBytes())
+            ExecutorService executor =
+                    Executors.newFixedThreadPool(limits.maxConcurrentCalls() + 16, new HandlerThreads());
+            builder.executor(executor)
+                    .maxInboundMessageSize(limits.maxMessageBytes())
                     .addService(MalformedMessageGuard.guard(new FeatureServiceImpl(models, pipeline, metrics), metrics))
                     .addService(MalformedMessageGuard.guard(kserve, metrics))
                     .addService(health.getHealthService())
@@ -226,8 +243,8 @@ public final class InferenceServer implements AutoCloseable {
             }
             Runnable oversize = () -> metrics.refused("", Limits.MAX_MESSAGE_BYTES);
             OversizeMessageLog.register(oversize);
-            return new InferenceServer(server, health, models, grace, plaintext, host, limiter, pipeline, oversize,
-                    executor, ready);
+            return new InferenceServer(
+                    server, health, models, grace, plaintext, host, limiter, pipeline, oversize, executor, ready);
         }
 
         /** {@link #listen()}, then {@link InferenceServer#loadModels()}; on a load failure the server is closed. */
@@ -335,8 +352,10 @@ public final class InferenceServer implements AutoCloseable {
         server.shutdown();
         try {
             if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("{} calls still running after the grace period of {} ms; cancelling them",
-                        limiter.running(), grace.toMillis());
+                LOG.warn(
+                        "{} calls still running after the grace period of {} ms; cancelling them",
+                        limiter.running(),
+                        grace.toMillis());
                 server.shutdownNow();
                 server.awaitTermination(5, TimeUnit.SECONDS);
             }

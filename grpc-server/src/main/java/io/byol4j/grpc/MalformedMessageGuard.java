@@ -28,13 +28,13 @@ final class MalformedMessageGuard implements ServerInterceptor {
 
     /** {@code service} with its requests parsed under the guard. */
     static ServerServiceDefinition guard(BindableService service, ServerMetrics metrics) {
-        return ServerInterceptors.intercept(ServerInterceptors.useInputStreamMessages(service.bindService()),
-                new MalformedMessageGuard(metrics));
+        return ServerInterceptors.intercept(
+                ServerInterceptors.useInputStreamMessages(service.bindService()), new MalformedMessageGuard(metrics));
     }
 
     @Override
-    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-            ServerCallHandler<Q, A> next) {
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
         long started = System.nanoTime();
         return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
             private boolean rejected;
@@ -50,12 +50,18 @@ final class MalformedMessageGuard implements ServerInterceptor {
                     rejected = true;
                     String method = call.getMethodDescriptor().getFullMethodName();
                     String why = Status.fromThrowable(e).getDescription();
-                    RefusalLog.calls().refused("malformed_message", () -> "call refused method=" + method
-                            + " model=- status=INVALID_ARGUMENT detail=\"malformed request message: " + why + "\"");
+                    RefusalLog.calls()
+                            .refused(
+                                    "malformed_message",
+                                    () -> "call refused method=" + method
+                                            + " model=- status=INVALID_ARGUMENT detail=\"malformed request message: "
+                                            + why + "\"");
                     metrics.callStarted("", method);
                     metrics.callFinished("", method, Status.Code.INVALID_ARGUMENT.name(), System.nanoTime() - started);
-                    call.close(Status.INVALID_ARGUMENT.withDescription("malformed request message: the bytes do not"
-                            + " parse as " + method + "'s request type (" + why + ")"), new Metadata());
+                    call.close(
+                            Status.INVALID_ARGUMENT.withDescription("malformed request message: the bytes do not"
+                                    + " parse as " + method + "'s request type (" + why + ")"),
+                            new Metadata());
                 }
             }
 

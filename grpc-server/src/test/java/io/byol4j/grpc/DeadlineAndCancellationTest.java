@@ -37,7 +37,8 @@ class DeadlineAndCancellationTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(TestServer.repository(TestServer.plainModel(tmp, "m.onnx"), TestServer.batching(MAX_BATCH, 1024)),
+        server = TestServer.start(
+                TestServer.repository(TestServer.plainModel(tmp, "m.onnx"), TestServer.batching(MAX_BATCH, 1024)),
                 TestServer.limits(IMAGES, 1_000_000, 4_000_000, Duration.ofSeconds(5), 8));
         model = server.server.models().find("m", "");
         // 150 noisy 300x300 PNGs: milliseconds of decoding each, about a second in all.
@@ -58,14 +59,19 @@ class DeadlineAndCancellationTest {
     void aPassedDeadlineStopsTheCallAtTheNextImage() throws Exception {
         long before = model.samplesRun();
         long t0 = System.nanoTime();
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> FeatureServiceGrpc
-                .newBlockingStub(server.channel).withDeadlineAfter(150, TimeUnit.MILLISECONDS).embed(slow));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> FeatureServiceGrpc.newBlockingStub(server.channel)
+                        .withDeadlineAfter(150, TimeUnit.MILLISECONDS)
+                        .embed(slow));
         long atDeadline = model.samplesRun() - before;
         assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
         long ran = settledRuns() - before;
         assertTrue(ran < IMAGES, "the model ran " + ran + " of " + IMAGES + " images; the rest were dropped");
-        assertTrue(ran - atDeadline <= MAX_BATCH + 1, "after the deadline the model ran " + (ran - atDeadline)
-                + " more images: at most the batch in progress and the image being decoded");
+        assertTrue(
+                ran - atDeadline <= MAX_BATCH + 1,
+                "after the deadline the model ran " + (ran - atDeadline)
+                        + " more images: at most the batch in progress and the image being decoded");
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3));
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (server.server.callsInFlight() > 0) {
@@ -89,21 +95,25 @@ class DeadlineAndCancellationTest {
             ctx.cancel(null);
         });
         canceller.start();
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> ctx.call(() -> FeatureServiceGrpc.newBlockingStub(server.channel).embed(slow)));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> ctx.call(
+                        () -> FeatureServiceGrpc.newBlockingStub(server.channel).embed(slow)));
         long atCancel = model.samplesRun() - before;
         assertEquals(Status.Code.CANCELLED, e.getStatus().getCode());
         canceller.join();
         long ran = settledRuns() - before;
         assertTrue(ran >= 5 && ran < IMAGES, "the model ran " + ran + " of " + IMAGES + " images");
-        assertTrue(ran - atCancel <= MAX_BATCH + 1, "after the cancellation the model ran " + (ran - atCancel)
-                + " more images");
+        assertTrue(
+                ran - atCancel <= MAX_BATCH + 1,
+                "after the cancellation the model ran " + (ran - atCancel) + " more images");
     }
 
     @Test
     void anUnhurriedCallRunsEveryImage() {
         long before = model.samplesRun();
-        EmbedResponse r = FeatureServiceGrpc.newBlockingStub(server.channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+        EmbedResponse r = FeatureServiceGrpc.newBlockingStub(server.channel)
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
                 .embed(slow);
         assertEquals(IMAGES, r.getResultsCount());
         assertEquals(before + IMAGES, model.samplesRun());

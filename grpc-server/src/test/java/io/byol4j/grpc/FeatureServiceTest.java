@@ -38,7 +38,8 @@ class FeatureServiceTest {
     @BeforeEach
     void start() throws Exception {
         model = TestServer.plainModel(tmp, "shapes-v2.onnx");
-        server = TestServer.start(TestServer.repository(model, TestServer.batching(8, 64)),
+        server = TestServer.start(
+                TestServer.repository(model, TestServer.batching(8, 64)),
                 TestServer.limits(4, 1_000_000, 4_000_000, Duration.ofSeconds(5), 8));
         stub = FeatureServiceGrpc.newBlockingStub(server.channel);
     }
@@ -68,13 +69,17 @@ class FeatureServiceTest {
         }
         assertTrue(response.getResults(0).getError().isEmpty());
         assertEquals(0, response.getResults(1).getFeaturesCount());
-        assertTrue(response.getResults(1).getError().startsWith("UNKNOWN_FORMAT"), response.getResults(1).getError());
+        assertTrue(
+                response.getResults(1).getError().startsWith("UNKNOWN_FORMAT"),
+                response.getResults(1).getError());
     }
 
     @Test
     void normalizeGivesUnitVectors() {
         EmbedResponse response = stub.embed(EmbedRequest.newBuilder()
-                .addImages(ByteString.copyFrom(TestServer.png(16, 16, 4))).setNormalize(true).build());
+                .addImages(ByteString.copyFrom(TestServer.png(16, 16, 4)))
+                .setNormalize(true)
+                .build());
         double norm = 0;
         for (float v : response.getResults(0).getFeaturesList()) {
             norm += v * v;
@@ -84,8 +89,8 @@ class FeatureServiceTest {
 
     @Test
     void refusesEmptyAndOversizedRequestsAndUnknownModels() {
-        StatusRuntimeException empty = assertThrows(StatusRuntimeException.class,
-                () -> stub.embed(EmbedRequest.getDefaultInstance()));
+        StatusRuntimeException empty =
+                assertThrows(StatusRuntimeException.class, () -> stub.embed(EmbedRequest.getDefaultInstance()));
         assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
         EmbedRequest.Builder big = EmbedRequest.newBuilder();
         for (int i = 0; i < 5; i++) {
@@ -93,11 +98,16 @@ class FeatureServiceTest {
         }
         StatusRuntimeException tooMany = assertThrows(StatusRuntimeException.class, () -> stub.embed(big.build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, tooMany.getStatus().getCode());
-        assertTrue(tooMany.getStatus().getDescription().startsWith(Limits.MAX_IMAGES_PER_REQUEST + ": "),
+        assertTrue(
+                tooMany.getStatus().getDescription().startsWith(Limits.MAX_IMAGES_PER_REQUEST + ": "),
                 tooMany.getStatus().getDescription());
         assertTrue(tooMany.getStatus().getDescription().contains("the limit is 4"));
-        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> stub.embed(
-                EmbedRequest.newBuilder().setModel("nope").addImages(ByteString.copyFromUtf8("x")).build()));
+        StatusRuntimeException unknown = assertThrows(
+                StatusRuntimeException.class,
+                () -> stub.embed(EmbedRequest.newBuilder()
+                        .setModel("nope")
+                        .addImages(ByteString.copyFromUtf8("x"))
+                        .build()));
         assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
         assertTrue(unknown.getStatus().getDescription().contains("'nope'"));
         assertTrue(unknown.getStatus().getDescription().contains("shapes-v2"), "lists the served models");

@@ -50,13 +50,14 @@ class KServeServiceTest {
     private static GRPCInferenceServiceBlockingStub stub;
     private static Encoder reference;
     private static Preprocessor preprocessor;
-    private static final List<byte[]> IMAGES = List.of(TestServer.png(20, 18, 1), TestServer.png(16, 30, 2),
-            TestServer.png(40, 40, 3));
+    private static final List<byte[]> IMAGES =
+            List.of(TestServer.png(20, 18, 1), TestServer.png(16, 30, 2), TestServer.png(40, 40, 3));
 
     @BeforeAll
     static void start() throws Exception {
         Path file = TestServer.headModel(tmp, MODEL + ".onnx");
-        server = TestServer.start(TestServer.repository(file, TestServer.batching(8, 64)),
+        server = TestServer.start(
+                TestServer.repository(file, TestServer.batching(8, 64)),
                 TestServer.limits(16, 1_000_000, 4_000_000, Duration.ofSeconds(5), 8));
         stub = GRPCInferenceServiceGrpc.newBlockingStub(server.channel);
         reference = Encoder.open(file);
@@ -73,10 +74,21 @@ class KServeServiceTest {
     void liveReadyAndServerMetadata() {
         assertTrue(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
         assertTrue(stub.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
-        assertTrue(stub.modelReady(ModelReadyRequest.newBuilder().setName(MODEL).build()).getReady());
-        assertTrue(stub.modelReady(ModelReadyRequest.newBuilder().setName(MODEL).setVersion("1").build()).getReady());
-        assertFalse(stub.modelReady(ModelReadyRequest.newBuilder().setName(MODEL).setVersion("7").build()).getReady());
-        assertFalse(stub.modelReady(ModelReadyRequest.newBuilder().setName("other").build()).getReady());
+        assertTrue(stub.modelReady(ModelReadyRequest.newBuilder().setName(MODEL).build())
+                .getReady());
+        assertTrue(stub.modelReady(ModelReadyRequest.newBuilder()
+                        .setName(MODEL)
+                        .setVersion("1")
+                        .build())
+                .getReady());
+        assertFalse(stub.modelReady(ModelReadyRequest.newBuilder()
+                        .setName(MODEL)
+                        .setVersion("7")
+                        .build())
+                .getReady());
+        assertFalse(
+                stub.modelReady(ModelReadyRequest.newBuilder().setName("other").build())
+                        .getReady());
         var meta = stub.serverMetadata(ServerMetadataRequest.getDefaultInstance());
         assertEquals("byol4j", meta.getName());
         assertTrue(meta.getExtensionsList().contains("model_repository"));
@@ -84,7 +96,8 @@ class KServeServiceTest {
 
     @Test
     void modelMetadataDescribesBothInputsAndEveryOutput() {
-        ModelMetadataResponse meta = stub.modelMetadata(ModelMetadataRequest.newBuilder().setName(MODEL).build());
+        ModelMetadataResponse meta = stub.modelMetadata(
+                ModelMetadataRequest.newBuilder().setName(MODEL).build());
         assertEquals(MODEL, meta.getName());
         assertEquals(List.of("1"), meta.getVersionsList());
         assertEquals("onnxruntime_onnx", meta.getPlatform());
@@ -100,8 +113,10 @@ class KServeServiceTest {
         assertEquals(List.of(-1L, 8L), meta.getOutputs(0).getShapeList());
         assertEquals("probabilities", meta.getOutputs(1).getName());
         assertEquals("FP32", meta.getOutputs(1).getDatatype());
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> stub.modelMetadata(ModelMetadataRequest.newBuilder().setName("missing").build()));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> stub.modelMetadata(
+                        ModelMetadataRequest.newBuilder().setName("missing").build()));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("'missing'"));
     }
@@ -110,9 +125,14 @@ class KServeServiceTest {
     void encodedImagesInContentsGiveEmbeddingsAndProbabilitiesWithTheId() throws Exception {
         InferTensorContents.Builder contents = InferTensorContents.newBuilder();
         IMAGES.forEach(b -> contents.addBytesContents(ByteString.copyFrom(b)));
-        ModelInferResponse r = stub.modelInfer(ModelInferRequest.newBuilder().setModelName(MODEL).setId("req-42")
-                .addInputs(InferInputTensor.newBuilder().setName("encoded_images").setDatatype("BYTES")
-                        .addShape(IMAGES.size()).setContents(contents))
+        ModelInferResponse r = stub.modelInfer(ModelInferRequest.newBuilder()
+                .setModelName(MODEL)
+                .setId("req-42")
+                .addInputs(InferInputTensor.newBuilder()
+                        .setName("encoded_images")
+                        .setDatatype("BYTES")
+                        .addShape(IMAGES.size())
+                        .setContents(contents))
                 .build());
         assertEquals("req-42", r.getId());
         assertEquals(MODEL, r.getModelName());
@@ -127,12 +147,17 @@ class KServeServiceTest {
 
     @Test
     void rawEncodedImagesAreLengthPrefixedAndAnswerRaw() throws Exception {
-        ByteBuffer raw = ByteBuffer.allocate(IMAGES.stream().mapToInt(b -> b.length + 4).sum())
+        ByteBuffer raw = ByteBuffer.allocate(
+                        IMAGES.stream().mapToInt(b -> b.length + 4).sum())
                 .order(ByteOrder.LITTLE_ENDIAN);
         IMAGES.forEach(b -> raw.putInt(b.length).put(b));
-        ModelInferResponse r = stub.modelInfer(ModelInferRequest.newBuilder().setModelName(MODEL)
-                .addInputs(InferInputTensor.newBuilder().setName("encoded_images").setDatatype("BYTES")
-                        .addShape(IMAGES.size()).addShape(1))
+        ModelInferResponse r = stub.modelInfer(ModelInferRequest.newBuilder()
+                .setModelName(MODEL)
+                .addInputs(InferInputTensor.newBuilder()
+                        .setName("encoded_images")
+                        .setDatatype("BYTES")
+                        .addShape(IMAGES.size())
+                        .addShape(1))
                 .addRawInputContents(ByteString.copyFrom(raw.array()))
                 .addOutputs(InferRequestedOutputTensor.newBuilder().setName("probabilities"))
                 .build());
@@ -148,22 +173,32 @@ class KServeServiceTest {
         for (int i = 0; i < IMAGES.size(); i++) {
             preprocessor.apply(new ImageDecoder().decode(IMAGES.get(i), 3), packed, i * preprocessor.inputSize());
         }
-        InferInputTensor.Builder input = InferInputTensor.newBuilder().setName("images").setDatatype("FP32")
-                .addShape(IMAGES.size()).addShape(3).addShape(16).addShape(16);
+        InferInputTensor.Builder input = InferInputTensor.newBuilder()
+                .setName("images")
+                .setDatatype("FP32")
+                .addShape(IMAGES.size())
+                .addShape(3)
+                .addShape(16)
+                .addShape(16);
         InferTensorContents.Builder contents = InferTensorContents.newBuilder();
         for (float v : packed) {
             contents.addFp32Contents(v);
         }
-        ModelInferResponse typed = stub.modelInfer(ModelInferRequest.newBuilder().setModelName(MODEL)
+        ModelInferResponse typed = stub.modelInfer(ModelInferRequest.newBuilder()
+                .setModelName(MODEL)
                 .addInputs(input.clone().setContents(contents))
-                .addOutputs(InferRequestedOutputTensor.newBuilder().setName("embedding")).build());
+                .addOutputs(InferRequestedOutputTensor.newBuilder().setName("embedding"))
+                .build());
         assertRows(expectedRows(), 0, typed.getOutputs(0).getContents().getFp32ContentsList());
         ByteBuffer raw = ByteBuffer.allocate(packed.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : packed) {
             raw.putFloat(v);
         }
-        ModelInferResponse rawResponse = stub.modelInfer(ModelInferRequest.newBuilder().setModelName(MODEL)
-                .addInputs(input).addRawInputContents(ByteString.copyFrom(raw.array())).build());
+        ModelInferResponse rawResponse = stub.modelInfer(ModelInferRequest.newBuilder()
+                .setModelName(MODEL)
+                .addInputs(input)
+                .addRawInputContents(ByteString.copyFrom(raw.array()))
+                .build());
         assertEquals(2, rawResponse.getRawOutputContentsCount());
         assertRows(expectedRows(), 0, floats(rawResponse.getRawOutputContents(0)));
         assertRows(expectedRows(), 8, floats(rawResponse.getRawOutputContents(1)));
@@ -171,35 +206,84 @@ class KServeServiceTest {
 
     @Test
     void badRequestsAreRefusedWithAReasonNamingWhat() {
-        InferInputTensor.Builder images = InferInputTensor.newBuilder().setName("encoded_images").setDatatype("BYTES")
-                .addShape(1).setContents(InferTensorContents.newBuilder().addBytesContents(ByteString.copyFrom(
-                        IMAGES.get(0))));
-        assertInvalid(ModelInferRequest.newBuilder().setModelName(MODEL).addInputs(images)
-                .addOutputs(InferRequestedOutputTensor.newBuilder().setName("logits")), "'logits'");
-        assertInvalid(ModelInferRequest.newBuilder().setModelName(MODEL).addInputs(images.clone().setName("pixels")),
+        InferInputTensor.Builder images = InferInputTensor.newBuilder()
+                .setName("encoded_images")
+                .setDatatype("BYTES")
+                .addShape(1)
+                .setContents(InferTensorContents.newBuilder().addBytesContents(ByteString.copyFrom(IMAGES.get(0))));
+        assertInvalid(
+                ModelInferRequest.newBuilder()
+                        .setModelName(MODEL)
+                        .addInputs(images)
+                        .addOutputs(InferRequestedOutputTensor.newBuilder().setName("logits")),
+                "'logits'");
+        assertInvalid(
+                ModelInferRequest.newBuilder()
+                        .setModelName(MODEL)
+                        .addInputs(images.clone().setName("pixels")),
                 "'pixels'");
-        assertInvalid(ModelInferRequest.newBuilder().setModelName(MODEL).addInputs(InferInputTensor.newBuilder()
-                .setName("images").setDatatype("FP32").addShape(1).addShape(3).addShape(8).addShape(8)), "[1, 3, 8, 8]");
-        assertInvalid(ModelInferRequest.newBuilder().setModelName(MODEL).addInputs(InferInputTensor.newBuilder()
-                .setName("images").setDatatype("FP32").addShape(1).addShape(3).addShape(16).addShape(16))
-                .addRawInputContents(ByteString.copyFrom(new byte[10])), "10 bytes");
-        assertInvalid(ModelInferRequest.newBuilder().setModelName(MODEL).addInputs(images.clone().clearContents())
-                .addRawInputContents(ByteString.copyFrom(new byte[] {(byte) 200, 0, 0, 0, 1, 2})), "declares 200 bytes");
-        assertInvalid(ModelInferRequest.newBuilder().setModelName(MODEL).addInputs(images.clone().setContents(
-                InferTensorContents.newBuilder().addBytesContents(ByteString.copyFromUtf8("junk")))), "element 0");
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(
-                ModelInferRequest.newBuilder().setModelName("nope").addInputs(images).build()));
+        assertInvalid(
+                ModelInferRequest.newBuilder()
+                        .setModelName(MODEL)
+                        .addInputs(InferInputTensor.newBuilder()
+                                .setName("images")
+                                .setDatatype("FP32")
+                                .addShape(1)
+                                .addShape(3)
+                                .addShape(8)
+                                .addShape(8)),
+                "[1, 3, 8, 8]");
+        assertInvalid(
+                ModelInferRequest.newBuilder()
+                        .setModelName(MODEL)
+                        .addInputs(InferInputTensor.newBuilder()
+                                .setName("images")
+                                .setDatatype("FP32")
+                                .addShape(1)
+                                .addShape(3)
+                                .addShape(16)
+                                .addShape(16))
+                        .addRawInputContents(ByteString.copyFrom(new byte[10])),
+                "10 bytes");
+        assertInvalid(
+                ModelInferRequest.newBuilder()
+                        .setModelName(MODEL)
+                        .addInputs(images.clone().clearContents())
+                        .addRawInputContents(ByteString.copyFrom(new byte[] {(byte) 200, 0, 0, 0, 1, 2})),
+                "declares 200 bytes");
+        assertInvalid(
+                ModelInferRequest.newBuilder()
+                        .setModelName(MODEL)
+                        .addInputs(images.clone()
+                                .setContents(InferTensorContents.newBuilder()
+                                        .addBytesContents(ByteString.copyFromUtf8("junk")))),
+                "element 0");
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> stub.modelInfer(ModelInferRequest.newBuilder()
+                        .setModelName("nope")
+                        .addInputs(images)
+                        .build()));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
-        e = assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(
-                ModelInferRequest.newBuilder().setModelName(MODEL).setModelVersion("3").addInputs(images).build()));
+        e = assertThrows(
+                StatusRuntimeException.class,
+                () -> stub.modelInfer(ModelInferRequest.newBuilder()
+                        .setModelName(MODEL)
+                        .setModelVersion("3")
+                        .addInputs(images)
+                        .build()));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("version '3'"));
     }
 
     private static void assertInvalid(ModelInferRequest.Builder request, String mention) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(request.build()));
-        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
-        assertTrue(e.getStatus().getDescription().contains(mention), e.getStatus().getDescription());
+        assertEquals(
+                Status.Code.INVALID_ARGUMENT,
+                e.getStatus().getCode(),
+                e.getStatus().toString());
+        assertTrue(
+                e.getStatus().getDescription().contains(mention), e.getStatus().getDescription());
     }
 
     /** Embedding then softmax for each test image, computed in-process with the SDK. */

@@ -16,7 +16,6 @@ import io.byol4j.grpc.v1.FeatureServiceGrpc;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -55,22 +54,28 @@ class LifecycleTest {
     Path tmp;
 
     private static ServingStatus health(ManagedChannel channel, String service) {
-        return HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().setService(service).build())
+        return HealthGrpc.newBlockingStub(channel)
+                .check(HealthCheckRequest.newBuilder().setService(service).build())
                 .getStatus();
     }
 
     @Test
     void healthIsNotServingUntilTheModelsAreLoadedAndWarmedUp() throws Exception {
-        try (TestServer s = TestServer.listen(TestServer.repository(TestServer.plainModel(tmp, "m.onnx"),
-                TestServer.batching(4, 64)), io.byol4j.grpc.limits.Limits.defaults())) {
+        try (TestServer s = TestServer.listen(
+                TestServer.repository(TestServer.plainModel(tmp, "m.onnx"), TestServer.batching(4, 64)),
+                io.byol4j.grpc.limits.Limits.defaults())) {
             for (String service : List.of("", "inference.GRPCInferenceService", "byol4j.v1.FeatureService")) {
                 assertEquals(ServingStatus.NOT_SERVING, health(s.channel, service), service);
             }
             var kserve = GRPCInferenceServiceGrpc.newBlockingStub(s.channel);
-            assertFalse(kserve.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> FeatureServiceGrpc
-                    .newBlockingStub(s.channel).embed(EmbedRequest.newBuilder().addImages(ByteString.copyFrom(
-                            TestServer.png(8, 8, 1))).build()));
+            assertFalse(
+                    kserve.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
+            StatusRuntimeException e = assertThrows(
+                    StatusRuntimeException.class,
+                    () -> FeatureServiceGrpc.newBlockingStub(s.channel)
+                            .embed(EmbedRequest.newBuilder()
+                                    .addImages(ByteString.copyFrom(TestServer.png(8, 8, 1)))
+                                    .build()));
             assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), "no model is served yet");
             s.server.loadModels();
             ServedModel m = s.server.models().find("m", "");
@@ -78,14 +83,16 @@ class LifecycleTest {
             for (String service : List.of("", "inference.GRPCInferenceService", "byol4j.v1.FeatureService")) {
                 assertEquals(ServingStatus.SERVING, health(s.channel, service), service);
             }
-            assertTrue(kserve.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
+            assertTrue(
+                    kserve.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
         }
     }
 
     @Test
     void reflectionListsBothServices() throws Exception {
-        try (TestServer s = TestServer.start(TestServer.repository(TestServer.plainModel(tmp, "m.onnx"),
-                TestServer.batching(4, 64)), io.byol4j.grpc.limits.Limits.defaults())) {
+        try (TestServer s = TestServer.start(
+                TestServer.repository(TestServer.plainModel(tmp, "m.onnx"), TestServer.batching(4, 64)),
+                io.byol4j.grpc.limits.Limits.defaults())) {
             CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
             StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(s.channel)
                     .serverReflectionInfo(new StreamObserver<>() {
@@ -100,12 +107,14 @@ class LifecycleTest {
                         }
 
                         @Override
-                        public void onCompleted() {
-                        }
+                        public void onCompleted() {}
                     });
-            requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+            requests.onNext(
+                    ServerReflectionRequest.newBuilder().setListServices("").build());
             List<String> names = new ArrayList<>();
-            answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList()
+            answer.get(10, TimeUnit.SECONDS)
+                    .getListServicesResponse()
+                    .getServiceList()
                     .forEach(svc -> names.add(svc.getName()));
             requests.onCompleted();
             assertTrue(names.contains("inference.GRPCInferenceService"), names.toString());
@@ -126,17 +135,16 @@ class LifecycleTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger grpcLogger = Logger.getLogger("io.grpc");
         grpcLogger.addHandler(catcher);
-        try (TestServer s = TestServer.start(TestServer.repository(TestServer.plainModel(tmp, "m.onnx"),
-                TestServer.batching(4, 64)), io.byol4j.grpc.limits.Limits.defaults())) {
+        try (TestServer s = TestServer.start(
+                TestServer.repository(TestServer.plainModel(tmp, "m.onnx"), TestServer.batching(4, 64)),
+                io.byol4j.grpc.limits.Limits.defaults())) {
             MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
                 @Override
                 public InputStream stream(byte[] value) {
@@ -152,19 +160,26 @@ class LifecycleTest {
                     }
                 }
             };
-            for (String method : List.of("byol4j.v1.FeatureService/Embed", "inference.GRPCInferenceService/ModelInfer")) {
+            for (String method :
+                    List.of("byol4j.v1.FeatureService/Embed", "inference.GRPCInferenceService/ModelInfer")) {
                 MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
-                        .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
-                        .setRequestMarshaller(bytes).setResponseMarshaller(bytes).build();
+                        .setType(MethodDescriptor.MethodType.UNARY)
+                        .setFullMethodName(method)
+                        .setRequestMarshaller(bytes)
+                        .setResponseMarshaller(bytes)
+                        .build();
                 ClientCall<byte[], byte[]> call = s.channel.newCall(raw, CallOptions.DEFAULT);
-                StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                StatusRuntimeException e = assertThrows(
+                        StatusRuntimeException.class,
                         () -> ClientCalls.blockingUnaryCall(call, new byte[] {(byte) 0xff, (byte) 0xff, 0x01, 0x02}));
                 assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), method + ": " + e.getStatus());
                 assertTrue(e.getStatus().getDescription().startsWith("malformed request message"));
             }
             // The server still works afterwards.
-            EmbedResponse ok = FeatureServiceGrpc.newBlockingStub(s.channel).embed(EmbedRequest.newBuilder()
-                    .addImages(ByteString.copyFrom(TestServer.png(8, 8, 1))).build());
+            EmbedResponse ok = FeatureServiceGrpc.newBlockingStub(s.channel)
+                    .embed(EmbedRequest.newBuilder()
+                            .addImages(ByteString.copyFrom(TestServer.png(8, 8, 1)))
+                            .build());
             assertEquals(8, ok.getResults(0).getFeaturesCount());
         } finally {
             grpcLogger.removeHandler(catcher);
@@ -174,13 +189,16 @@ class LifecycleTest {
 
     @Test
     void shutdownGoesNotServingRefusesNewCallsAndLetsCallsInFlightFinish() throws Exception {
-        TestServer s = TestServer.start(TestServer.repository(TestServer.plainModel(tmp, "m.onnx"),
-                TestServer.batching(4, 64)), TestServer.limits(8, 100_000, 100_000, Duration.ofSeconds(30), 8));
+        TestServer s = TestServer.start(
+                TestServer.repository(TestServer.plainModel(tmp, "m.onnx"), TestServer.batching(4, 64)),
+                TestServer.limits(8, 100_000, 100_000, Duration.ofSeconds(30), 8));
         ServedModel model = s.server.models().find("m", "");
         PixelBudget budget = s.server.pipeline().budget();
-        EmbedRequest request = EmbedRequest.newBuilder().addImages(ByteString.copyFrom(TestServer.png(16, 16, 5)))
+        EmbedRequest request = EmbedRequest.newBuilder()
+                .addImages(ByteString.copyFrom(TestServer.png(16, 16, 5)))
                 .build();
-        var watch = HealthGrpc.newBlockingStub(s.channel).watch(HealthCheckRequest.newBuilder().setService("").build());
+        var watch = HealthGrpc.newBlockingStub(s.channel)
+                .watch(HealthCheckRequest.newBuilder().setService("").build());
         assertEquals(ServingStatus.SERVING, watch.next().getStatus());
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -188,7 +206,8 @@ class LifecycleTest {
             Future<?> closing;
             try (PixelBudget.Reservation hold = budget.reserve(100_000, 0)) {
                 for (int i = 0; i < 3; i++) {
-                    inFlight.add(pool.submit(() -> FeatureServiceGrpc.newBlockingStub(s.channel).embed(request)));
+                    inFlight.add(pool.submit(
+                            () -> FeatureServiceGrpc.newBlockingStub(s.channel).embed(request)));
                 }
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (s.server.callsInFlight() < 3) {
@@ -200,7 +219,8 @@ class LifecycleTest {
                     return null;
                 });
                 assertEquals(ServingStatus.NOT_SERVING, watch.next().getStatus(), "draining is NOT_SERVING");
-                StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                StatusRuntimeException refused = assertThrows(
+                        StatusRuntimeException.class,
                         () -> FeatureServiceGrpc.newBlockingStub(s.channel).embed(request));
                 assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
                 assertFalse(closing.isDone(), "close waits for the calls in flight");

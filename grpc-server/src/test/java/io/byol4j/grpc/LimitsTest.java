@@ -48,8 +48,8 @@ class LimitsTest {
         }
     }
 
-    private FeatureServiceGrpc.FeatureServiceBlockingStub start(io.byol4j.grpc.model.ModelOptions options, Limits limits)
-            throws Exception {
+    private FeatureServiceGrpc.FeatureServiceBlockingStub start(
+            io.byol4j.grpc.model.ModelOptions options, Limits limits) throws Exception {
         server = TestServer.start(TestServer.repository(TestServer.plainModel(tmp, "m.onnx"), options), limits);
         return FeatureServiceGrpc.newBlockingStub(server.channel);
     }
@@ -60,14 +60,18 @@ class LimitsTest {
 
     @Test
     void aDecompressionBombIsRefusedFromItsHeaderWithoutDecodingOrRunning() throws Exception {
-        var stub = start(TestServer.batching(8, 64), TestServer.limits(8, 1_000_000, 2_000_000, Duration.ofSeconds(1), 8));
+        var stub =
+                start(TestServer.batching(8, 64), TestServer.limits(8, 1_000_000, 2_000_000, Duration.ofSeconds(1), 8));
         byte[] bomb = TestServer.flatPng(2000, 1000);
         long before = model().samplesRun();
         long started = System.nanoTime();
-        EmbedResponse r = stub.embed(EmbedRequest.newBuilder().addImages(ByteString.copyFrom(bomb))
-                .addImages(ByteString.copyFrom(TestServer.png(16, 16, 1))).build());
+        EmbedResponse r = stub.embed(EmbedRequest.newBuilder()
+                .addImages(ByteString.copyFrom(bomb))
+                .addImages(ByteString.copyFrom(TestServer.png(16, 16, 1)))
+                .build());
         String error = r.getResults(0).getError();
-        assertTrue(error.startsWith("TOO_LARGE: " + Limits.MAX_PIXELS_PER_IMAGE + ": image 0 declares 2000000 pixels"),
+        assertTrue(
+                error.startsWith("TOO_LARGE: " + Limits.MAX_PIXELS_PER_IMAGE + ": image 0 declares 2000000 pixels"),
                 error);
         assertEquals(8, r.getResults(1).getFeaturesCount(), "the good image of the same call is served");
         assertEquals(before + 1, model().samplesRun(), "only the good image ran");
@@ -77,20 +81,23 @@ class LimitsTest {
 
     @Test
     void aFullPixelBudgetMakesCallsWaitThenRefusesThemNamingTheLimit() throws Exception {
-        var stub = start(TestServer.batching(8, 64),
-                TestServer.limits(8, 100_000, 100_000, Duration.ofMillis(300), 8));
+        var stub = start(TestServer.batching(8, 64), TestServer.limits(8, 100_000, 100_000, Duration.ofMillis(300), 8));
         PixelBudget budget = server.server.pipeline().budget();
-        EmbedRequest request = EmbedRequest.newBuilder().addImages(ByteString.copyFrom(TestServer.png(16, 16, 2))).build();
+        EmbedRequest request = EmbedRequest.newBuilder()
+                .addImages(ByteString.copyFrom(TestServer.png(16, 16, 2)))
+                .build();
         long before = model().samplesRun();
         try (PixelBudget.Reservation all = budget.reserve(100_000, 0)) {
             long t0 = System.nanoTime();
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.embed(request));
             long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
-            assertTrue(e.getStatus().getDescription().startsWith(Limits.MAX_PIXELS_IN_FLIGHT + ": "),
+            assertTrue(
+                    e.getStatus().getDescription().startsWith(Limits.MAX_PIXELS_IN_FLIGHT + ": "),
                     e.getStatus().getDescription());
             assertTrue(waitedMs >= 250, "the call waited for room first (" + waitedMs + " ms)");
-            StatusRuntimeException late = assertThrows(StatusRuntimeException.class,
+            StatusRuntimeException late = assertThrows(
+                    StatusRuntimeException.class,
                     () -> stub.withDeadlineAfter(100, TimeUnit.MILLISECONDS).embed(request));
             assertEquals(Status.Code.DEADLINE_EXCEEDED, late.getStatus().getCode());
         }
@@ -102,8 +109,8 @@ class LimitsTest {
     void manyConcurrentLargeImagesShareTheBudgetAndAllSucceed() throws Exception {
         // The hostile case, scaled to a test: 12 concurrent calls of 1.5 M-pixel PNGs against a
         // 2 M-pixel budget, so at most one image is decoded at a time and none fails.
-        var stub = start(TestServer.batching(8, 64),
-                TestServer.limits(8, 1_500_000, 2_000_000, Duration.ofSeconds(30), 16));
+        var stub = start(
+                TestServer.batching(8, 64), TestServer.limits(8, 1_500_000, 2_000_000, Duration.ofSeconds(30), 16));
         byte[] big = TestServer.flatPng(1500, 1000);
         PixelBudget budget = server.server.pipeline().budget();
         java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
@@ -119,7 +126,8 @@ class LimitsTest {
         try {
             List<Future<EmbedResponse>> calls = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
-                calls.add(pool.submit(() -> stub.embed(EmbedRequest.newBuilder().addImages(ByteString.copyFrom(big))
+                calls.add(pool.submit(() -> stub.embed(EmbedRequest.newBuilder()
+                        .addImages(ByteString.copyFrom(big))
                         .build())));
             }
             float[] first = null;
@@ -148,7 +156,9 @@ class LimitsTest {
     void callsBeyondTheConcurrencyLimitAreRefusedAtOnce() throws Exception {
         var stub = start(TestServer.batching(8, 64), TestServer.limits(8, 100_000, 100_000, Duration.ofSeconds(20), 1));
         PixelBudget budget = server.server.pipeline().budget();
-        EmbedRequest request = EmbedRequest.newBuilder().addImages(ByteString.copyFrom(TestServer.png(16, 16, 2))).build();
+        EmbedRequest request = EmbedRequest.newBuilder()
+                .addImages(ByteString.copyFrom(TestServer.png(16, 16, 2)))
+                .build();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<EmbedResponse> waiting;
@@ -162,7 +172,8 @@ class LimitsTest {
                 long t0 = System.nanoTime();
                 StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.embed(request));
                 assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
-                assertTrue(e.getStatus().getDescription().startsWith(Limits.MAX_CONCURRENT_CALLS + ": "),
+                assertTrue(
+                        e.getStatus().getDescription().startsWith(Limits.MAX_CONCURRENT_CALLS + ": "),
                         e.getStatus().getDescription());
                 assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "refused at once");
             }
@@ -177,9 +188,11 @@ class LimitsTest {
         // Each caller starts its next call the moment the last one returns; with as many callers as the
         // limit allows, a slot freed only after the answer reached the client would refuse some of them.
         int callers = 4;
-        var stub = start(TestServer.batching(8, 64),
-                TestServer.limits(8, 100_000, 100_000, Duration.ofSeconds(20), callers));
-        EmbedRequest request = EmbedRequest.newBuilder().addImages(ByteString.copyFrom(TestServer.png(16, 16, 3))).build();
+        var stub = start(
+                TestServer.batching(8, 64), TestServer.limits(8, 100_000, 100_000, Duration.ofSeconds(20), callers));
+        EmbedRequest request = EmbedRequest.newBuilder()
+                .addImages(ByteString.copyFrom(TestServer.png(16, 16, 3)))
+                .build();
         java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(callers);
@@ -192,7 +205,10 @@ class LimitsTest {
                             assertEquals("", stub.embed(request).getResults(0).getError());
                             served.incrementAndGet();
                         } catch (StatusRuntimeException e) {
-                            assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.toString());
+                            assertEquals(
+                                    Status.Code.RESOURCE_EXHAUSTED,
+                                    e.getStatus().getCode(),
+                                    e.toString());
                             refused.incrementAndGet();
                         }
                     }
@@ -216,19 +232,29 @@ class LimitsTest {
         int n = 512;
         ByteBuffer raw = ByteBuffer.allocate(n * 3 * 16 * 16 * 4).order(ByteOrder.LITTLE_ENDIAN);
         var stub = GRPCInferenceServiceGrpc.newBlockingStub(server.channel);
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(
-                ModelInferRequest.newBuilder().setModelName("m").addInputs(InferInputTensor.newBuilder()
-                        .setName("images").setDatatype("FP32").addShape(n).addShape(3).addShape(16).addShape(16))
-                        .addRawInputContents(ByteString.copyFrom(raw.array())).build()));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> stub.modelInfer(ModelInferRequest.newBuilder()
+                        .setModelName("m")
+                        .addInputs(InferInputTensor.newBuilder()
+                                .setName("images")
+                                .setDatatype("FP32")
+                                .addShape(n)
+                                .addShape(3)
+                                .addShape(16)
+                                .addShape(16))
+                        .addRawInputContents(ByteString.copyFrom(raw.array()))
+                        .build()));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().startsWith(Limits.QUEUE_CAPACITY + ": "),
+        assertTrue(
+                e.getStatus().getDescription().startsWith(Limits.QUEUE_CAPACITY + ": "),
                 e.getStatus().getDescription());
     }
 
     @Test
     void limitsThatCouldNeverBeMetAreRejectedAtConfiguration() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TestServer.limits(8, 2_000_000, 1_000_000, Duration.ZERO, 1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> TestServer.limits(8, 2_000_000, 1_000_000, Duration.ZERO, 1));
         assertTrue(e.getMessage().contains("maxPixelsPerImage"));
     }
 }

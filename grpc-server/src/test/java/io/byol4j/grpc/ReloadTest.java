@@ -65,22 +65,34 @@ class ReloadTest {
             assertEquals("3", s.server.models().find("alpha", "").version());
             assertEquals(2, s.server.models().find("alpha", "").outputs().size(), "version 3 has the head");
             var stub = FeatureServiceGrpc.newBlockingStub(s.channel);
-            EmbedRequest.Builder req = EmbedRequest.newBuilder().addImages(ByteString.copyFrom(TestServer.png(8, 8, 1)));
+            EmbedRequest.Builder req =
+                    EmbedRequest.newBuilder().addImages(ByteString.copyFrom(TestServer.png(8, 8, 1)));
             assertEquals("2", stub.embed(req.clone().setModel("beta").build()).getModelVersion());
             StatusRuntimeException noName = assertThrows(StatusRuntimeException.class, () -> stub.embed(req.build()));
             assertEquals(Status.Code.NOT_FOUND, noName.getStatus().getCode());
             assertTrue(noName.getStatus().getDescription().contains("[alpha, beta]"));
             var kserve = GRPCInferenceServiceGrpc.newBlockingStub(s.channel);
-            StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> kserve.repositoryModelLoad(
-                    RepositoryModelLoadRequest.newBuilder().setModelName("gamma").build()));
+            StatusRuntimeException missing = assertThrows(
+                    StatusRuntimeException.class,
+                    () -> kserve.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder()
+                            .setModelName("gamma")
+                            .build()));
             assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
             assertTrue(missing.getStatus().getDescription().contains("'gamma'"));
             ServedModel beta = s.server.models().find("beta", "");
-            assertTrue(kserve.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder().setModelName("beta")
-                    .build()).getIsUnloaded());
+            assertTrue(kserve.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder()
+                            .setModelName("beta")
+                            .build())
+                    .getIsUnloaded());
             assertTrue(beta.isClosed());
-            assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class,
-                    () -> stub.embed(req.clone().setModel("beta").build())).getStatus().getCode());
+            assertEquals(
+                    Status.Code.NOT_FOUND,
+                    assertThrows(
+                                    StatusRuntimeException.class,
+                                    () -> stub.embed(
+                                            req.clone().setModel("beta").build()))
+                            .getStatus()
+                            .getCode());
         }
     }
 
@@ -89,8 +101,10 @@ class ReloadTest {
         addVersion("enc", 1, TestModels.model(TestServer.CONTRACT));
         try (TestServer s = TestServer.start(repository(), Limits.defaults())) {
             ServedModel v1 = s.server.models().find("enc", "");
-            EmbedRequest request = EmbedRequest.newBuilder().setModel("enc")
-                    .addImages(ByteString.copyFrom(TestServer.png(24, 24, 3))).build();
+            EmbedRequest request = EmbedRequest.newBuilder()
+                    .setModel("enc")
+                    .addImages(ByteString.copyFrom(TestServer.png(24, 24, 3)))
+                    .build();
             AtomicBoolean running = new AtomicBoolean(true);
             Set<String> versions = ConcurrentHashMap.newKeySet();
             AtomicInteger calls = new AtomicInteger();
@@ -120,7 +134,9 @@ class ReloadTest {
                 Thread.sleep(300);
                 addVersion("enc", 2, TestModels.headModel(TestServer.CONTRACT));
                 var kserve = GRPCInferenceServiceGrpc.newBlockingStub(s.channel);
-                assertTrue(kserve.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName("enc").build())
+                assertTrue(kserve.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder()
+                                .setModelName("enc")
+                                .build())
                         .getIsLoaded());
                 assertEquals("2", s.server.models().find("enc", "").version());
                 Thread.sleep(300);
@@ -151,14 +167,19 @@ class ReloadTest {
             }
             addVersion("enc", 5, new byte[] {1, 2, 3});
             var kserve = GRPCInferenceServiceGrpc.newBlockingStub(s.channel);
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> kserve.repositoryModelLoad(
-                    RepositoryModelLoadRequest.newBuilder().setModelName("enc").build()));
+            StatusRuntimeException e = assertThrows(
+                    StatusRuntimeException.class,
+                    () -> kserve.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder()
+                            .setModelName("enc")
+                            .build()));
             assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
             assertEquals("4", s.server.models().find("enc", "").version(), "the served version keeps serving");
             assertFalse(s.server.models().find("enc", "").isClosed());
             // An unloaded model stays unloaded although polling still sees its folder.
-            assertTrue(kserve.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder().setModelName("enc")
-                    .build()).getIsUnloaded());
+            assertTrue(kserve.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder()
+                            .setModelName("enc")
+                            .build())
+                    .getIsUnloaded());
             Thread.sleep(300);
             assertEquals(List.of(), s.server.models().names());
         }
@@ -168,12 +189,13 @@ class ReloadTest {
     void aSingleFileIsNamedAfterItselfUnlessNamed() throws Exception {
         Path file = TestServer.plainModel(repo, "resnet18-byol.onnx");
         assertEquals("resnet18-byol", ModelRepository.nameOf(file));
-        try (ModelRepository named = ModelRepository.ofFile(file, "features", TestServer.batching(4, 64),
-                ServerMetrics.create())) {
+        try (ModelRepository named =
+                ModelRepository.ofFile(file, "features", TestServer.batching(4, 64), ServerMetrics.create())) {
             named.loadAll();
             assertEquals(List.of("features"), named.names());
         }
-        java.io.IOException empty = assertThrows(java.io.IOException.class, () -> repository().loadAll());
+        java.io.IOException empty =
+                assertThrows(java.io.IOException.class, () -> repository().loadAll());
         assertTrue(empty.getMessage().contains("holds no model"), empty.getMessage());
     }
 }

@@ -47,12 +47,17 @@ class SocketServerTest {
     Path tmp;
 
     private InferenceServer start(Limits limits, ServerInterceptor auth) throws IOException {
-        return InferenceServer.builder(TestServer.repository(TestServer.headModel(tmp, "head.onnx"),
-                TestServer.batching(8, 64))).address("127.0.0.1", 0).limits(limits).auth(auth).start();
+        return InferenceServer.builder(
+                        TestServer.repository(TestServer.headModel(tmp, "head.onnx"), TestServer.batching(8, 64)))
+                .address("127.0.0.1", 0)
+                .limits(limits)
+                .auth(auth)
+                .start();
     }
 
     private static ManagedChannel channel(InferenceServer server) {
-        return Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
+        return Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create())
+                .build();
     }
 
     @Test
@@ -70,12 +75,10 @@ class SocketServerTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         java.util.logging.Logger grpcLogger = java.util.logging.Logger.getLogger("io.grpc");
         grpcLogger.addHandler(catcher);
@@ -83,22 +86,43 @@ class SocketServerTest {
             assertTrue(server.plaintext());
             assertTrue(server.port() > 0);
             byte[] png = TestServer.png(20, 20, 1);
-            ByteBuffer raw = ByteBuffer.allocate(png.length + 4).order(ByteOrder.LITTLE_ENDIAN).putInt(png.length).put(png);
-            ModelInferResponse r = GRPCInferenceServiceGrpc.newBlockingStub(channel).modelInfer(ModelInferRequest
-                    .newBuilder().setModelName("head").setId("tcp")
-                    .addInputs(InferInputTensor.newBuilder().setName("encoded_images").setDatatype("BYTES").addShape(1))
-                    .addRawInputContents(ByteString.copyFrom(raw.array())).build());
+            ByteBuffer raw = ByteBuffer.allocate(png.length + 4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(png.length)
+                    .put(png);
+            ModelInferResponse r = GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                    .modelInfer(ModelInferRequest.newBuilder()
+                            .setModelName("head")
+                            .setId("tcp")
+                            .addInputs(InferInputTensor.newBuilder()
+                                    .setName("encoded_images")
+                                    .setDatatype("BYTES")
+                                    .addShape(1))
+                            .addRawInputContents(ByteString.copyFrom(raw.array()))
+                            .build());
             assertEquals("tcp", r.getId());
             assertEquals(2, r.getRawOutputContentsCount());
             assertEquals(8 * 4, r.getRawOutputContents(0).size());
             var features = FeatureServiceGrpc.newBlockingStub(channel);
-            assertEquals(8, features.embed(EmbedRequest.newBuilder().addImages(ByteString.copyFrom(png)).build())
-                    .getResults(0).getFeaturesCount());
-            StatusRuntimeException tooBig = assertThrows(StatusRuntimeException.class, () -> features.embed(
-                    EmbedRequest.newBuilder().addImages(ByteString.copyFrom(new byte[100_000])).build()));
+            assertEquals(
+                    8,
+                    features.embed(EmbedRequest.newBuilder()
+                                    .addImages(ByteString.copyFrom(png))
+                                    .build())
+                            .getResults(0)
+                            .getFeaturesCount());
+            StatusRuntimeException tooBig = assertThrows(
+                    StatusRuntimeException.class,
+                    () -> features.embed(EmbedRequest.newBuilder()
+                            .addImages(ByteString.copyFrom(new byte[100_000]))
+                            .build()));
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, tooBig.getStatus().getCode());
-            assertTrue(tooBig.getStatus().getDescription().contains("65536"), tooBig.getStatus().getDescription());
-            assertEquals(java.util.List.of(), traces.stream().map(java.util.logging.LogRecord::getMessage).toList(),
+            assertTrue(
+                    tooBig.getStatus().getDescription().contains("65536"),
+                    tooBig.getStatus().getDescription());
+            assertEquals(
+                    java.util.List.of(),
+                    traces.stream().map(java.util.logging.LogRecord::getMessage).toList(),
                     "an oversize request logs one line, not a stack trace");
         } finally {
             grpcLogger.removeHandler(catcher);
@@ -112,13 +136,13 @@ class SocketServerTest {
         AtomicInteger consulted = new AtomicInteger();
         ServerInterceptor auth = new ServerInterceptor() {
             @Override
-            public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-                    ServerCallHandler<Q, A> next) {
+            public <Q, A> ServerCall.Listener<Q> interceptCall(
+                    ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
                 consulted.incrementAndGet();
                 boolean health = call.getMethodDescriptor().getServiceName().equals(HealthGrpc.SERVICE_NAME);
                 if (!health && !"Bearer right".equals(headers.get(AUTH))) {
                     call.close(Status.UNAUTHENTICATED.withDescription("no valid token"), new Metadata());
-                    return new ServerCall.Listener<>() { };
+                    return new ServerCall.Listener<>() {};
                 }
                 return next.startCall(call, headers);
             }
@@ -126,17 +150,27 @@ class SocketServerTest {
         InferenceServer server = start(Limits.defaults(), auth);
         ManagedChannel channel = channel(server);
         try {
-            EmbedRequest request = EmbedRequest.newBuilder().addImages(ByteString.copyFrom(TestServer.png(8, 8, 1))).build();
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+            EmbedRequest request = EmbedRequest.newBuilder()
+                    .addImages(ByteString.copyFrom(TestServer.png(8, 8, 1)))
+                    .build();
+            StatusRuntimeException e = assertThrows(
+                    StatusRuntimeException.class,
                     () -> FeatureServiceGrpc.newBlockingStub(channel).embed(request));
             assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
             Metadata headers = new Metadata();
             headers.put(AUTH, "Bearer right");
-            assertEquals(8, FeatureServiceGrpc.newBlockingStub(channel)
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)).embed(request)
-                    .getResults(0).getFeaturesCount());
-            assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
-                    .check(HealthCheckRequest.getDefaultInstance()).getStatus());
+            assertEquals(
+                    8,
+                    FeatureServiceGrpc.newBlockingStub(channel)
+                            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                            .embed(request)
+                            .getResults(0)
+                            .getFeaturesCount());
+            assertEquals(
+                    ServingStatus.SERVING,
+                    HealthGrpc.newBlockingStub(channel)
+                            .check(HealthCheckRequest.getDefaultInstance())
+                            .getStatus());
             assertEquals(3, consulted.get());
         } finally {
             channel.shutdownNow();
@@ -146,9 +180,12 @@ class SocketServerTest {
 
     @Test
     void plainTextOnANonLoopbackAddressIsRefusedUnlessAllowed() throws Exception {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InferenceServer
-                .builder(TestServer.repository(TestServer.plainModel(tmp, "m.onnx"), TestServer.batching(4, 64)))
-                .address("0.0.0.0", 0).listen());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> InferenceServer.builder(
+                                TestServer.repository(TestServer.plainModel(tmp, "m.onnx"), TestServer.batching(4, 64)))
+                        .address("0.0.0.0", 0)
+                        .listen());
         assertTrue(e.getMessage().contains("--allow-plaintext-remote"), e.getMessage());
     }
 
@@ -157,9 +194,13 @@ class SocketServerTest {
         // Wiring only: the TLS behaviour is TlsSettings' own (tested with it). Missing files must stop
         // the server from starting rather than fall back to plain text.
         TlsSettings tls = new TlsSettings(tmp.resolve("missing-cert.pem"), tmp.resolve("missing-key.pem"), null, false);
-        Exception e = assertThrows(Exception.class, () -> InferenceServer.builder(TestServer.repository(
-                TestServer.plainModel(tmp, "m.onnx"), TestServer.batching(4, 64))).address("127.0.0.1", 0).tls(tls)
-                .listen());
+        Exception e = assertThrows(
+                Exception.class,
+                () -> InferenceServer.builder(
+                                TestServer.repository(TestServer.plainModel(tmp, "m.onnx"), TestServer.batching(4, 64)))
+                        .address("127.0.0.1", 0)
+                        .tls(tls)
+                        .listen());
         assertTrue(e instanceof IOException || e instanceof UnsupportedOperationException, e.toString());
     }
 }

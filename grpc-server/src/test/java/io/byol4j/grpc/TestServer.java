@@ -43,8 +43,11 @@ final class TestServer implements AutoCloseable {
     /** Listens without loading the models. */
     static TestServer listen(ModelRepository models, Limits limits) throws IOException {
         String name = InProcessServerBuilder.generateName();
-        InferenceServer server = InferenceServer.builder(models).serverBuilder(InProcessServerBuilder.forName(name))
-                .limits(limits).grace(Duration.ofSeconds(5)).listen();
+        InferenceServer server = InferenceServer.builder(models)
+                .serverBuilder(InProcessServerBuilder.forName(name))
+                .limits(limits)
+                .grace(Duration.ofSeconds(5))
+                .listen();
         return new TestServer(server, InProcessChannelBuilder.forName(name).build());
     }
 
@@ -59,8 +62,14 @@ final class TestServer implements AutoCloseable {
     }
 
     static ModelOptions batching(int maxBatch, int queueCapacity) {
-        return new ModelOptions(1, true, BatcherOptions.builder().maxBatchSize(maxBatch)
-                .maxQueueDelay(Duration.ofMillis(2)).queueCapacity(queueCapacity).build());
+        return new ModelOptions(
+                1,
+                true,
+                BatcherOptions.builder()
+                        .maxBatchSize(maxBatch)
+                        .maxQueueDelay(Duration.ofMillis(2))
+                        .queueCapacity(queueCapacity)
+                        .build());
     }
 
     static ModelRepository repository(Path file, ModelOptions options) {

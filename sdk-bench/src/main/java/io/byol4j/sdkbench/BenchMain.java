@@ -64,8 +64,9 @@ public final class BenchMain {
                     case "--out" -> out = Path.of(value);
                     case "--model" -> model = Path.of(value);
                     case "--include" -> include = value;
-                    default -> throw new IllegalArgumentException("unknown option " + flag
-                            + "; known: --warmup --iterations --time --forks --out --model --include");
+                    default ->
+                        throw new IllegalArgumentException("unknown option " + flag
+                                + "; known: --warmup --iterations --time --forks --out --model --include");
                 }
             }
             return new Settings(warmup, iterations, seconds, forks, out, model, include);
@@ -96,7 +97,9 @@ public final class BenchMain {
             return;
         }
         Files.createDirectories(settings.out());
-        Path model = settings.model() != null ? settings.model() : BenchModel.export(settings.out().resolve("model"));
+        Path model = settings.model() != null
+                ? settings.model()
+                : BenchModel.export(settings.out().resolve("model"));
         Path jmhJson = settings.out().resolve("jmh-results.json");
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(settings.include())
@@ -107,7 +110,9 @@ public final class BenchMain {
                 .measurementTime(TimeValue.seconds(settings.seconds()))
                 .threads(1)
                 .param(BenchModel.PARAM, model.toAbsolutePath().toString())
-                .jvmArgsAppend("-Dai.djl.offline=true", "-Djava.awt.headless=true",
+                .jvmArgsAppend(
+                        "-Dai.djl.offline=true",
+                        "-Djava.awt.headless=true",
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
                 .resultFormat(ResultFormatType.JSON)
                 .result(jmhJson.toString());
@@ -129,7 +134,8 @@ public final class BenchMain {
         json.put("ratios.mean", meanRatios);
         json.put("ratios.best", bestRatios);
         writeJson(settings.out().resolve("ratios.json"), json);
-        System.out.println("JMH results: " + jmhJson + ", ratios: " + settings.out().resolve("ratios.json"));
+        System.out.println(
+                "JMH results: " + jmhJson + ", ratios: " + settings.out().resolve("ratios.json"));
     }
 
     /** The ratios and stage shares that can be computed from the benchmarks that ran. */
@@ -183,17 +189,24 @@ public final class BenchMain {
         return best;
     }
 
-    private static void print(Map<String, Double> means, Map<String, Double> bests, Map<String, Double> meanRatios,
+    private static void print(
+            Map<String, Double> means,
+            Map<String, Double> bests,
+            Map<String, Double> meanRatios,
             Map<String, Double> bestRatios) {
         System.out.println();
         System.out.println("== byol4j benchmarks (images/s, batch " + BenchModel.BATCH + ", " + BenchModel.SIZE + "x"
                 + BenchModel.SIZE + " RGB, " + Runtime.getRuntime().availableProcessors() + " CPUs)");
         System.out.printf(Locale.ROOT, "  %-42s %12s %12s%n", "benchmark", "mean", "best");
-        means.forEach((name, mean) -> System.out.printf(Locale.ROOT, "  %-42s %12.1f %12.1f%n",
-                name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1), mean, bests.get(name)));
+        means.forEach((name, mean) -> System.out.printf(
+                Locale.ROOT,
+                "  %-42s %12.1f %12.1f%n",
+                name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1),
+                mean,
+                bests.get(name)));
         System.out.println("== ratios and stage shares (from the means, from the best iterations)");
-        meanRatios.forEach((name, value) -> System.out.printf(Locale.ROOT, "  %-42s %12.3f %12.3f%n", name, value,
-                bestRatios.get(name)));
+        meanRatios.forEach((name, value) ->
+                System.out.printf(Locale.ROOT, "  %-42s %12.3f %12.3f%n", name, value, bestRatios.get(name)));
     }
 
     private static void writeJson(Path target, Map<String, Map<String, Double>> sections) throws IOException {
@@ -203,7 +216,9 @@ public final class BenchMain {
             json.append("  \"").append(section.getKey()).append("\": {\n");
             int i = 0;
             for (Map.Entry<String, Double> e : section.getValue().entrySet()) {
-                json.append("    \"").append(e.getKey()).append("\": ")
+                json.append("    \"")
+                        .append(e.getKey())
+                        .append("\": ")
                         .append(String.format(Locale.ROOT, "%.6f", e.getValue()))
                         .append(++i < section.getValue().size() ? ",\n" : "\n");
             }

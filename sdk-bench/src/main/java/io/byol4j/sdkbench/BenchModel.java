@@ -35,7 +35,8 @@ public final class BenchModel {
         Path model = dir.resolve("resnet10-w16-cifar.onnx");
         ExportReport report;
         try {
-            report = OnnxExporter.export(run, model, ExportOptions.builder().force(true).build());
+            report = OnnxExporter.export(
+                    run, model, ExportOptions.builder().force(true).build());
         } catch (ExportException e) {
             throw new IOException("cannot export the benchmark model: " + e.getMessage(), e);
         }

@@ -117,10 +117,15 @@ public class InferenceBench {
             try (Encoder encoder = Encoder.open(path)) {
                 float[] batch = inputs.batchFor(new Preprocessor(encoder.contract()));
                 FloatBuffer buffer = ByteBuffer.allocateDirect(batch.length * Float.BYTES)
-                        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                        .order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
                 buffer.put(batch).flip();
-                long[] shape = {BenchModel.BATCH, encoder.contract().channels(), encoder.contract().height(),
-                        encoder.contract().width()};
+                long[] shape = {
+                    BenchModel.BATCH,
+                    encoder.contract().channels(),
+                    encoder.contract().height(),
+                    encoder.contract().width()
+                };
                 input = OnnxTensor.createTensor(env, buffer, shape);
                 inputName = encoder.contract().inputName();
                 outputs = Set.of(encoder.contract().outputName());
@@ -154,7 +159,10 @@ public class InferenceBench {
             Shape shape;
             try (Encoder encoder = Encoder.open(path)) {
                 batch = inputs.batchFor(new Preprocessor(encoder.contract()));
-                shape = new Shape(BenchModel.BATCH, encoder.contract().channels(), encoder.contract().height(),
+                shape = new Shape(
+                        BenchModel.BATCH,
+                        encoder.contract().channels(),
+                        encoder.contract().height(),
                         encoder.contract().width());
             }
             Criteria<float[], float[]> criteria = Criteria.builder()

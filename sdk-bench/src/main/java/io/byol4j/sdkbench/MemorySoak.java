@@ -76,13 +76,20 @@ public final class MemorySoak {
                 checksum += rows[0][0];
                 done += n;
                 if (done >= nextReport || done == images) {
-                    report(String.format(Locale.ROOT, "%3d%%", done * 100 / images), done, images,
+                    report(
+                            String.format(Locale.ROOT, "%3d%%", done * 100 / images),
+                            done,
+                            images,
                             (System.nanoTime() - start) / 1e9);
                     nextReport += images / 10;
                 }
             }
-            System.out.printf(Locale.ROOT, "done: %d images in %.1f s (checksum %.4f)%n", done,
-                    (System.nanoTime() - start) / 1e9, checksum);
+            System.out.printf(
+                    Locale.ROOT,
+                    "done: %d images in %.1f s (checksum %.4f)%n",
+                    done,
+                    (System.nanoTime() - start) / 1e9,
+                    checksum);
         }
         report("after close", images, images, 0);
     }
@@ -91,9 +98,16 @@ public final class MemorySoak {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         double rss = rssKb() / 1024.0;
         double committed = heap.getCommitted() / 1048576.0;
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "%-12s %9d/%d images  VmRSS %7.1f MB  heap used %6.1f MB committed %6.1f MB  RSS-heap %7.1f MB%s%n",
-                label, done, total, rss, heap.getUsed() / 1048576.0, committed, rss - committed,
+                label,
+                done,
+                total,
+                rss,
+                heap.getUsed() / 1048576.0,
+                committed,
+                rss - committed,
                 seconds > 0 ? String.format(Locale.ROOT, "  %.1f s, %.0f images/s", seconds, done / seconds) : "");
     }
 
@@ -101,7 +115,8 @@ public final class MemorySoak {
     public static long rssKb() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.substring("VmRSS:".length()).replace("kB", "").trim());
+                return Long.parseLong(
+                        line.substring("VmRSS:".length()).replace("kB", "").trim());
             }
         }
         throw new IOException("/proc/self/status has no VmRSS line (not Linux?)");

@@ -71,10 +71,17 @@ public final class PairedOverhead {
             for (int i = 0; i < images.size(); i++) {
                 preprocessor.apply(images.get(i), batch, i * preprocessor.inputSize());
             }
-            FloatBuffer direct = ByteBuffer.allocateDirect(batch.length * Float.BYTES).order(ByteOrder.nativeOrder())
-                    .asFloatBuffer().put(batch).flip();
-            long[] shape = {BenchModel.BATCH, encoder.contract().channels(), encoder.contract().height(),
-                    encoder.contract().width()};
+            FloatBuffer direct = ByteBuffer.allocateDirect(batch.length * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer()
+                    .put(batch)
+                    .flip();
+            long[] shape = {
+                BenchModel.BATCH,
+                encoder.contract().channels(),
+                encoder.contract().height(),
+                encoder.contract().width()
+            };
             Set<String> outputs = Set.of(encoder.contract().outputName());
             float[] sink = new float[BenchModel.BATCH * encoder.embeddingDim()];
             try (OrtSession session = env.createSession(model.toString(), options);
@@ -103,11 +110,20 @@ public final class PairedOverhead {
                 }
                 Arrays.sort(ratios);
                 double embedded = (double) rounds * BATCHES_PER_ROUND * BenchModel.BATCH;
-                System.out.printf(Locale.ROOT, "raw ONNX Runtime %.1f images/s, Encoder.embedFloats %.1f images/s%n",
-                        embedded / rawSeconds, embedded / encoderSeconds);
-                System.out.printf(Locale.ROOT, "Encoder/raw throughput over %d paired rounds: median %.3f"
-                        + " (quartiles %.3f .. %.3f), ratio of totals %.3f%n", rounds, ratios[rounds / 2],
-                        ratios[rounds / 4], ratios[(3 * rounds) / 4], rawSeconds / encoderSeconds);
+                System.out.printf(
+                        Locale.ROOT,
+                        "raw ONNX Runtime %.1f images/s, Encoder.embedFloats %.1f images/s%n",
+                        embedded / rawSeconds,
+                        embedded / encoderSeconds);
+                System.out.printf(
+                        Locale.ROOT,
+                        "Encoder/raw throughput over %d paired rounds: median %.3f"
+                                + " (quartiles %.3f .. %.3f), ratio of totals %.3f%n",
+                        rounds,
+                        ratios[rounds / 2],
+                        ratios[rounds / 4],
+                        ratios[(3 * rounds) / 4],
+                        rawSeconds / encoderSeconds);
             }
         }
     }

@@ -1,6 +1,5 @@
 package io.byol4j.sdkbench;
 
-import io.byol4j.sdk.internal.io.AtomicFiles;
 import io.byol4j.sdk.data.InMemoryDataset;
 import io.byol4j.sdk.encoder.BulkExtractor;
 import io.byol4j.sdk.encoder.EmbedResult;
@@ -9,6 +8,7 @@ import io.byol4j.sdk.image.DecodedImage;
 import io.byol4j.sdk.image.ImageDecodeException;
 import io.byol4j.sdk.image.ImageDecoder;
 import io.byol4j.sdk.image.Preprocessor;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,10 +85,16 @@ public class PipelineBench {
         @Setup(Level.Trial)
         public void setUp(Stages stages) throws IOException {
             dir = Files.createTempDirectory("byol4j-bench-features");
-            extractor = BulkExtractor.builder(stages.encoder).decodeThreads(1).prefetchBatches(2).build();
+            extractor = BulkExtractor.builder(stages.encoder)
+                    .decodeThreads(1)
+                    .prefetchBatches(2)
+                    .build();
             // PIPELINED_IMAGES entries cycling through the batch's JPEGs, decoded on access
-            dataset = new InMemoryDataset(IntStream.range(0, PIPELINED_IMAGES)
-                    .mapToObj(i -> stages.jpegs.get(i % stages.jpegs.size())).toList(), 3);
+            dataset = new InMemoryDataset(
+                    IntStream.range(0, PIPELINED_IMAGES)
+                            .mapToObj(i -> stages.jpegs.get(i % stages.jpegs.size()))
+                            .toList(),
+                    3);
         }
 
         @TearDown(Level.Trial)

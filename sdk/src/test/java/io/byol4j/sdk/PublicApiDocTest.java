@@ -26,7 +26,8 @@ class PublicApiDocTest {
     void everyPublicDeclarationHasJavadoc() throws IOException {
         List<String> missing = new ArrayList<>();
         try (Stream<Path> files = Files.walk(SOURCES)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
                 if (SOURCES.relativize(file).toString().startsWith("internal")
                         || file.getFileName().toString().equals("package-info.java")
                         || file.getFileName().toString().equals("module-info.java")) {
@@ -35,7 +36,8 @@ class PublicApiDocTest {
                 List<String> lines = Files.readAllLines(file);
                 for (int i = 0; i < lines.size(); i++) {
                     if (PUBLIC_DECLARATION.matcher(lines.get(i)).matches() && !documented(lines, i)) {
-                        missing.add(SOURCES.relativize(file) + ":" + (i + 1) + ": " + lines.get(i).strip());
+                        missing.add(SOURCES.relativize(file) + ":" + (i + 1) + ": "
+                                + lines.get(i).strip());
                     }
                 }
             }

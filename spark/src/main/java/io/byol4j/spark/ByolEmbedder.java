@@ -54,14 +54,19 @@ public final class ByolEmbedder extends Transformer implements DefaultParamsWrit
     /** A new stage with {@code uid} (used by Spark ML persistence). */
     public ByolEmbedder(String uid) {
         this.uid = uid;
-        modelPath = new Param<>(this, "modelPath", "exported byol4j .onnx model, readable on every executor"
-                + " or shipped with --files (found by file name)");
+        modelPath = new Param<>(
+                this,
+                "modelPath",
+                "exported byol4j .onnx model, readable on every executor"
+                        + " or shipped with --files (found by file name)");
         inputCol = new Param<>(this, "inputCol", "binary column of encoded images");
         outputCol = new Param<>(this, "outputCol", "embedding column to add (ml.linalg.Vector)");
         errorCol = new Param<>(this, "errorCol", "string column to add: why an image has no embedding");
-        batchSize = new IntParam(this, "batchSize", "images per inference batch within a partition",
-                ParamValidators.gtEq(1));
-        intraOpThreads = new IntParam(this, "intraOpThreads",
+        batchSize = new IntParam(
+                this, "batchSize", "images per inference batch within a partition", ParamValidators.gtEq(1));
+        intraOpThreads = new IntParam(
+                this,
+                "intraOpThreads",
                 "ONNX Runtime threads per batch (0 = runtime default); Spark's task slots add parallelism",
                 ParamValidators.gtEq(0));
         normalize = new BooleanParam(this, "normalize", "scale each embedding to unit L2 norm");
@@ -158,8 +163,12 @@ public final class ByolEmbedder extends Transformer implements DefaultParamsWrit
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
         int input = dataset.schema().fieldIndex(getOrDefault(inputCol));
-        EmbedPartition fn = new EmbedPartition(getOrDefault(modelPath), (Integer) getOrDefault(batchSize),
-                (Integer) getOrDefault(intraOpThreads), (Boolean) getOrDefault(normalize), input);
+        EmbedPartition fn = new EmbedPartition(
+                getOrDefault(modelPath),
+                (Integer) getOrDefault(batchSize),
+                (Integer) getOrDefault(intraOpThreads),
+                (Boolean) getOrDefault(normalize),
+                input);
         return dataset.toDF().mapPartitions(fn, Encoders.row(out));
     }
 
@@ -170,21 +179,25 @@ public final class ByolEmbedder extends Transformer implements DefaultParamsWrit
         }
         String in = getOrDefault(inputCol);
         if (!Arrays.asList(schema.fieldNames()).contains(in)) {
-            throw new IllegalArgumentException("ByolEmbedder " + uid + ": input column '" + in + "' not in schema "
-                    + schema.simpleString());
+            throw new IllegalArgumentException(
+                    "ByolEmbedder " + uid + ": input column '" + in + "' not in schema " + schema.simpleString());
         }
         if (!schema.apply(in).dataType().equals(DataTypes.BinaryType)) {
-            throw new IllegalArgumentException("ByolEmbedder " + uid + ": input column '" + in
-                    + "' must be binary (encoded image bytes) but is " + schema.apply(in).dataType().simpleString());
+            throw new IllegalArgumentException(
+                    "ByolEmbedder " + uid + ": input column '" + in + "' must be binary (encoded image bytes) but is "
+                            + schema.apply(in).dataType().simpleString());
         }
         for (Param<String> p : java.util.List.of(outputCol, errorCol)) {
             String name = getOrDefault(p);
             if (Arrays.asList(schema.fieldNames()).contains(name)) {
-                throw new IllegalArgumentException("ByolEmbedder " + uid + ": output column '" + name
-                        + "' already exists");
+                throw new IllegalArgumentException(
+                        "ByolEmbedder " + uid + ": output column '" + name + "' already exists");
             }
         }
-        return schema.add(new StructField(getOrDefault(outputCol), SQLDataTypes.VectorType(), true,
+        return schema.add(new StructField(
+                        getOrDefault(outputCol),
+                        SQLDataTypes.VectorType(),
+                        true,
                         org.apache.spark.sql.types.Metadata.empty()))
                 .add(getOrDefault(errorCol), DataTypes.StringType, true);
     }

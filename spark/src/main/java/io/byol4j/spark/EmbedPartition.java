@@ -38,7 +38,10 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
 
     /** The encoder options every task of this stage shares (and so the same shared encoder). */
     EncoderOptions options() {
-        return EncoderOptions.builder().batchSize(batchSize).intraOpThreads(intraOpThreads).normalize(normalize)
+        return EncoderOptions.builder()
+                .batchSize(batchSize)
+                .intraOpThreads(intraOpThreads)
+                .normalize(normalize)
                 .build();
     }
 

@@ -31,8 +31,7 @@ final class ExecutorEncoders {
         Runtime.getRuntime().addShutdownHook(new Thread(ExecutorEncoders::closeAll, "byol4j-encoders-close"));
     }
 
-    private ExecutorEncoders() {
-    }
+    private ExecutorEncoders() {}
 
     /** The shared encoder for {@code model}, opened on first use. */
     static Encoder get(String model, EncoderOptions options) {

@@ -18,8 +18,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class FeatureParity {
 
-    private FeatureParity() {
-    }
+    private FeatureParity() {}
 
     /** Runs the comparison in a local[1] session. */
     public static void main(String[] args) throws Exception {
@@ -32,10 +31,14 @@ public final class FeatureParity {
         for (int i = 0; i < sdk.size(); i++) {
             byPath.put(root.resolve(sdk.ids().get(i)).normalize().toString(), sdk.features()[i]);
         }
-        SparkSession spark = SparkSession.builder().master("local[1]").appName("byol4j-parity")
-                .config("spark.ui.enabled", "false").getOrCreate();
+        SparkSession spark = SparkSession.builder()
+                .master("local[1]")
+                .appName("byol4j-parity")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate();
         try {
-            List<Row> rows = spark.read().parquet(args[0]).select("path", "embedding").collectAsList();
+            List<Row> rows =
+                    spark.read().parquet(args[0]).select("path", "embedding").collectAsList();
             int matched = 0;
             int missing = 0;
             double maxAbs = 0;
@@ -51,8 +54,14 @@ public final class FeatureParity {
                 }
                 matched++;
             }
-            System.out.printf(Locale.ROOT, "parity: %d spark rows, %d sdk rows, %d matched, %d unmatched,"
-                    + " max abs difference %.3g%n", rows.size(), sdk.size(), matched, missing, maxAbs);
+            System.out.printf(
+                    Locale.ROOT,
+                    "parity: %d spark rows, %d sdk rows, %d matched, %d unmatched," + " max abs difference %.3g%n",
+                    rows.size(),
+                    sdk.size(),
+                    matched,
+                    missing,
+                    maxAbs);
         } finally {
             spark.stop();
         }

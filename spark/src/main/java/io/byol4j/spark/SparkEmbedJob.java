@@ -46,7 +46,9 @@ import picocli.CommandLine.Option;
  * ({@code --master local[2]}) or under {@code spark-submit} (the master then comes from spark-submit).
  * Refuses to replace an existing output without {@code --force}.
  */
-@Command(name = "embed --engine spark", mixinStandardHelpOptions = true,
+@Command(
+        name = "embed --engine spark",
+        mixinStandardHelpOptions = true,
         description = "Extract features of an image folder on Apache Spark into Parquet.")
 public final class SparkEmbedJob implements Callable<Integer> {
 
@@ -56,8 +58,16 @@ public final class SparkEmbedJob implements Callable<Integer> {
     public static final String CONFIG_FILE = "spark-embed-config.json";
 
     /** Configuration of one job run. */
-    public record SparkEmbedConfig(String model, String dataset, String out, String master, int batchSize,
-            int threads, int partitions, boolean normalize, boolean force) {}
+    public record SparkEmbedConfig(
+            String model,
+            String dataset,
+            String out,
+            String master,
+            int batchSize,
+            int threads,
+            int partitions,
+            boolean normalize,
+            boolean force) {}
 
     static final SparkEmbedConfig DEFAULTS =
             new SparkEmbedConfig(null, null, null, null, EncoderOptions.DEFAULT_BATCH_SIZE, 1, 0, false, false);
@@ -68,23 +78,34 @@ public final class SparkEmbedJob implements Callable<Integer> {
 
     @Option(names = "--config", description = "JSON file with the job configuration.")
     Path configFile;
-    @Option(names = "--model", description = "The exported .onnx model (a path every executor can read, or a"
-            + " file shipped with spark-submit --files).")
+
+    @Option(
+            names = "--model",
+            description = "The exported .onnx model (a path every executor can read, or a"
+                    + " file shipped with spark-submit --files).")
     String model;
+
     @Option(names = "--dataset", description = "folder:DIR (ImageFolder, labels from class folders) or flat:DIR.")
     String dataset;
+
     @Option(names = "--out", description = "Output folder for embeddings.parquet.")
     String out;
+
     @Option(names = "--master", description = "Spark master, e.g. local[2] (default: spark-submit's, else local[2]).")
     String master;
+
     @Option(names = "--batch-size", description = "Images per inference batch within a partition (default 64).")
     Integer batchSize;
+
     @Option(names = "--threads", description = "ONNX Runtime intra-op threads per task (default 1).")
     Integer threads;
+
     @Option(names = "--partitions", description = "Repartition the images into N partitions (0 = as read).")
     Integer partitions;
+
     @Option(names = "--normalize", description = "Scale each embedding to unit L2 norm.")
     Boolean normalize;
+
     @Option(names = "--force", description = "Replace an existing OUT/embeddings.parquet.")
     Boolean force;
 
@@ -109,8 +130,14 @@ public final class SparkEmbedJob implements Callable<Integer> {
         SparkEmbedConfig cfg = resolveConfig();
         System.out.println("spark-embed config: " + JSON.writeValueAsString(cfg).replaceAll("\\s+", " "));
         Summary s = run(cfg, System.out);
-        System.out.printf(Locale.ROOT, "embedded %d of %d images (%d failed) in %.1f s, %.1f images/s -> %s%n",
-                s.embedded(), s.rows(), s.failed(), s.seconds(), s.rows() / s.seconds(),
+        System.out.printf(
+                Locale.ROOT,
+                "embedded %d of %d images (%d failed) in %.1f s, %.1f images/s -> %s%n",
+                s.embedded(),
+                s.rows(),
+                s.failed(),
+                s.seconds(),
+                s.rows() / s.seconds(),
                 Path.of(cfg.out()).resolve(PARQUET));
         return 0;
     }
@@ -200,36 +227,62 @@ public final class SparkEmbedJob implements Callable<Integer> {
             int label = listing.label(i);
             labels.add(RowFactory.create(file.toString(), label, label >= 0 ? classes.get(label) : null));
         }
-        StructType labelSchema = new StructType().add("local_path", DataTypes.StringType)
-                .add("label", DataTypes.IntegerType).add("class_name", DataTypes.StringType);
-        progress.printf(Locale.ROOT, "spark-embed: %d images, %d classes under %s; master %s%n", labels.size(),
-                classes.size(), root, spark.sparkContext().master());
+        StructType labelSchema = new StructType()
+                .add("local_path", DataTypes.StringType)
+                .add("label", DataTypes.IntegerType)
+                .add("class_name", DataTypes.StringType);
+        progress.printf(
+                Locale.ROOT,
+                "spark-embed: %d images, %d classes under %s; master %s%n",
+                labels.size(),
+                classes.size(),
+                root,
+                spark.sparkContext().master());
 
         // binaryFile charges each file 4 MiB by default when packing files into partitions, which gives
         // one task per ~32 small images; charge about an image's size instead so that partitions hold
         // thousands of images (at least two per task slot), unless the user configured these.
         setIfAbsent(spark, "spark.sql.files.openCostInBytes", String.valueOf(16 * 1024));
-        setIfAbsent(spark, "spark.sql.files.minPartitionNum",
+        setIfAbsent(
+                spark,
+                "spark.sql.files.minPartitionNum",
                 String.valueOf(2 * spark.sparkContext().defaultParallelism()));
-        spark.udf().register("byol4j_local_path",
-                (org.apache.spark.sql.api.java.UDF1<String, String>) uri -> Path.of(java.net.URI.create(uri))
-                        .toAbsolutePath().normalize().toString(), DataTypes.StringType);
-        org.apache.spark.sql.Dataset<Row> files = spark.read().format("binaryFile")
-                .option("recursiveFileLookup", "true").load(root.toString())
+        spark.udf()
+                .register(
+                        "byol4j_local_path",
+                        (org.apache.spark.sql.api.java.UDF1<String, String>) uri -> Path.of(java.net.URI.create(uri))
+                                .toAbsolutePath()
+                                .normalize()
+                                .toString(),
+                        DataTypes.StringType);
+        org.apache.spark.sql.Dataset<Row> files = spark.read()
+                .format("binaryFile")
+                .option("recursiveFileLookup", "true")
+                .load(root.toString())
                 .select(functions.col("path"), functions.col("content"))
                 .withColumn("local_path", functions.callUDF("byol4j_local_path", functions.col("path")))
                 .join(functions.broadcast(spark.createDataFrame(labels, labelSchema)), "local_path");
         if (cfg.partitions() > 0) {
             files = files.repartition(cfg.partitions());
         }
-        ByolEmbedder embedder = new ByolEmbedder().setModelPath(cfg.model()).setBatchSize(cfg.batchSize())
-                .setIntraOpThreads(cfg.threads()).setNormalize(cfg.normalize()).setErrorCol("error");
+        ByolEmbedder embedder = new ByolEmbedder()
+                .setModelPath(cfg.model())
+                .setBatchSize(cfg.batchSize())
+                .setIntraOpThreads(cfg.threads())
+                .setNormalize(cfg.normalize())
+                .setErrorCol("error");
         // vector_to_array rejects nulls (failed images): convert only the embedded rows.
-        Column embedding = functions.when(functions.col("embedding").isNotNull(),
+        Column embedding = functions.when(
+                functions.col("embedding").isNotNull(),
                 org.apache.spark.ml.functions.vector_to_array(functions.col("embedding"), "float32"));
         org.apache.spark.sql.Dataset<Row> result = embedder.transform(files)
-                .select(functions.col("local_path").as("path"), functions.col("label"), functions.col("class_name"),
-                        embedding.as("embedding"), functions.col("error"), functions.lit(digest).as("model_digest"));
+                .select(
+                        functions.col("local_path").as("path"),
+                        functions.col("label"),
+                        functions.col("class_name"),
+                        embedding.as("embedding"),
+                        functions.col("error"),
+                        functions.lit(digest).as("model_digest"));
 
         Files.createDirectories(outDir);
         Path written = outDir.resolve("." + PARQUET + ".tmp-" + java.util.UUID.randomUUID());
@@ -245,7 +298,8 @@ public final class SparkEmbedJob implements Callable<Integer> {
             spark.sparkContext().removeSparkListener(listener);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Row counts = spark.read().parquet(written.toString())
+        Row counts = spark.read()
+                .parquet(written.toString())
                 .agg(functions.count(functions.lit(1)), functions.count(functions.col("embedding")))
                 .first();
         long rows = counts.getLong(0);

@@ -44,9 +44,15 @@ class ByolEmbedderTest {
         spark = SparkTestImages.session();
         model = SparkTestImages.model(dir);
         SparkTestImages.imageFolder(dir.resolve("images"), 12, 7);
-        images = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
+        images = spark.read()
+                .format("binaryFile")
+                .option("recursiveFileLookup", "true")
                 .load(dir.resolve("images").toString())
-                .withColumn("label", functions.when(functions.col("path").contains("/red/"), 1.0).otherwise(0.0))
+                .withColumn(
+                        "label",
+                        functions
+                                .when(functions.col("path").contains("/red/"), 1.0)
+                                .otherwise(0.0))
                 .repartition(4);
     }
 
@@ -57,10 +63,14 @@ class ByolEmbedderTest {
 
     @Test
     void linearProbeInsidePipelineSeparatesTheClasses() {
-        ByolEmbedder embedder = new ByolEmbedder().setModelPath(model.toString()).setBatchSize(5);
-        LogisticRegression lr = new LogisticRegression().setFeaturesCol("embedding").setLabelCol("label")
+        ByolEmbedder embedder =
+                new ByolEmbedder().setModelPath(model.toString()).setBatchSize(5);
+        LogisticRegression lr = new LogisticRegression()
+                .setFeaturesCol("embedding")
+                .setLabelCol("label")
                 .setMaxIter(50);
-        PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {embedder, lr}).fit(images);
+        PipelineModel fitted =
+                new Pipeline().setStages(new PipelineStage[] {embedder, lr}).fit(images);
         Dataset<Row> predicted = fitted.transform(images);
         long correct = predicted.filter("prediction = label").count();
         assertEquals(24, predicted.count());
@@ -69,8 +79,12 @@ class ByolEmbedderTest {
 
     @Test
     void featuresEqualTheSdkForTheSameBytes() throws Exception {
-        List<Row> rows = new ByolEmbedder().setModelPath(model.toString()).setBatchSize(3).transform(images)
-                .select("content", "embedding", "embedding_error").collectAsList();
+        List<Row> rows = new ByolEmbedder()
+                .setModelPath(model.toString())
+                .setBatchSize(3)
+                .transform(images)
+                .select("content", "embedding", "embedding_error")
+                .collectAsList();
         List<byte[]> bytes = new ArrayList<>();
         rows.forEach(r -> bytes.add((byte[]) r.get(0)));
         double maxAbs = 0;
@@ -92,7 +106,9 @@ class ByolEmbedderTest {
 
     @Test
     void encoderIsOpenedOncePerJvmAcrossPartitionsAndJobs() {
-        ByolEmbedder embedder = new ByolEmbedder().setModelPath(model.toString()).setBatchSize(4)
+        ByolEmbedder embedder = new ByolEmbedder()
+                .setModelPath(model.toString())
+                .setBatchSize(4)
                 .setIntraOpThreads(2);
         embedder.transform(images).count();
         int afterFirst = ExecutorEncoders.openedCount();
@@ -104,13 +120,17 @@ class ByolEmbedderTest {
     @Test
     void badImagesGetANullEmbeddingAndAnErrorWhileOthersSucceed() {
         StructType schema = new StructType().add("path", DataTypes.StringType).add("content", DataTypes.BinaryType);
-        List<Row> mixed = new ArrayList<>(images.select("path", "content").limit(3).collectAsList());
+        List<Row> mixed =
+                new ArrayList<>(images.select("path", "content").limit(3).collectAsList());
         mixed.add(RowFactory.create("junk.png", "not an image".getBytes(StandardCharsets.US_ASCII)));
         mixed.add(RowFactory.create("empty.png", new byte[0]));
         mixed.add(RowFactory.create("null.png", null));
-        List<Row> out = new ByolEmbedder().setModelPath(model.toString()).setBatchSize(2)
+        List<Row> out = new ByolEmbedder()
+                .setModelPath(model.toString())
+                .setBatchSize(2)
                 .transform(spark.createDataFrame(mixed, schema).repartition(2))
-                .select("path", "embedding", "embedding_error").collectAsList();
+                .select("path", "embedding", "embedding_error")
+                .collectAsList();
         assertEquals(6, out.size());
         int ok = 0;
         for (Row r : out) {
@@ -135,9 +155,10 @@ class ByolEmbedderTest {
         spark.sparkContext().addFile(shipped.resolve("shipped-encoder.onnx").toString());
         // The path does not exist on the "executor": the stage falls back to SparkFiles by file name.
         ByolEmbedder embedder = new ByolEmbedder().setModelPath("/nowhere/shipped-encoder.onnx");
-        assertEquals(24, embedder.transform(images).filter("embedding IS NOT NULL").count());
-        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> ExecutorEncoders.resolve("/nowhere/never-shipped.onnx"));
+        assertEquals(
+                24, embedder.transform(images).filter("embedding IS NOT NULL").count());
+        IllegalArgumentException missing = assertThrows(
+                IllegalArgumentException.class, () -> ExecutorEncoders.resolve("/nowhere/never-shipped.onnx"));
         assertTrue(missing.getMessage().contains("never-shipped.onnx"), missing.getMessage());
     }
 
@@ -150,8 +171,11 @@ class ByolEmbedderTest {
 
     @Test
     void persistenceRoundTripKeepsParamsAndOutput() throws Exception {
-        ByolEmbedder original = new ByolEmbedder().setModelPath(model.toString()).setBatchSize(7)
-                .setNormalize(true).setOutputCol("feat");
+        ByolEmbedder original = new ByolEmbedder()
+                .setModelPath(model.toString())
+                .setBatchSize(7)
+                .setNormalize(true)
+                .setOutputCol("feat");
         String path = dir.resolve("saved-embedder").toString();
         original.write().save(path);
         ByolEmbedder loaded = ByolEmbedder.load(path);
@@ -159,12 +183,18 @@ class ByolEmbedderTest {
         assertEquals(7, (int) loaded.getOrDefault(loaded.batchSize()));
         assertEquals(true, loaded.getOrDefault(loaded.normalize()));
         assertEquals("feat", loaded.getOrDefault(loaded.outputCol()));
-        Vector a = (Vector) original.transform(images).orderBy("path").select("feat").first().get(0);
-        Vector b = (Vector) loaded.transform(images).orderBy("path").select("feat").first().get(0);
+        Vector a = (Vector) original.transform(images)
+                .orderBy("path")
+                .select("feat")
+                .first()
+                .get(0);
+        Vector b = (Vector)
+                loaded.transform(images).orderBy("path").select("feat").first().get(0);
         assertEquals(a, b);
         assertEquals(1.0, org.apache.spark.ml.linalg.Vectors.norm(a, 2), 1e-5);
 
-        PipelineModel pipeline = new Pipeline().setStages(new PipelineStage[] {original}).fit(images);
+        PipelineModel pipeline =
+                new Pipeline().setStages(new PipelineStage[] {original}).fit(images);
         String pipePath = dir.resolve("saved-pipeline").toString();
         pipeline.write().save(pipePath);
         PipelineModel reloaded = PipelineModel.load(pipePath);
@@ -174,14 +204,22 @@ class ByolEmbedderTest {
 
     @Test
     void misconfigurationIsRejectedWithTheColumnNamed() {
-        IllegalArgumentException noModel = assertThrows(IllegalArgumentException.class,
-                () -> new ByolEmbedder().transform(images));
+        IllegalArgumentException noModel =
+                assertThrows(IllegalArgumentException.class, () -> new ByolEmbedder().transform(images));
         assertTrue(noModel.getMessage().contains("modelPath"), noModel.getMessage());
-        IllegalArgumentException notBinary = assertThrows(IllegalArgumentException.class,
-                () -> new ByolEmbedder().setModelPath(model.toString()).setInputCol("path").transform(images));
+        IllegalArgumentException notBinary = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ByolEmbedder()
+                        .setModelPath(model.toString())
+                        .setInputCol("path")
+                        .transform(images));
         assertTrue(notBinary.getMessage().contains("'path' must be binary"), notBinary.getMessage());
-        IllegalArgumentException exists = assertThrows(IllegalArgumentException.class,
-                () -> new ByolEmbedder().setModelPath(model.toString()).setOutputCol("label").transform(images));
+        IllegalArgumentException exists = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ByolEmbedder()
+                        .setModelPath(model.toString())
+                        .setOutputCol("label")
+                        .transform(images));
         assertTrue(exists.getMessage().contains("'label' already exists"), exists.getMessage());
     }
 }

@@ -49,8 +49,8 @@ class SparkEmbedJobTest {
     }
 
     private static SparkEmbedJob.SparkEmbedConfig config(Path out, boolean force) {
-        return new SparkEmbedJob.SparkEmbedConfig(model.toString(), "folder:" + images, out.toString(), null, 4,
-                1, 3, false, force);
+        return new SparkEmbedJob.SparkEmbedConfig(
+                model.toString(), "folder:" + images, out.toString(), null, 4, 1, 3, false, force);
     }
 
     @Test
@@ -61,13 +61,18 @@ class SparkEmbedJobTest {
         assertEquals(11, s.rows());
         assertEquals(10, s.embedded());
         assertEquals(1, s.failed());
-        assertTrue(log.toString(StandardCharsets.UTF_8).contains("11 images, 2 classes"), log.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                log.toString(StandardCharsets.UTF_8).contains("11 images, 2 classes"),
+                log.toString(StandardCharsets.UTF_8));
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("tasks done"), log.toString(StandardCharsets.UTF_8));
         assertTrue(Files.isRegularFile(out.resolve(SparkEmbedJob.CONFIG_FILE)));
 
-        List<Row> rows = spark.read().parquet(out.resolve(SparkEmbedJob.PARQUET).toString())
-                .orderBy("path").collectAsList();
-        assertEquals(List.of("path", "label", "class_name", "embedding", "error", "model_digest"),
+        List<Row> rows = spark.read()
+                .parquet(out.resolve(SparkEmbedJob.PARQUET).toString())
+                .orderBy("path")
+                .collectAsList();
+        assertEquals(
+                List.of("path", "label", "class_name", "embedding", "error", "model_digest"),
                 List.of(rows.get(0).schema().fieldNames()));
         try (Encoder sdk = Encoder.open(model, EncoderOptions.defaults())) {
             String digest = sdk.metadata().get(ModelContract.KEY_DIGEST);
@@ -99,12 +104,16 @@ class SparkEmbedJobTest {
         Path out = dir.resolve("out-force");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         SparkEmbedJob.run(spark, config(out, false), quiet);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SparkEmbedJob.run(spark, config(out, false), quiet));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> SparkEmbedJob.run(spark, config(out, false), quiet));
         assertTrue(e.getMessage().contains("--force"), e.getMessage());
         SparkEmbedJob.Summary again = SparkEmbedJob.run(spark, config(out, true), quiet);
         assertEquals(11, again.rows());
-        assertEquals(11, spark.read().parquet(out.resolve(SparkEmbedJob.PARQUET).toString()).count());
+        assertEquals(
+                11,
+                spark.read()
+                        .parquet(out.resolve(SparkEmbedJob.PARQUET).toString())
+                        .count());
         try (var left = Files.list(out)) {
             assertEquals(2, left.count(), "only the parquet folder and the config remain");
         }
@@ -113,9 +122,10 @@ class SparkEmbedJobTest {
     @Test
     void emptyFlatFolderIsAClearError() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        var cfg = new SparkEmbedJob.SparkEmbedConfig(model.toString(), "flat:" + empty, dir.resolve("o2").toString(),
-                null, 4, 1, 0, false, false);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        var cfg = new SparkEmbedJob.SparkEmbedConfig(
+                model.toString(), "flat:" + empty, dir.resolve("o2").toString(), null, 4, 1, 0, false, false);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> SparkEmbedJob.run(spark, cfg, new PrintStream(new ByteArrayOutputStream())));
         assertTrue(e.getMessage().contains(empty.getFileName().toString()), e.getMessage());
     }

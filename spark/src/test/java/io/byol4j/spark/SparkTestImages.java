@@ -14,12 +14,13 @@ import org.apache.spark.sql.SparkSession;
 /** Shared fixtures of the Spark tests: a small local session, a tiny model and generated images. */
 final class SparkTestImages {
 
-    private SparkTestImages() {
-    }
+    private SparkTestImages() {}
 
     /** A local[2] session with the UI off and few shuffle partitions; one per test class. */
     static SparkSession session() {
-        return SparkSession.builder().master("local[2]").appName("byol4j-spark-test")
+        return SparkSession.builder()
+                .master("local[2]")
+                .appName("byol4j-spark-test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.sql.adaptive.enabled", "false")
@@ -49,7 +50,8 @@ final class SparkTestImages {
                 for (int k = 0; k < 30; k++) {
                     img.setRGB(random.nextInt(20), random.nextInt(20), random.nextInt(0xFFFFFF));
                 }
-                ImageIO.write(img, "png", dir.resolve(String.format("%03d.png", i)).toFile());
+                ImageIO.write(
+                        img, "png", dir.resolve(String.format("%03d.png", i)).toFile());
             }
         }
     }

@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
  * the {@link BenchConfig} component it sets (checked by {@link CommandConfigs#resolve(Class, Record, Path,
  * Object)}).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "BYOL training throughput per preset: the trainer's step alone, the full pipeline,"
                 + " and optionally plain PyTorch eager on the same model.")
 public final class BenchCommand implements Callable<Integer> {
@@ -60,8 +62,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "libtorch intra-op threads (default: the engine's default).")
     Integer threads;
 
-    @Option(names = "--max-seconds", description = "Seconds per round and measurement a preset may take;"
-            + " slower presets run fewer steps (default 10, 0: always --steps).")
+    @Option(
+            names = "--max-seconds",
+            description = "Seconds per round and measurement a preset may take;"
+                    + " slower presets run fewer steps (default 10, 0: always --steps).")
     Double maxSeconds;
 
     @Option(names = "--image-size", description = "Image side instead of the preset's.")
@@ -70,8 +74,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "Batch instead of the preset's.")
     Integer batchSize;
 
-    @Option(names = "--pytorch", description = "python3 with torch: also time " + PyTorchScript.SCRIPT
-            + " (plain PyTorch).")
+    @Option(
+            names = "--pytorch",
+            description = "python3 with torch: also time " + PyTorchScript.SCRIPT + " (plain PyTorch).")
     String pytorch;
 
     @Option(names = "--pytorch-script", description = "Path of byol_step.py (default: found in the source tree).")

@@ -24,18 +24,39 @@ import java.util.List;
  * @param pytorchScript path of {@code byol_step.py}, {@code null} to look for it in the source tree
  * @param seed seed of the weights and of the synthetic data
  */
-public record BenchConfig(String out, List<String> presets, int warmupSteps, int steps, int rounds, Integer threads,
-        double maxSeconds, Integer imageSize, Integer batchSize, String pytorch, String pytorchScript,
+public record BenchConfig(
+        String out,
+        List<String> presets,
+        int warmupSteps,
+        int steps,
+        int rounds,
+        Integer threads,
+        double maxSeconds,
+        Integer imageSize,
+        Integer batchSize,
+        String pytorch,
+        String pytorchScript,
         long seed) {
 
     /** The values used for keys that neither the config file nor a flag sets. */
-    public static final BenchConfig DEFAULTS = new BenchConfig(null, List.of("cpu-tiny", "cpu-small"), 5, 20, 2,
-            null, 10.0, null, null, null, null, 42L);
+    public static final BenchConfig DEFAULTS =
+            new BenchConfig(null, List.of("cpu-tiny", "cpu-small"), 5, 20, 2, null, 10.0, null, null, null, null, 42L);
 
     /** This configuration writing to {@code folder}. */
     BenchConfig withOut(String folder) {
-        return new BenchConfig(folder, presets, warmupSteps, steps, rounds, threads, maxSeconds, imageSize, batchSize,
-                pytorch, pytorchScript, seed);
+        return new BenchConfig(
+                folder,
+                presets,
+                warmupSteps,
+                steps,
+                rounds,
+                threads,
+                maxSeconds,
+                imageSize,
+                batchSize,
+                pytorch,
+                pytorchScript,
+                seed);
     }
 
     /** Throws a {@link CliException} naming the first flag whose value cannot be benchmarked. */

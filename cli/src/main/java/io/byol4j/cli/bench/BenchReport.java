@@ -14,5 +14,11 @@ import java.util.Map;
  * @param pytorch the PyTorch baseline's interpreter, script, versions and note
  * @param presets one result per preset, in the configuration's order
  */
-public record BenchReport(BenchConfig config, String engine, int threads, String ompWaitPolicy, String malloc,
-        Map<String, Object> pytorch, List<PresetResult> presets) {}
+public record BenchReport(
+        BenchConfig config,
+        String engine,
+        int threads,
+        String ompWaitPolicy,
+        String malloc,
+        Map<String, Object> pytorch,
+        List<PresetResult> presets) {}

@@ -1,8 +1,8 @@
 package io.byol4j.cli.bench;
 
-import io.byol4j.sdk.internal.io.AtomicFiles;
 import io.byol4j.sdk.data.Dataset;
 import io.byol4j.sdk.data.Datasets;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.train.ByolTrainer;
 import io.byol4j.trainer.train.TrainResult;
@@ -35,8 +35,8 @@ final class PipelineRuns {
     TrainResult run(TrainConfig tc, String preset, int round, int steps) throws IOException {
         Path runDir = scratch().resolve(preset + "-round" + round);
         AtomicFiles.deleteRecursively(runDir);
-        String spec = "synthetic:size=" + (long) steps * tc.batchSize() + ",seed=" + tc.seed() + ",image="
-                + tc.imageSize();
+        String spec =
+                "synthetic:size=" + (long) steps * tc.batchSize() + ",seed=" + tc.seed() + ",image=" + tc.imageSize();
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("dataset", spec);
         overrides.put("steps", Integer.toString(steps));
@@ -45,8 +45,10 @@ final class PipelineRuns {
         TrainConfig run = tc.withOverrides(overrides);
         Dataset dataset = Datasets.open(spec, tc.channels());
         Files.createDirectories(root);
-        try (PrintStream log = new PrintStream(Files.newOutputStream(root.resolve(LOG),
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND), true, StandardCharsets.UTF_8)) {
+        try (PrintStream log = new PrintStream(
+                Files.newOutputStream(root.resolve(LOG), StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                true,
+                StandardCharsets.UTF_8)) {
             log.printf(Locale.ROOT, "== %s round %d%n", preset, round);
             return new ByolTrainer().run(run, dataset, false, log);
         } finally {
@@ -61,10 +63,12 @@ final class PipelineRuns {
      */
     void warmUp(TrainConfig first, PrintStream out) throws IOException {
         long t0 = System.nanoTime();
-        TrainConfig small = first.withOverrides(Map.of("batchSize", Integer.toString(Math.min(16,
-                first.batchSize()))));
+        TrainConfig small = first.withOverrides(Map.of("batchSize", Integer.toString(Math.min(16, first.batchSize()))));
         run(small, "jvm-warmup", 0, 2);
-        out.printf(Locale.ROOT, "pipeline warm-up (untimed 2-step run, batch %d): %.1f s%n", small.batchSize(),
+        out.printf(
+                Locale.ROOT,
+                "pipeline warm-up (untimed 2-step run, batch %d): %.1f s%n",
+                small.batchSize(),
                 (System.nanoTime() - t0) / 1e9);
     }
 
@@ -76,5 +80,4 @@ final class PipelineRuns {
     private Path scratch() {
         return root.resolve(".pipeline");
     }
-
 }

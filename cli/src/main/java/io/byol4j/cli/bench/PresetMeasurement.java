@@ -34,8 +34,8 @@ final class PresetMeasurement {
     private final PrintStream out;
     private long stepIndex;
 
-    PresetMeasurement(BenchConfig cfg, String preset, TrainConfig tc, PipelineRuns pipelines, Path root,
-            PrintStream out) {
+    PresetMeasurement(
+            BenchConfig cfg, String preset, TrainConfig tc, PipelineRuns pipelines, Path root, PrintStream out) {
         this.cfg = cfg;
         this.preset = preset;
         this.tc = tc;
@@ -47,8 +47,15 @@ final class PresetMeasurement {
     /** Runs the warm-up and every round; {@code pytorchInfo} receives the baseline's versions. */
     PresetResult measure(int threads, PyTorchBaseline baseline, Map<String, Object> pytorchInfo)
             throws IOException, InterruptedException {
-        out.printf(Locale.ROOT, "== %s: %s, batch %d, %dx%d, %s%n", preset, tc.encoder().displayName(),
-                tc.batchSize(), tc.imageSize(), tc.imageSize(), tc.optimizer().type());
+        out.printf(
+                Locale.ROOT,
+                "== %s: %s, batch %d, %dx%d, %s%n",
+                preset,
+                tc.encoder().displayName(),
+                tc.batchSize(),
+                tc.imageSize(),
+                tc.imageSize(),
+                tc.optimizer().type());
         Device device = DeviceSelector.system().select(tc.device()).get(0);
         long scheduleLength = (long) cfg.warmupSteps() + (long) cfg.rounds() * cfg.steps();
         LrSchedule lr = new LrSchedule(tc.peakLr(), cfg.warmupSteps(), scheduleLength);
@@ -62,8 +69,8 @@ final class PresetMeasurement {
         int stepsUsed;
         String pytorchNote = null;
         try (ByolNetwork net = ByolNetwork.create(tc, device);
-                Optimizer opt = Optimizer.create(tc.optimizer(),
-                        net.trainableParameters(tc.optimizer().excludeBiasAndNorm()), net.manager())) {
+                Optimizer opt = Optimizer.create(
+                        tc.optimizer(), net.trainableParameters(tc.optimizer().excludeBiasAndNorm()), net.manager())) {
             TrainingStep trainingStep = new TrainingStep(net, opt, tc);
             long warmStart = System.nanoTime();
             List<Double> warmSteps = new ArrayList<>();
@@ -77,15 +84,30 @@ final class PresetMeasurement {
             }
             warmupUsed = warmSteps.size();
             double stepSeconds = Medians.of(warmSteps.subList(warmupUsed > 1 ? 1 : 0, warmupUsed).stream()
-                    .mapToDouble(Double::doubleValue).toArray());
+                    .mapToDouble(Double::doubleValue)
+                    .toArray());
             stepsUsed = stepsPerRound(stepSeconds);
-            out.printf(Locale.ROOT, "warm-up: %d steps (first %.2f s, then median %.2f s); %d timed steps per"
-                    + " round%n", warmupUsed, warmSteps.get(0), stepSeconds, stepsUsed);
+            out.printf(
+                    Locale.ROOT,
+                    "warm-up: %d steps (first %.2f s, then median %.2f s); %d timed steps per" + " round%n",
+                    warmupUsed,
+                    warmSteps.get(0),
+                    stepSeconds,
+                    stepsUsed);
 
             Path configJson = root.resolve("bench-" + preset + ".json");
             AtomicFiles.writeString(configJson, tc.toJson() + System.lineSeparator());
-            PyTorchServer server = baseline.start(preset, configJson, threads, warmupUsed, cfg.warmupSteps(),
-                    scheduleLength, tc.seed(), root, pytorchInfo, out);
+            PyTorchServer server = baseline.start(
+                    preset,
+                    configJson,
+                    threads,
+                    warmupUsed,
+                    cfg.warmupSteps(),
+                    scheduleLength,
+                    tc.seed(),
+                    root,
+                    pytorchInfo,
+                    out);
             try {
                 for (int r = 1; r <= cfg.rounds(); r++) {
                     long t0 = System.nanoTime();
@@ -105,10 +127,13 @@ final class PresetMeasurement {
                             server = null;
                         }
                     }
-                    rounds.add(new Round(r, stepRate, pipeline.imagesPerSecond(), pipeline.dataWaitShare(),
-                            torchRate));
-                    out.printf(Locale.ROOT, "round %d: byol4j step %.1f img/s, full pipeline %.1f img/s"
-                                    + " (data wait %.0f%%)%s%n", r, stepRate, pipeline.imagesPerSecond(),
+                    rounds.add(new Round(r, stepRate, pipeline.imagesPerSecond(), pipeline.dataWaitShare(), torchRate));
+                    out.printf(
+                            Locale.ROOT,
+                            "round %d: byol4j step %.1f img/s, full pipeline %.1f img/s" + " (data wait %.0f%%)%s%n",
+                            r,
+                            stepRate,
+                            pipeline.imagesPerSecond(),
                             100 * pipeline.dataWaitShare(),
                             torchRate == null ? "" : String.format(Locale.ROOT, ", pytorch %.1f img/s", torchRate));
                 }
@@ -121,8 +146,17 @@ final class PresetMeasurement {
         if (pytorchNote == null && rounds.stream().anyMatch(r -> r.pytorch() == null)) {
             pytorchNote = baseline.note().orElse("not measured");
         }
-        return PresetResult.of(preset, tc.encoder().displayName(), tc.batchSize(), tc.imageSize(),
-                tc.optimizer().type(), device.toString(), warmupUsed, stepsUsed, rounds, pytorchNote);
+        return PresetResult.of(
+                preset,
+                tc.encoder().displayName(),
+                tc.batchSize(),
+                tc.imageSize(),
+                tc.optimizer().type(),
+                device.toString(),
+                warmupUsed,
+                stepsUsed,
+                rounds,
+                pytorchNote);
     }
 
     /** {@code steps}, or fewer when a warm step is so slow that a round would exceed {@code maxSeconds}. */
@@ -136,8 +170,8 @@ final class PresetMeasurement {
     private void step(TrainingStep trainingStep, float[] view1, float[] view2, LrSchedule lr, TauSchedule tau) {
         TrainingStep.Result result = trainingStep.run(view1, view2, lr.at(stepIndex), tau.at(stepIndex));
         if (!result.applied()) {
-            throw new IllegalStateException("the benchmark step diverged at step " + (stepIndex + 1) + " (loss "
-                    + result.loss() + ")");
+            throw new IllegalStateException(
+                    "the benchmark step diverged at step " + (stepIndex + 1) + " (loss " + result.loss() + ")");
         }
         stepIndex++;
     }

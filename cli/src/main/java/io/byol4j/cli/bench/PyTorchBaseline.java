@@ -52,24 +52,52 @@ final class PyTorchBaseline {
     }
 
     /** Starts and warms up the script for one preset, or returns null (after saying why) when it cannot. */
-    PyTorchServer start(String preset, Path configJson, int threads, int warmup, int lrWarmup, long total, long seed,
-            Path root, Map<String, Object> info, PrintStream out) throws InterruptedException {
+    PyTorchServer start(
+            String preset,
+            Path configJson,
+            int threads,
+            int warmup,
+            int lrWarmup,
+            long total,
+            long seed,
+            Path root,
+            Map<String, Object> info,
+            PrintStream out)
+            throws InterruptedException {
         if (disabled != null) {
             return null;
         }
         Path log = root.resolve("pytorch-" + preset + ".log");
-        List<String> command = List.of(python, script.toString(), "--serve", "--config", configJson.toString(),
-                "--name", preset, "--threads", Integer.toString(threads), "--warmup", Integer.toString(warmup),
-                "--lr-warmup-steps", Integer.toString(lrWarmup), "--total-steps", Long.toString(total),
-                "--seed", Long.toString(seed));
+        List<String> command = List.of(
+                python,
+                script.toString(),
+                "--serve",
+                "--config",
+                configJson.toString(),
+                "--name",
+                preset,
+                "--threads",
+                Integer.toString(threads),
+                "--warmup",
+                Integer.toString(warmup),
+                "--lr-warmup-steps",
+                Integer.toString(lrWarmup),
+                "--total-steps",
+                Long.toString(total),
+                "--seed",
+                Long.toString(seed));
         try {
             PyTorchServer server = PyTorchServer.start(command, log);
             JsonNode ready = server.ready();
             info.put("torch", ready.path("torch").asText());
             info.put("blas", ready.path("blas").asText());
             info.put("threads", ready.path("threads").asInt());
-            out.printf(Locale.ROOT, "pytorch %s ready: %d threads, warm-up %d steps in %.1f s%n",
-                    ready.path("torch").asText(), ready.path("threads").asInt(), warmup,
+            out.printf(
+                    Locale.ROOT,
+                    "pytorch %s ready: %d threads, warm-up %d steps in %.1f s%n",
+                    ready.path("torch").asText(),
+                    ready.path("threads").asInt(),
+                    warmup,
                     ready.path("warmupSeconds").asDouble());
             return server;
         } catch (IOException e) {

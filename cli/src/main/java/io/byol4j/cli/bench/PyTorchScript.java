@@ -22,7 +22,11 @@ final class PyTorchScript {
             return here.toAbsolutePath();
         }
         try {
-            Path code = Path.of(PyTorchScript.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path code = Path.of(PyTorchScript.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             for (Path dir = code.getParent(); dir != null; dir = dir.getParent()) {
                 Path candidate = dir.resolve(SCRIPT);
                 if (Files.isRegularFile(candidate)) {

@@ -97,7 +97,8 @@ final class PyTorchServer implements AutoCloseable {
     private String lastErrorLine() {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                    .filter(l -> !l.isBlank()).toList();
+                    .filter(l -> !l.isBlank())
+                    .toList();
             return lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1).strip() + " (log " + log + ")";
         } catch (IOException e) {
             return "";

@@ -42,7 +42,11 @@ final class TrainBenchmark {
         int threadsUsed = JniUtils.getNumThreads();
         String omp = System.getenv("OMP_WAIT_POLICY");
         String engineName = engine.getEngineName() + " " + engine.getVersion();
-        out.printf(Locale.ROOT, "engine %s, %d intra-op threads, OMP_WAIT_POLICY=%s%n", engineName, threadsUsed,
+        out.printf(
+                Locale.ROOT,
+                "engine %s, %d intra-op threads, OMP_WAIT_POLICY=%s%n",
+                engineName,
+                threadsUsed,
                 omp == null ? "(unset)" : omp);
         if (omp == null || !omp.equalsIgnoreCase("PASSIVE")) {
             out.println("note: OMP_WAIT_POLICY is not PASSIVE; spinning OpenMP threads distort timings on a busy"
@@ -55,13 +59,14 @@ final class TrainBenchmark {
         PyTorchBaseline baseline = PyTorchBaseline.locate(cfg, out);
         Map<String, Object> pytorchInfo = new LinkedHashMap<>();
         pytorchInfo.put("python", cfg.pytorch());
-        pytorchInfo.put("script", baseline.script() == null ? null : baseline.script().toString());
+        pytorchInfo.put(
+                "script", baseline.script() == null ? null : baseline.script().toString());
         PipelineRuns pipelines = new PipelineRuns(root);
         pipelines.warmUp(trainConfigs.get(0), out);
         List<PresetResult> results = new ArrayList<>();
         for (int i = 0; i < cfg.presets().size(); i++) {
-            PresetMeasurement measurement = new PresetMeasurement(cfg, cfg.presets().get(i), trainConfigs.get(i),
-                    pipelines, root, out);
+            PresetMeasurement measurement =
+                    new PresetMeasurement(cfg, cfg.presets().get(i), trainConfigs.get(i), pipelines, root, out);
             results.add(measurement.measure(threadsUsed, baseline, pytorchInfo));
         }
         baseline.note().ifPresent(n -> pytorchInfo.put("note", n));

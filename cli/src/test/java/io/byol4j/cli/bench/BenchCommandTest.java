@@ -37,9 +37,24 @@ class BenchCommandTest {
             System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
             CommandLine cl = Main.commandLine();
             cl.setErr(new PrintWriter(err, true));
-            code = cl.execute("bench", "--presets", "cpu-tiny", "--warmup-steps", "1", "--steps", "2",
-                    "--rounds", "1", "--image-size", "16", "--batch-size", "8", "--out", out.toString(),
-                    "--pytorch", tmp.resolve("no-such-python").toString());
+            code = cl.execute(
+                    "bench",
+                    "--presets",
+                    "cpu-tiny",
+                    "--warmup-steps",
+                    "1",
+                    "--steps",
+                    "2",
+                    "--rounds",
+                    "1",
+                    "--image-size",
+                    "16",
+                    "--batch-size",
+                    "8",
+                    "--out",
+                    out.toString(),
+                    "--pytorch",
+                    tmp.resolve("no-such-python").toString());
         } finally {
             System.setOut(previous);
         }
@@ -70,7 +85,8 @@ class BenchCommandTest {
         assertEquals(16, preset.get("imageSize").asInt());
         assertTrue(preset.get("rounds").get(0).get("byol4jStep").asDouble() > 0);
         assertTrue(preset.get("pytorch").isNull());
-        JsonNode config = CommandConfigs.JSON.readTree(out.resolve("bench-config.json").toFile());
+        JsonNode config =
+                CommandConfigs.JSON.readTree(out.resolve("bench-config.json").toFile());
         assertEquals(2, config.get("steps").asInt());
         assertFalse(Files.exists(out.resolve(".pipeline")), "scratch training runs are removed");
     }

@@ -10,7 +10,11 @@ public final class Attributes {
 
     /** An INT attribute. */
     public static AttributeProto integer(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeType.INT).setI(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeType.INT)
+                .setI(value)
+                .build();
     }
 
     /** An INTS attribute. */
@@ -24,6 +28,10 @@ public final class Attributes {
 
     /** A FLOAT attribute. */
     public static AttributeProto real(String name, float value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeType.FLOAT).setF(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeType.FLOAT)
+                .setF(value)
+                .build();
     }
 }

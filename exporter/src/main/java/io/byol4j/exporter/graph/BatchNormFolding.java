@@ -74,13 +74,17 @@ final class BatchNormFolding {
                 linear = true;
                 break;
             case "Gemm":
-                linear = intAttribute(node, "transB", 0) == 1 && intAttribute(node, "transA", 0) == 0
-                        && floatAttribute(node, "alpha", 1f) == 1f && floatAttribute(node, "beta", 1f) == 1f;
+                linear = intAttribute(node, "transB", 0) == 1
+                        && intAttribute(node, "transA", 0) == 0
+                        && floatAttribute(node, "alpha", 1f) == 1f
+                        && floatAttribute(node, "beta", 1f) == 1f;
                 break;
             default:
                 linear = false;
         }
-        return linear && node.getInputCount() >= 2 && allInitializers(node.getInputList().subList(1, node.getInputCount()));
+        return linear
+                && node.getInputCount() >= 2
+                && allInitializers(node.getInputList().subList(1, node.getInputCount()));
     }
 
     private NodeProto fold(NodeProto producer, NodeProto bn) {
@@ -113,8 +117,12 @@ final class BatchNormFolding {
         initializers.put(weightName, new FloatTensor(weightName, w.dims(), weights));
         initializers.put(biasName, new FloatTensor(biasName, new long[] {channels}, foldedBias));
         return producer.toBuilder()
-                .clearInput().addInput(producer.getInput(0)).addInput(weightName).addInput(biasName)
-                .clearOutput().addOutput(bn.getOutput(0))
+                .clearInput()
+                .addInput(producer.getInput(0))
+                .addInput(weightName)
+                .addInput(biasName)
+                .clearOutput()
+                .addOutput(bn.getOutput(0))
                 .build();
     }
 

@@ -63,8 +63,8 @@ public final class ConversionContext {
     }
 
     private <B extends Block> GraphValue convertCurrent(B block, GraphValue input) {
-        BlockConverter<B> converter = registry.find(block).orElseThrow(() -> unsupported(
-                "no ONNX converter is registered for this block type (supported: "
+        BlockConverter<B> converter = registry.find(block)
+                .orElseThrow(() -> unsupported("no ONNX converter is registered for this block type (supported: "
                         + registry.supportedBlocks() + ")"));
         String output = converter.convert(block, input, this);
         Shape outputShape;

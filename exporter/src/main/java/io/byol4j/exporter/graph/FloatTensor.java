@@ -8,8 +8,8 @@ record FloatTensor(String name, long[] dims, float[] values) {
     FloatTensor {
         long count = Arrays.stream(dims).reduce(1L, Math::multiplyExact);
         if (count != values.length) {
-            throw new IllegalArgumentException("initializer " + name + " has " + values.length
-                    + " values but shape " + Arrays.toString(dims));
+            throw new IllegalArgumentException(
+                    "initializer " + name + " has " + values.length + " values but shape " + Arrays.toString(dims));
         }
     }
 

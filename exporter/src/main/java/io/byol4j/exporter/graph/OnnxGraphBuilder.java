@@ -64,15 +64,17 @@ public final class OnnxGraphBuilder {
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(sampleShape, "sampleShape");
-        if (sampleShape.dimension() == 0 || Arrays.stream(sampleShape.getShape()).anyMatch(d -> d <= 0)) {
-            throw new IllegalArgumentException("bad sample shape " + sampleShape + "; every dimension must be positive");
+        if (sampleShape.dimension() == 0
+                || Arrays.stream(sampleShape.getShape()).anyMatch(d -> d <= 0)) {
+            throw new IllegalArgumentException(
+                    "bad sample shape " + sampleShape + "; every dimension must be positive");
         }
         Shape inputShape = new Shape(1).addAll(sampleShape);
         ConversionContext ctx = new ConversionContext(registry, ROOT, Set.of(INPUT, EMBEDDING, PROBABILITIES));
         GraphValue out = ctx.convertRoot(encoder, new GraphValue(INPUT, inputShape));
         if (out.shape().dimension() != 2) {
-            throw new IllegalArgumentException("the encoder must output (batch, dim) but DJL reports "
-                    + out.shape() + " for input " + inputShape);
+            throw new IllegalArgumentException(
+                    "the encoder must output (batch, dim) but DJL reports " + out.shape() + " for input " + inputShape);
         }
         long dim = out.shape().get(1);
         List<NodeProto> nodes = ctx.nodes();
@@ -114,10 +116,11 @@ public final class OnnxGraphBuilder {
         return graph.addAllNode(nodes).build();
     }
 
-    private static void appendHead(List<NodeProto> nodes, Map<String, FloatTensor> initializers, LinearHead head, long dim) {
+    private static void appendHead(
+            List<NodeProto> nodes, Map<String, FloatTensor> initializers, LinearHead head, long dim) {
         if (head.inputDim() != dim) {
-            throw new IllegalArgumentException("the head reads " + head.inputDim()
-                    + "-dimensional embeddings but the encoder produces " + dim);
+            throw new IllegalArgumentException(
+                    "the head reads " + head.inputDim() + "-dimensional embeddings but the encoder produces " + dim);
         }
         float[][] rows = head.weights();
         float[] w = new float[rows.length * rows[0].length];
@@ -129,19 +132,33 @@ public final class OnnxGraphBuilder {
         String logits = HEAD + "/logits";
         initializers.put(weight, new FloatTensor(weight, new long[] {rows.length, rows[0].length}, w));
         initializers.put(bias, new FloatTensor(bias, new long[] {rows.length}, head.bias()));
-        nodes.add(NodeProto.newBuilder().setName(HEAD + "/Gemm").setOpType("Gemm")
-                .addInput(EMBEDDING).addInput(weight).addInput(bias).addOutput(logits)
-                .addAttribute(Attributes.integer("transB", 1)).build());
-        nodes.add(NodeProto.newBuilder().setName(HEAD + "/Softmax").setOpType("Softmax")
-                .addInput(logits).addOutput(PROBABILITIES)
-                .addAttribute(Attributes.integer("axis", 1)).build());
+        nodes.add(NodeProto.newBuilder()
+                .setName(HEAD + "/Gemm")
+                .setOpType("Gemm")
+                .addInput(EMBEDDING)
+                .addInput(weight)
+                .addInput(bias)
+                .addOutput(logits)
+                .addAttribute(Attributes.integer("transB", 1))
+                .build());
+        nodes.add(NodeProto.newBuilder()
+                .setName(HEAD + "/Softmax")
+                .setOpType("Softmax")
+                .addInput(logits)
+                .addOutput(PROBABILITIES)
+                .addAttribute(Attributes.integer("axis", 1))
+                .build());
     }
 
     /** Renames value {@code from} to {@code to} everywhere, or adds an Identity if it is the input. */
     private static void nameOutput(List<NodeProto> nodes, String from, String to) {
         if (from.equals(INPUT)) {
-            nodes.add(NodeProto.newBuilder().setName(ROOT + "/Identity").setOpType("Identity")
-                    .addInput(INPUT).addOutput(to).build());
+            nodes.add(NodeProto.newBuilder()
+                    .setName(ROOT + "/Identity")
+                    .setOpType("Identity")
+                    .addInput(INPUT)
+                    .addOutput(to)
+                    .build());
             return;
         }
         for (int i = 0; i < nodes.size(); i++) {
@@ -169,9 +186,10 @@ public final class OnnxGraphBuilder {
         }
         return ValueInfoProto.newBuilder()
                 .setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                        .setElemType(TensorProto.DataType.FLOAT.getNumber())
-                        .setShape(shape)))
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                                .setShape(shape)))
                 .build();
     }
 }

@@ -32,19 +32,20 @@ public record LinearHead(float[][] weights, float[] bias, List<String> className
         float[][] copy = new float[weights.length][];
         for (int k = 0; k < weights.length; k++) {
             if (weights[k].length != dim) {
-                throw new IllegalArgumentException("head weight row " + k + " has " + weights[k].length
-                        + " values, row 0 has " + dim);
+                throw new IllegalArgumentException(
+                        "head weight row " + k + " has " + weights[k].length + " values, row 0 has " + dim);
             }
             copy[k] = checkFinite(weights[k], "weight row " + k).clone();
         }
         weights = copy;
         if (bias.length != weights.length) {
-            throw new IllegalArgumentException("head bias has " + bias.length + " values for " + weights.length + " classes");
+            throw new IllegalArgumentException(
+                    "head bias has " + bias.length + " values for " + weights.length + " classes");
         }
         bias = checkFinite(bias, "bias").clone();
         if (!classNames.isEmpty() && classNames.size() != weights.length) {
-            throw new IllegalArgumentException("head has " + classNames.size() + " class names for "
-                    + weights.length + " classes");
+            throw new IllegalArgumentException(
+                    "head has " + classNames.size() + " class names for " + weights.length + " classes");
         }
     }
 
@@ -97,7 +98,8 @@ public record LinearHead(float[][] weights, float[] bias, List<String> className
     /** The class probabilities for one embedding, computed in double precision. */
     public double[] probabilities(float[] embedding) {
         if (embedding.length != inputDim()) {
-            throw new IllegalArgumentException("embedding has " + embedding.length + " values, head expects " + inputDim());
+            throw new IllegalArgumentException(
+                    "embedding has " + embedding.length + " values, head expects " + inputDim());
         }
         double[] logits = new double[classes()];
         double max = Double.NEGATIVE_INFINITY;

@@ -5,8 +5,8 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import io.byol4j.exporter.graph.OnnxGraphBuilder;
-import io.byol4j.sdk.model.ModelContract;
 import io.byol4j.sdk.internal.ModelDigest;
+import io.byol4j.sdk.model.ModelContract;
 import java.util.Map;
 
 /** Wraps a graph into an ONNX model with byol4j's producer fields and metadata. */

@@ -95,12 +95,15 @@ class OnnxGraphBuilderTest {
         assertEquals(OnnxGraphBuilder.INPUT, graph.getInput(0).getName());
         var inDims = graph.getInput(0).getType().getTensorType().getShape().getDimList();
         assertEquals(OnnxGraphBuilder.BATCH, inDims.get(0).getDimParam());
-        assertEquals(List.of(3L, 16L, 16L), inDims.subList(1, 4).stream().map(d -> d.getDimValue()).toList());
+        assertEquals(
+                List.of(3L, 16L, 16L),
+                inDims.subList(1, 4).stream().map(d -> d.getDimValue()).toList());
         var outDims = graph.getOutput(0).getType().getTensorType().getShape().getDimList();
         assertEquals(OnnxGraphBuilder.EMBEDDING, graph.getOutput(0).getName());
         assertEquals(OnnxGraphBuilder.BATCH, outDims.get(0).getDimParam());
         assertEquals(32L, outDims.get(1).getDimValue());
-        assertTrue(graph.getInitializerList().stream().allMatch(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE));
+        assertTrue(
+                graph.getInitializerList().stream().allMatch(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE));
     }
 
     @Test
@@ -111,8 +114,8 @@ class OnnxGraphBuilderTest {
                 .add(new GlobalAvgPoolBlock());
         TestEncoders.prepare(net, new Shape(1, 3, 8, 8), manager, 5);
 
-        UnsupportedBlockException e = assertThrows(UnsupportedBlockException.class,
-                () -> builder.build(net, new Shape(3, 8, 8), GraphOptions.defaults()));
+        UnsupportedBlockException e = assertThrows(
+                UnsupportedBlockException.class, () -> builder.build(net, new Shape(3, 8, 8), GraphOptions.defaults()));
         assertEquals(SquareBlock.class.getName(), e.blockClass());
         assertEquals("encoder/02ResidualBlock/01main/02SquareBlock", e.path());
         assertTrue(e.getMessage().contains(SquareBlock.class.getName()), e.getMessage());
@@ -123,8 +126,8 @@ class OnnxGraphBuilderTest {
     void lambdaBlocksAreRejected() {
         Block net = new SequentialBlock().add(new ReluBlock()).add(list -> list);
 
-        UnsupportedBlockException e = assertThrows(UnsupportedBlockException.class,
-                () -> builder.build(net, new Shape(6), GraphOptions.defaults()));
+        UnsupportedBlockException e = assertThrows(
+                UnsupportedBlockException.class, () -> builder.build(net, new Shape(6), GraphOptions.defaults()));
         assertTrue(e.getMessage().contains("ai.djl.nn.LambdaBlock"), e.getMessage());
         assertTrue(e.getMessage().contains("encoder/02LambdaBlock"), e.getMessage());
     }
@@ -134,21 +137,24 @@ class OnnxGraphBuilderTest {
         Block net = new SequentialBlock().add(conv(2));
         TestEncoders.prepare(net, new Shape(1, 3, 8, 8), manager, 5);
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> builder.build(net, new Shape(3, 8, 8), GraphOptions.defaults()));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> builder.build(net, new Shape(3, 8, 8), GraphOptions.defaults()));
         assertTrue(e.getMessage().contains("(batch, dim)"), e.getMessage());
     }
 
     @Test
     void registeredConvertersExtendTheBuilderAndIdentitiesGetAnOutputNode() throws Exception {
-        ConverterRegistry registry = StandardConverters.registry()
-                .register(PassThroughBlock.class, (block, input, context) -> input.name());
-        GraphProto graph = new OnnxGraphBuilder(registry).build(new PassThroughBlock(), new Shape(4), GraphOptions.defaults());
+        ConverterRegistry registry =
+                StandardConverters.registry().register(PassThroughBlock.class, (block, input, context) -> input.name());
+        GraphProto graph =
+                new OnnxGraphBuilder(registry).build(new PassThroughBlock(), new Shape(4), GraphOptions.defaults());
 
         assertEquals(List.of("Identity"), opTypes(graph));
         float[] x = {1, -2, 3, 4.5f};
-        assertEquals(0.0, OrtRunner.maxAbsDiff(x, run(graph, x, new long[] {1, 4}).get(OnnxGraphBuilder.EMBEDDING)));
-        assertThrows(UnsupportedBlockException.class,
+        assertEquals(
+                0.0, OrtRunner.maxAbsDiff(x, run(graph, x, new long[] {1, 4}).get(OnnxGraphBuilder.EMBEDDING)));
+        assertThrows(
+                UnsupportedBlockException.class,
                 () -> builder.build(new PassThroughBlock(), new Shape(4), GraphOptions.defaults()));
     }
 
@@ -157,7 +163,8 @@ class OnnxGraphBuilderTest {
         GraphProto plain = builder.build(resnet10, new Shape(3, 16, 16), GraphOptions.defaults());
         GraphProto folded = builder.build(resnet10, new Shape(3, 16, 16), new GraphOptions(true, false, null));
 
-        long batchNorms = opTypes(plain).stream().filter("BatchNormalization"::equals).count();
+        long batchNorms =
+                opTypes(plain).stream().filter("BatchNormalization"::equals).count();
         assertTrue(batchNorms > 0);
         assertFalse(opTypes(folded).contains("BatchNormalization"));
         assertEquals(plain.getNodeCount() - batchNorms, folded.getNodeCount());
@@ -175,12 +182,17 @@ class OnnxGraphBuilderTest {
         GraphProto plain = builder.build(resnet10, new Shape(3, 16, 16), GraphOptions.defaults());
         GraphProto half = builder.build(resnet10, new Shape(3, 16, 16), new GraphOptions(false, true, null));
 
-        assertTrue(half.getInitializerList().stream().allMatch(t -> t.getDataType() == TensorProto.DataType.FLOAT16_VALUE));
+        assertTrue(half.getInitializerList().stream()
+                .allMatch(t -> t.getDataType() == TensorProto.DataType.FLOAT16_VALUE));
         long casts = opTypes(half).stream().filter("Cast"::equals).count();
         assertEquals(half.getInitializerCount(), casts);
         assertEquals(plain.getNodeCount() + casts, half.getNodeCount());
-        long plainBytes = plain.getInitializerList().stream().mapToLong(t -> t.getRawData().size()).sum();
-        long halfBytes = half.getInitializerList().stream().mapToLong(t -> t.getRawData().size()).sum();
+        long plainBytes = plain.getInitializerList().stream()
+                .mapToLong(t -> t.getRawData().size())
+                .sum();
+        long halfBytes = half.getInitializerList().stream()
+                .mapToLong(t -> t.getRawData().size())
+                .sum();
         assertEquals(plainBytes, 2 * halfBytes);
 
         float[] x = TestEncoders.normal(new Random(3), 2 * 3 * 16 * 16, 1f);
@@ -197,7 +209,8 @@ class OnnxGraphBuilderTest {
         TestEncoders.prepare(net, new Shape(1, 3, 8, 8), manager, 5);
         net.getParameters().valueAt(0).getArray().set(new NDIndex("0,0,0,0"), 1e5f);
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> builder.build(net, new Shape(3, 8, 8), new GraphOptions(false, true, null)));
         assertTrue(e.getMessage().contains("float16 range"), e.getMessage());
     }
@@ -212,7 +225,8 @@ class OnnxGraphBuilderTest {
         LinearHead head = new LinearHead(w, new float[] {0.1f, -0.2f, 0.3f}, List.of("a", "b", "c"));
         GraphProto graph = builder.build(resnet10, new Shape(3, 16, 16), new GraphOptions(true, false, head));
 
-        assertEquals(List.of(OnnxGraphBuilder.EMBEDDING, OnnxGraphBuilder.PROBABILITIES),
+        assertEquals(
+                List.of(OnnxGraphBuilder.EMBEDDING, OnnxGraphBuilder.PROBABILITIES),
                 graph.getOutputList().stream().map(o -> o.getName()).toList());
         float[] x = TestEncoders.normal(rng, 2 * 3 * 16 * 16, 1f);
         long[] shape = {2, 3, 16, 16};
@@ -231,7 +245,8 @@ class OnnxGraphBuilderTest {
     @Test
     void headMustMatchEmbeddingWidth() {
         LinearHead head = new LinearHead(new float[2][7], new float[2], List.of());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> builder.build(resnet10, new Shape(3, 16, 16), new GraphOptions(false, false, head)));
         assertTrue(e.getMessage().contains("7"), e.getMessage());
     }
@@ -246,8 +261,12 @@ class OnnxGraphBuilderTest {
     }
 
     private static Conv2d conv(int filters) {
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-                .optBias(false).build();
+        return Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(3, 3))
+                .optPadding(new Shape(1, 1))
+                .optBias(false)
+                .build();
     }
 
     /** Returns its input unchanged; exportable only with an extra converter. */

@@ -55,15 +55,21 @@ class LinearHeadTest {
 
     @Test
     void badShapesAndValuesAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new LinearHead(new float[][] {{1f, 2f}}, new float[1], List.of()));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LinearHead(new float[][] {{1f, 2f}}, new float[1], List.of()));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new LinearHead(new float[][] {{1f, 2f}, {1f}}, new float[2], List.of()));
         assertThrows(IllegalArgumentException.class, () -> new LinearHead(W, new float[2], List.of()));
         assertThrows(IllegalArgumentException.class, () -> new LinearHead(W, B, List.of("only one")));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new LinearHead(new float[][] {{1f, Float.NaN}, {0f, 0f}}, new float[2], List.of()));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> LinearHead.of(LogisticRegression.of(W, B)).probabilities(new float[2]));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LinearHead.of(LogisticRegression.of(W, B)).probabilities(new float[2]));
     }
 
     @Test

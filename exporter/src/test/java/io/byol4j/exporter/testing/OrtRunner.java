@@ -70,7 +70,8 @@ public final class OrtRunner {
     public static float[] djl(Block block, NDManager manager, float[] x, long[] shape) {
         try (NDManager scope = manager.newSubManager()) {
             return block.forward(new ParameterStore(scope, false), new NDList(scope.create(x, new Shape(shape))), false)
-                    .singletonOrThrow().toFloatArray();
+                    .singletonOrThrow()
+                    .toFloatArray();
         }
     }
 

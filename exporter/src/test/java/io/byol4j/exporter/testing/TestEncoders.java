@@ -33,8 +33,8 @@ public final class TestEncoders {
         float[] mean = spec.inputChannels() == 3 ? new float[] {0.49f, 0.48f, 0.45f} : new float[] {0.5f};
         float[] std = spec.inputChannels() == 3 ? new float[] {0.25f, 0.24f, 0.26f} : new float[] {0.3f};
         String config = "{\"encoder\":\"" + spec.displayName() + "\",\"imageSize\":" + size + "}";
-        return new LoadedEncoder(encoder(spec, size, manager, seed), spec, size, mean, std, config, 1234,
-                "synthetic:shapes");
+        return new LoadedEncoder(
+                encoder(spec, size, manager, seed), spec, size, mean, std, config, 1234, "synthetic:shapes");
     }
 
     /** Initialises {@code block} for {@code inputShape}, randomises BatchNorm and warms its statistics. */

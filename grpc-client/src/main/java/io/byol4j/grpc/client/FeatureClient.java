@@ -156,28 +156,32 @@ public final class FeatureClient implements AutoCloseable {
     public CompletableFuture<List<Embedding>> embedAsync(List<byte[]> images) {
         EmbedRequest request = request(images, false, model);
         ListenableFuture<EmbedResponse> call = FeatureServiceGrpc.newFutureStub(channel)
-                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS).embed(request);
+                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
+                .embed(request);
         CompletableFuture<List<Embedding>> result = new CompletableFuture<>();
         result.whenComplete((v, e) -> {
             if (result.isCancelled()) {
                 call.cancel(true);
             }
         });
-        Futures.addCallback(call, new FutureCallback<>() {
-            @Override
-            public void onSuccess(EmbedResponse response) {
-                try {
-                    result.complete(toEmbeddings(response, images.size()));
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                }
-            }
+        Futures.addCallback(
+                call,
+                new FutureCallback<>() {
+                    @Override
+                    public void onSuccess(EmbedResponse response) {
+                        try {
+                            result.complete(toEmbeddings(response, images.size()));
+                        } catch (RuntimeException e) {
+                            result.completeExceptionally(e);
+                        }
+                    }
 
-            @Override
-            public void onFailure(Throwable t) {
-                result.completeExceptionally(t);
-            }
-        }, MoreExecutors.directExecutor());
+                    @Override
+                    public void onFailure(Throwable t) {
+                        result.completeExceptionally(t);
+                    }
+                },
+                MoreExecutors.directExecutor());
         return result;
     }
 
@@ -187,7 +191,8 @@ public final class FeatureClient implements AutoCloseable {
      * @throws StatusRuntimeException e.g. NOT_FOUND for an unknown model name
      */
     public ServedModel model() {
-        ModelInfo info = blocking().getModelInfo(GetModelInfoRequest.newBuilder().setModel(model).build());
+        ModelInfo info = blocking()
+                .getModelInfo(GetModelInfoRequest.newBuilder().setModel(model).build());
         return new ServedModel(info.getName(), info.getVersion(), info.getEmbeddingDim(), info.getMetadataMap());
     }
 
@@ -202,7 +207,9 @@ public final class FeatureClient implements AutoCloseable {
         try {
             response = HealthGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
-                    .check(HealthCheckRequest.newBuilder().setService(FeatureServiceGrpc.SERVICE_NAME).build());
+                    .check(HealthCheckRequest.newBuilder()
+                            .setService(FeatureServiceGrpc.SERVICE_NAME)
+                            .build());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
                 return false;
@@ -233,7 +240,8 @@ public final class FeatureClient implements AutoCloseable {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images to embed");
         }
-        EmbedRequest.Builder b = EmbedRequest.newBuilder().setNormalize(normalize).setModel(model);
+        EmbedRequest.Builder b =
+                EmbedRequest.newBuilder().setNormalize(normalize).setModel(model);
         for (byte[] image : images) {
             b.addImages(ByteString.copyFrom(Objects.requireNonNull(image, "image")));
         }
@@ -242,8 +250,8 @@ public final class FeatureClient implements AutoCloseable {
 
     private static List<Embedding> toEmbeddings(EmbedResponse response, int expected) {
         if (response.getResultsCount() != expected) {
-            throw new IllegalStateException("the server answered " + response.getResultsCount() + " results for "
-                    + expected + " images");
+            throw new IllegalStateException(
+                    "the server answered " + response.getResultsCount() + " results for " + expected + " images");
         }
         List<Embedding> out = new ArrayList<>(expected);
         for (EmbedResult r : response.getResultsList()) {
@@ -376,7 +384,9 @@ public final class FeatureClient implements AutoCloseable {
                     b.trustManager(readable(trustedCa, "CA certificates").toFile());
                 }
                 if (clientCertChain != null) {
-                    b.keyManager(readable(clientCertChain, "client certificate chain").toFile(),
+                    b.keyManager(
+                            readable(clientCertChain, "client certificate chain")
+                                    .toFile(),
                             readable(clientKey, "client private key").toFile());
                 }
             } catch (IOException e) {

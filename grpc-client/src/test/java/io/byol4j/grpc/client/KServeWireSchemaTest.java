@@ -115,9 +115,13 @@ class KServeWireSchemaTest {
 
     @Test
     void mapParametersMapStringsToInferParameter() {
-        Descriptor entry = inference.ModelInferRequest.getDescriptor().findFieldByName("parameters").getMessageType();
+        Descriptor entry = inference.ModelInferRequest.getDescriptor()
+                .findFieldByName("parameters")
+                .getMessageType();
         assertEquals(FieldDescriptor.Type.STRING, entry.findFieldByName("key").getType());
-        assertEquals("inference.InferParameter", entry.findFieldByName("value").getMessageType().getFullName());
+        assertEquals(
+                "inference.InferParameter",
+                entry.findFieldByName("value").getMessageType().getFullName());
     }
 
     @Test
@@ -127,7 +131,8 @@ class KServeWireSchemaTest {
         for (MethodDescriptor m : service.getMethods()) {
             assertEquals(false, m.isClientStreaming(), m.getName());
             assertEquals(false, m.isServerStreaming(), m.getName());
-            actual.add(m.getName() + "(" + m.getInputType().getName() + ") -> " + m.getOutputType().getName());
+            actual.add(m.getName() + "(" + m.getInputType().getName() + ") -> "
+                    + m.getOutputType().getName());
         }
         assertEquals(PUBLISHED_RPCS, actual);
     }
@@ -138,9 +143,12 @@ class KServeWireSchemaTest {
         }
         for (FieldDescriptor f : message.getFields()) {
             String type = f.getType() == FieldDescriptor.Type.MESSAGE
-                    ? "MESSAGE(" + f.getMessageType().getFullName() + ")" : f.getType().name();
+                    ? "MESSAGE(" + f.getMessageType().getFullName() + ")"
+                    : f.getType().name();
             String label = f.isRepeated() ? "repeated" : "optional";
-            String oneof = f.getRealContainingOneof() != null ? " oneof=" + f.getRealContainingOneof().getName() : "";
+            String oneof = f.getRealContainingOneof() != null
+                    ? " oneof=" + f.getRealContainingOneof().getName()
+                    : "";
             out.add(path + "." + f.getName() + " = " + f.getNumber() + " " + type + " " + label + oneof);
         }
         for (Descriptor nested : message.getNestedTypes()) {

@@ -74,11 +74,13 @@ public final class InferenceCall {
     public void checkAlive() throws StatusException {
         Deadline d = context.getDeadline();
         if (d != null && d.isExpired()) {
-            throw Status.DEADLINE_EXCEEDED.withDescription("the call's deadline passed; its remaining work was"
-                    + " not run").asException();
+            throw Status.DEADLINE_EXCEEDED
+                    .withDescription("the call's deadline passed; its remaining work was" + " not run")
+                    .asException();
         }
         if (context.isCancelled()) {
-            throw Status.CANCELLED.withDescription("the call was cancelled; its remaining work was not run")
+            throw Status.CANCELLED
+                    .withDescription("the call was cancelled; its remaining work was not run")
                     .asException();
         }
     }
@@ -117,9 +119,13 @@ public final class InferenceCall {
         metrics.callFinished(model, method, status.getCode().name(), nanos);
         if (!status.isOk()) {
             String detail = status.getDescription() == null ? "" : status.getDescription();
-            RefusalLog.calls().refused(limitOf(status.getCode(), detail), () -> "call refused method=" + method
-                    + " model=" + (model.isEmpty() ? "-" : model) + " status=" + status.getCode() + " millis="
-                    + nanos / 1_000_000 + " detail=\"" + detail.replace('"', '\'') + "\"");
+            RefusalLog.calls()
+                    .refused(
+                            limitOf(status.getCode(), detail),
+                            () -> "call refused method=" + method
+                                    + " model=" + (model.isEmpty() ? "-" : model) + " status=" + status.getCode()
+                                    + " millis="
+                                    + nanos / 1_000_000 + " detail=\"" + detail.replace('"', '\'') + "\"");
         }
     }
 }

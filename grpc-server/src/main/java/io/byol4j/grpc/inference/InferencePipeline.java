@@ -64,9 +64,10 @@ public final class InferencePipeline {
      */
     public void checkCount(InferenceCall call, int count) throws StatusException {
         if (count > limits.maxImagesPerRequest()) {
-            throw call.refused(Limits.MAX_IMAGES_PER_REQUEST, Status.INVALID_ARGUMENT.withDescription(
-                    Limits.MAX_IMAGES_PER_REQUEST + ": the request has " + count + " images; the limit is "
-                            + limits.maxImagesPerRequest()));
+            throw call.refused(
+                    Limits.MAX_IMAGES_PER_REQUEST,
+                    Status.INVALID_ARGUMENT.withDescription(Limits.MAX_IMAGES_PER_REQUEST + ": the request has " + count
+                            + " images; the limit is " + limits.maxImagesPerRequest()));
         }
     }
 
@@ -137,7 +138,9 @@ public final class InferencePipeline {
             float[][] rows = await(call, model, futures, errors);
             for (int i = 0; i < n; i++) {
                 if (rows[i] == null) {
-                    throw Status.INTERNAL.withDescription("sample " + i + ": " + errors[i]).asException();
+                    throw Status.INTERNAL
+                            .withDescription("sample " + i + ": " + errors[i])
+                            .asException();
                 }
             }
             return rows;
@@ -154,12 +157,19 @@ public final class InferencePipeline {
         long declared = ImageDecoder.declaredPixels(data);
         if (declared > limits.maxPixelsPerImage()) {
             metrics.refused(model.name(), Limits.MAX_PIXELS_PER_IMAGE);
-            REFUSALS.warn("image refused method={} model={} index={} limit={} detail=\"declares {} pixels, limit {}\"",
-                    call.method(), model.name(), index, Limits.MAX_PIXELS_PER_IMAGE, declared,
+            REFUSALS.warn(
+                    "image refused method={} model={} index={} limit={} detail=\"declares {} pixels, limit {}\"",
+                    call.method(),
+                    model.name(),
+                    index,
+                    Limits.MAX_PIXELS_PER_IMAGE,
+                    declared,
                     limits.maxPixelsPerImage());
-            throw new ImageDecodeException(ImageDecodeException.Reason.TOO_LARGE, Limits.MAX_PIXELS_PER_IMAGE
-                    + ": image " + index + " declares " + declared + " pixels in its header; the limit is "
-                    + limits.maxPixelsPerImage() + " (nothing was decoded)");
+            throw new ImageDecodeException(
+                    ImageDecodeException.Reason.TOO_LARGE,
+                    Limits.MAX_PIXELS_PER_IMAGE
+                            + ": image " + index + " declares " + declared + " pixels in its header; the limit is "
+                            + limits.maxPixelsPerImage() + " (nothing was decoded)");
         }
         Duration remaining = call.remaining();
         long wait = limits.maxBudgetWait().toNanos();
@@ -173,20 +183,26 @@ public final class InferencePipeline {
         } catch (LimitExceededException e) {
             call.checkAlive();
             if (deadlineFirst) {
-                throw Status.DEADLINE_EXCEEDED.withDescription("the deadline passed while image " + index
-                        + " waited for room in the decoding budget (" + Limits.MAX_PIXELS_IN_FLIGHT + ")").asException();
+                throw Status.DEADLINE_EXCEEDED
+                        .withDescription("the deadline passed while image " + index
+                                + " waited for room in the decoding budget (" + Limits.MAX_PIXELS_IN_FLIGHT + ")")
+                        .asException();
             }
             throw call.refused(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Status.CANCELLED.withDescription("interrupted while waiting for the decoding budget").asException();
+            throw Status.CANCELLED
+                    .withDescription("interrupted while waiting for the decoding budget")
+                    .asException();
         }
         try (reservation) {
             DecodedImage image = decoder.decode(data, channels);
             return model.preprocessor().apply(image);
         } catch (RuntimeException e) {
-            throw new ImageDecodeException(ImageDecodeException.Reason.CORRUPT, "image " + index
-                    + ": cannot preprocess: " + e.getMessage(), e);
+            throw new ImageDecodeException(
+                    ImageDecodeException.Reason.CORRUPT,
+                    "image " + index + ": cannot preprocess: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -195,7 +211,9 @@ public final class InferencePipeline {
         Duration remaining = call.remaining();
         if (remaining != null && (remaining.isNegative() || remaining.isZero())) {
             call.checkAlive();
-            throw Status.DEADLINE_EXCEEDED.withDescription("the call's deadline passed").asException();
+            throw Status.DEADLINE_EXCEEDED
+                    .withDescription("the call's deadline passed")
+                    .asException();
         }
         CompletableFuture<float[]> f = model.submit(sample, remaining);
         metrics.queueDepth(model.name(), model.queued());
@@ -205,17 +223,20 @@ public final class InferencePipeline {
             } catch (CompletionException | CancellationException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
                 if (cause instanceof RejectedExecutionException) {
-                    throw call.refused(Limits.QUEUE_CAPACITY, Status.RESOURCE_EXHAUSTED.withDescription(
-                            Limits.QUEUE_CAPACITY + ": the batching queue of model " + model.name() + " is full ("
-                                    + cause.getMessage() + "); retry later"));
+                    throw call.refused(
+                            Limits.QUEUE_CAPACITY,
+                            Status.RESOURCE_EXHAUSTED.withDescription(
+                                    Limits.QUEUE_CAPACITY + ": the batching queue of model " + model.name()
+                                            + " is full (" + cause.getMessage() + "); retry later"));
                 }
             }
         }
         return f;
     }
 
-    private float[][] await(InferenceCall call, ServedModel model, List<CompletableFuture<float[]>> futures,
-            String[] errors) throws StatusException {
+    private float[][] await(
+            InferenceCall call, ServedModel model, List<CompletableFuture<float[]>> futures, String[] errors)
+            throws StatusException {
         float[][] rows = new float[futures.size()][];
         int ok = 0;
         for (int i = 0; i < futures.size(); i++) {
@@ -228,19 +249,25 @@ public final class InferencePipeline {
                 ok++;
             } catch (CancellationException e) {
                 call.checkAlive();
-                throw Status.CANCELLED.withDescription("the call's work was withdrawn").asException();
+                throw Status.CANCELLED
+                        .withDescription("the call's work was withdrawn")
+                        .asException();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw Status.CANCELLED.withDescription("interrupted").asException();
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof TimeoutException) {
-                    throw Status.DEADLINE_EXCEEDED.withDescription("the call's deadline passed before image " + i
-                            + " was run; it was not run").asException();
+                    throw Status.DEADLINE_EXCEEDED
+                            .withDescription(
+                                    "the call's deadline passed before image " + i + " was run; it was not run")
+                            .asException();
                 }
                 if (cause instanceof RejectedExecutionException) {
-                    throw call.refused(Limits.QUEUE_CAPACITY, Status.RESOURCE_EXHAUSTED.withDescription(
-                            Limits.QUEUE_CAPACITY + ": " + cause.getMessage()));
+                    throw call.refused(
+                            Limits.QUEUE_CAPACITY,
+                            Status.RESOURCE_EXHAUSTED.withDescription(
+                                    Limits.QUEUE_CAPACITY + ": " + cause.getMessage()));
                 }
                 errors[i] = "INFERENCE_FAILED: " + cause.getMessage();
             }

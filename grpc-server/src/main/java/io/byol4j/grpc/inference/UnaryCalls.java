@@ -24,8 +24,7 @@ public final class UnaryCalls {
         R run(InferenceCall call) throws StatusException, ModelNotFoundException;
     }
 
-    private UnaryCalls() {
-    }
+    private UnaryCalls() {}
 
     /** Runs {@code body} for a call of {@code method} and answers on {@code responses}. */
     public static <R> void serve(String method, ServerMetrics metrics, StreamObserver<R> responses, Body<R> body) {

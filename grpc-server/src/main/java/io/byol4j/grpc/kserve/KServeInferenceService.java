@@ -60,10 +60,14 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
     /** Platform reported in model metadata. */
     public static final String PLATFORM = "onnxruntime_onnx";
 
-    private static final String INFER = GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName();
-    private static final String METADATA = GRPCInferenceServiceGrpc.getModelMetadataMethod().getFullMethodName();
-    private static final String LOAD = GRPCInferenceServiceGrpc.getRepositoryModelLoadMethod().getFullMethodName();
-    private static final String UNLOAD = GRPCInferenceServiceGrpc.getRepositoryModelUnloadMethod().getFullMethodName();
+    private static final String INFER =
+            GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName();
+    private static final String METADATA =
+            GRPCInferenceServiceGrpc.getModelMetadataMethod().getFullMethodName();
+    private static final String LOAD =
+            GRPCInferenceServiceGrpc.getRepositoryModelLoadMethod().getFullMethodName();
+    private static final String UNLOAD =
+            GRPCInferenceServiceGrpc.getRepositoryModelUnloadMethod().getFullMethodName();
 
     private final ModelRepository models;
     private final InferencePipeline pipeline;
@@ -75,8 +79,12 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
      * A service over {@code models}; {@code serving} says whether the server accepts inference (false
      * before warm-up and while draining).
      */
-    public KServeInferenceService(ModelRepository models, InferencePipeline pipeline, ServerMetrics metrics,
-            BooleanSupplier serving, String version) {
+    public KServeInferenceService(
+            ModelRepository models,
+            InferencePipeline pipeline,
+            ServerMetrics metrics,
+            BooleanSupplier serving,
+            String version) {
         this.models = models;
         this.pipeline = pipeline;
         this.metrics = metrics;
@@ -92,7 +100,9 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> responses) {
-        responses.onNext(ServerReadyResponse.newBuilder().setReady(serving.getAsBoolean() && models.allReady()).build());
+        responses.onNext(ServerReadyResponse.newBuilder()
+                .setReady(serving.getAsBoolean() && models.allReady())
+                .build());
         responses.onCompleted();
     }
 
@@ -100,7 +110,8 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> responses) {
         boolean ready;
         try {
-            ready = serving.getAsBoolean() && models.find(request.getName(), request.getVersion()).isReady();
+            ready = serving.getAsBoolean()
+                    && models.find(request.getName(), request.getVersion()).isReady();
         } catch (ModelNotFoundException e) {
             ready = false;
         }
@@ -110,8 +121,11 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
 
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> responses) {
-        responses.onNext(ServerMetadataResponse.newBuilder().setName("byol4j").setVersion(version)
-                .addExtensions("model_repository").build());
+        responses.onNext(ServerMetadataResponse.newBuilder()
+                .setName("byol4j")
+                .setVersion(version)
+                .addExtensions("model_repository")
+                .build());
         responses.onCompleted();
     }
 
@@ -122,12 +136,25 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
             call.model(model.name());
             ModelContract c = model.contract();
             ModelMetadataResponse.Builder out = ModelMetadataResponse.newBuilder()
-                    .setName(model.name()).addVersions(model.version()).setPlatform(PLATFORM);
-            out.addInputs(TensorMetadata.newBuilder().setName(c.inputName()).setDatatype("FP32")
-                    .addShape(-1).addShape(c.channels()).addShape(c.height()).addShape(c.width()));
-            out.addInputs(TensorMetadata.newBuilder().setName(ENCODED_INPUT).setDatatype("BYTES").addShape(-1));
+                    .setName(model.name())
+                    .addVersions(model.version())
+                    .setPlatform(PLATFORM);
+            out.addInputs(TensorMetadata.newBuilder()
+                    .setName(c.inputName())
+                    .setDatatype("FP32")
+                    .addShape(-1)
+                    .addShape(c.channels())
+                    .addShape(c.height())
+                    .addShape(c.width()));
+            out.addInputs(TensorMetadata.newBuilder()
+                    .setName(ENCODED_INPUT)
+                    .setDatatype("BYTES")
+                    .addShape(-1));
             for (OutputSpec o : model.outputs()) {
-                TensorMetadata.Builder t = out.addOutputsBuilder().setName(o.name()).setDatatype("FP32").addShape(-1);
+                TensorMetadata.Builder t = out.addOutputsBuilder()
+                        .setName(o.name())
+                        .setDatatype("FP32")
+                        .addShape(-1);
                 for (int d = 1; d < o.shape().length; d++) {
                     t.addShape(o.shape()[d]);
                 }
@@ -158,8 +185,8 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
         boolean raw = request.getRawInputContentsCount() > 0;
         ModelInferRequest.InferInputTensor input = request.getInputs(0);
         if (raw && request.getRawInputContentsCount() != 1) {
-            throw TensorCodec.invalid("raw_input_contents has " + request.getRawInputContentsCount()
-                    + " entries for 1 input");
+            throw TensorCodec.invalid(
+                    "raw_input_contents has " + request.getRawInputContentsCount() + " entries for 1 input");
         }
         if (raw && input.hasContents()) {
             throw TensorCodec.invalid("input '" + input.getName() + "' sets contents while raw_input_contents is"
@@ -175,11 +202,15 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
             throw TensorCodec.invalid("model '" + model.name() + "' has no input '" + input.getName() + "'; its inputs"
                     + " are '" + c.inputName() + "' (FP32) and '" + ENCODED_INPUT + "' (BYTES)");
         }
-        ModelInferResponse.Builder out = ModelInferResponse.newBuilder().setModelName(model.name())
-                .setModelVersion(model.version()).setId(request.getId());
+        ModelInferResponse.Builder out = ModelInferResponse.newBuilder()
+                .setModelName(model.name())
+                .setModelVersion(model.version())
+                .setId(request.getId());
         for (OutputSpec o : outputs) {
-            ModelInferResponse.InferOutputTensor.Builder t = out.addOutputsBuilder().setName(o.name())
-                    .setDatatype("FP32").addShape(rows.length);
+            ModelInferResponse.InferOutputTensor.Builder t = out.addOutputsBuilder()
+                    .setName(o.name())
+                    .setDatatype("FP32")
+                    .addShape(rows.length);
             for (int d = 1; d < o.shape().length; d++) {
                 t.addShape(o.shape()[d]);
             }
@@ -213,7 +244,8 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
                 }
             }
             if (found == null) {
-                List<String> names = model.outputs().stream().map(OutputSpec::name).toList();
+                List<String> names =
+                        model.outputs().stream().map(OutputSpec::name).toList();
                 throw TensorCodec.invalid("model '" + model.name() + "' has no output '" + wanted.getName()
                         + "'; its outputs are " + names);
             }
@@ -224,15 +256,19 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
         return chosen;
     }
 
-    private float[][] inferTensor(InferenceCall call, ServedModel model, ModelInferRequest.InferInputTensor input,
-            ByteString raw) throws StatusException {
+    private float[][] inferTensor(
+            InferenceCall call, ServedModel model, ModelInferRequest.InferInputTensor input, ByteString raw)
+            throws StatusException {
         ModelContract c = model.contract();
         String name = input.getName();
         if (!"FP32".equals(input.getDatatype())) {
             throw TensorCodec.invalid("input '" + name + "' must be FP32, got '" + input.getDatatype() + "'");
         }
         List<Long> shape = input.getShapeList();
-        if (shape.size() != 4 || shape.get(0) < 1 || shape.get(1) != c.channels() || shape.get(2) != c.height()
+        if (shape.size() != 4
+                || shape.get(0) < 1
+                || shape.get(1) != c.channels()
+                || shape.get(2) != c.height()
                 || shape.get(3) != c.width()) {
             throw TensorCodec.invalid("input '" + name + "' has shape " + shape + "; model '" + model.name()
                     + "' takes [N, " + c.channels() + ", " + c.height() + ", " + c.width() + "] with N >= 1");
@@ -245,8 +281,9 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
             values = TensorCodec.fp32(raw, count, name);
         } else {
             if (input.getContents().getFp32ContentsCount() != count) {
-                throw TensorCodec.invalid("input '" + name + "' has " + input.getContents().getFp32ContentsCount()
-                        + " fp32_contents; its shape " + shape + " needs " + count);
+                throw TensorCodec.invalid(
+                        "input '" + name + "' has " + input.getContents().getFp32ContentsCount()
+                                + " fp32_contents; its shape " + shape + " needs " + count);
             }
             values = new float[(int) count];
             for (int i = 0; i < values.length; i++) {
@@ -256,8 +293,9 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
         return pipeline.runSamples(call, model, values, n);
     }
 
-    private float[][] inferImages(InferenceCall call, ServedModel model, ModelInferRequest.InferInputTensor input,
-            ByteString raw) throws StatusException {
+    private float[][] inferImages(
+            InferenceCall call, ServedModel model, ModelInferRequest.InferInputTensor input, ByteString raw)
+            throws StatusException {
         String name = input.getName();
         if (!"BYTES".equals(input.getDatatype())) {
             throw TensorCodec.invalid("input '" + name + "' must be BYTES, got '" + input.getDatatype() + "'");
@@ -293,31 +331,38 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
     }
 
     @Override
-    public void repositoryModelLoad(RepositoryModelLoadRequest request,
-            StreamObserver<RepositoryModelLoadResponse> responses) {
+    public void repositoryModelLoad(
+            RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> responses) {
         UnaryCalls.serve(LOAD, metrics, responses, call -> {
             call.model(request.getModelName());
             try {
                 ServedModel loaded = models.load(request.getModelName());
-                return RepositoryModelLoadResponse.newBuilder().setModelName(loaded.name()).setIsLoaded(true).build();
+                return RepositoryModelLoadResponse.newBuilder()
+                        .setModelName(loaded.name())
+                        .setIsLoaded(true)
+                        .build();
             } catch (IOException | RuntimeException e) {
-                throw Status.FAILED_PRECONDITION.withDescription("model '" + request.getModelName()
-                        + "' failed to load; the version already served (if any) keeps serving: " + e.getMessage())
+                throw Status.FAILED_PRECONDITION
+                        .withDescription("model '" + request.getModelName()
+                                + "' failed to load; the version already served (if any) keeps serving: "
+                                + e.getMessage())
                         .asException();
             }
         });
     }
 
     @Override
-    public void repositoryModelUnload(RepositoryModelUnloadRequest request,
-            StreamObserver<RepositoryModelUnloadResponse> responses) {
+    public void repositoryModelUnload(
+            RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> responses) {
         UnaryCalls.serve(UNLOAD, metrics, responses, call -> {
             call.model(request.getModelName());
             if (!models.unload(request.getModelName())) {
-                throw new ModelNotFoundException("model '" + request.getModelName() + "' is not served; served models: "
-                        + models.names());
+                throw new ModelNotFoundException(
+                        "model '" + request.getModelName() + "' is not served; served models: " + models.names());
             }
-            return RepositoryModelUnloadResponse.newBuilder().setModelName(request.getModelName()).setIsUnloaded(true)
+            return RepositoryModelUnloadResponse.newBuilder()
+                    .setModelName(request.getModelName())
+                    .setIsUnloaded(true)
                     .build();
         });
     }

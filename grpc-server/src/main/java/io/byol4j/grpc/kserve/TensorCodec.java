@@ -15,8 +15,7 @@ import java.util.List;
  */
 final class TensorCodec {
 
-    private TensorCodec() {
-    }
+    private TensorCodec() {}
 
     /** {@code count} little-endian floats from {@code raw}, which must hold exactly that many. */
     static float[] fp32(ByteString raw, long count, String tensor) throws StatusException {
@@ -25,7 +24,10 @@ final class TensorCodec {
                     + count + " x 4 = " + count * Float.BYTES);
         }
         float[] out = new float[(int) count];
-        raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        raw.asReadOnlyByteBuffer()
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(out);
         return out;
     }
 

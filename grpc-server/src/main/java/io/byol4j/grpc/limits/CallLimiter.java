@@ -45,8 +45,8 @@ public final class CallLimiter implements ServerInterceptor {
     }
 
     @Override
-    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-            ServerCallHandler<Q, A> next) {
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
         if (!countedMethods.contains(method)) {
             return next.startCall(call, headers);
@@ -54,9 +54,11 @@ public final class CallLimiter implements ServerInterceptor {
         if (running.incrementAndGet() > max) {
             running.decrementAndGet();
             listener.refused(method);
-            call.close(Status.RESOURCE_EXHAUSTED.withDescription(Limits.MAX_CONCURRENT_CALLS + ": " + max
-                    + " inference calls are already running; retry later"), new Metadata());
-            return new ServerCall.Listener<>() { };
+            call.close(
+                    Status.RESOURCE_EXHAUSTED.withDescription(Limits.MAX_CONCURRENT_CALLS + ": " + max
+                            + " inference calls are already running; retry later"),
+                    new Metadata());
+            return new ServerCall.Listener<>() {};
         }
         AtomicBoolean done = new AtomicBoolean();
         Runnable release = () -> {
@@ -68,13 +70,15 @@ public final class CallLimiter implements ServerInterceptor {
         try {
             // The slot is freed when the server closes the call, before the status is written: a client that
             // starts its next call as soon as this one returns must find the slot free again.
-            delegate = next.startCall(new SimpleForwardingServerCall<>(call) {
-                @Override
-                public void close(Status status, Metadata trailers) {
-                    release.run();
-                    super.close(status, trailers);
-                }
-            }, headers);
+            delegate = next.startCall(
+                    new SimpleForwardingServerCall<>(call) {
+                        @Override
+                        public void close(Status status, Metadata trailers) {
+                            release.run();
+                            super.close(status, trailers);
+                        }
+                    },
+                    headers);
         } catch (RuntimeException e) {
             release.run();
             throw e;

@@ -20,8 +20,13 @@ import java.util.Objects;
  * @param maxConcurrentCalls inference calls (Embed, ModelInfer) running at once ({@code max_concurrent_calls});
  *     more are refused at once with RESOURCE_EXHAUSTED. Health, metadata and reflection are not counted.
  */
-public record Limits(int maxMessageBytes, int maxImagesPerRequest, long maxPixelsPerImage, long maxPixelsInFlight,
-        Duration maxBudgetWait, int maxConcurrentCalls) {
+public record Limits(
+        int maxMessageBytes,
+        int maxImagesPerRequest,
+        long maxPixelsPerImage,
+        long maxPixelsInFlight,
+        Duration maxBudgetWait,
+        int maxConcurrentCalls) {
 
     /** Label of {@link #maxMessageBytes()}. */
     public static final String MAX_MESSAGE_BYTES = "max_message_bytes";
@@ -36,8 +41,13 @@ public record Limits(int maxMessageBytes, int maxImagesPerRequest, long maxPixel
     /** Label of the batching queue's capacity (set with the batching options). */
     public static final String QUEUE_CAPACITY = "queue_capacity";
     /** Every limit's label. */
-    public static final java.util.Set<String> ALL = java.util.Set.of(MAX_MESSAGE_BYTES, MAX_IMAGES_PER_REQUEST,
-            MAX_PIXELS_PER_IMAGE, MAX_PIXELS_IN_FLIGHT, MAX_CONCURRENT_CALLS, QUEUE_CAPACITY);
+    public static final java.util.Set<String> ALL = java.util.Set.of(
+            MAX_MESSAGE_BYTES,
+            MAX_IMAGES_PER_REQUEST,
+            MAX_PIXELS_PER_IMAGE,
+            MAX_PIXELS_IN_FLIGHT,
+            MAX_CONCURRENT_CALLS,
+            QUEUE_CAPACITY);
 
     /** Validates the limits. */
     public Limits {
@@ -55,8 +65,8 @@ public record Limits(int maxMessageBytes, int maxImagesPerRequest, long maxPixel
                     + " maxPixelsInFlight (" + maxPixelsInFlight + "): such an image could never be decoded");
         }
         if (maxPixelsInFlight > PixelBudget.MAX_PIXELS) {
-            throw new IllegalArgumentException("maxPixelsInFlight must be at most " + PixelBudget.MAX_PIXELS
-                    + ", got " + maxPixelsInFlight);
+            throw new IllegalArgumentException(
+                    "maxPixelsInFlight must be at most " + PixelBudget.MAX_PIXELS + ", got " + maxPixelsInFlight);
         }
     }
 

@@ -63,7 +63,9 @@ public final class PixelBudget {
     public Reservation reserve(long pixels, long waitNanos) throws LimitExceededException, InterruptedException {
         long p = Math.max(1, Math.min(pixels, capacity));
         if (!units.tryAcquire(toUnits(p), Math.max(0, waitNanos), TimeUnit.NANOSECONDS)) {
-            throw new LimitExceededException(Limits.MAX_PIXELS_IN_FLIGHT, Status.Code.RESOURCE_EXHAUSTED,
+            throw new LimitExceededException(
+                    Limits.MAX_PIXELS_IN_FLIGHT,
+                    Status.Code.RESOURCE_EXHAUSTED,
                     "an image of " + pixels + " pixels found no room in the decoding budget of " + capacity
                             + " pixels within " + TimeUnit.NANOSECONDS.toMillis(Math.max(0, waitNanos))
                             + " ms (" + held.get() + " pixels are being decoded by other calls)");

@@ -119,8 +119,12 @@ public final class RefusalLog {
             if (suppressed == 0) {
                 return null;
             }
-            String line = String.format(Locale.ROOT, "suppressed %d refusals of limit %s in the last %.1f s",
-                    suppressed, key, (now - firstSuppressed) / 1e9);
+            String line = String.format(
+                    Locale.ROOT,
+                    "suppressed %d refusals of limit %s in the last %.1f s",
+                    suppressed,
+                    key,
+                    (now - firstSuppressed) / 1e9);
             suppressed = 0;
             return line;
         }

@@ -30,35 +30,58 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 public final class ServerMetrics {
 
     /** Latency buckets in seconds: 1 ms to 10 s, about three per decade. */
-    static final double[] LATENCY_BUCKETS = {
-        0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10};
+    static final double[] LATENCY_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10};
     /** Batch-size buckets: powers of two. */
     static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+
     private static final double NANOS_PER_SECOND = 1e9;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Counter requests = Counter.builder().name("byol4j_requests_total")
+    private final Counter requests = Counter.builder()
+            .name("byol4j_requests_total")
             .help("Finished calls by model, gRPC method and outcome (gRPC status code)")
-            .labelNames("model", "method", "outcome").register(registry);
-    private final Gauge inFlight = Gauge.builder().name("byol4j_requests_in_flight")
-            .help("Calls started and not yet finished").labelNames("model", "method").register(registry);
-    private final Histogram requestSeconds = latency("byol4j_request_duration_seconds",
-            "Total call latency, from start to the last response", "model", "method");
-    private final Counter images = Counter.builder().name("byol4j_images_inferred_total")
-            .help("Images turned into outputs (successes only)").labelNames("model").register(registry);
-    private final Histogram batchSize = Histogram.builder().name("byol4j_batch_size")
-            .help("Images per model run").classicOnly().classicUpperBounds(BATCH_BUCKETS)
-            .labelNames("model").register(registry);
-    private final Histogram queueSeconds = latency("byol4j_batch_queue_seconds",
-            "How long the oldest item of a batch waited in the queue", "model");
-    private final Histogram computeSeconds = latency("byol4j_batch_compute_seconds",
-            "How long one model run took", "model");
-    private final Gauge queueDepth = Gauge.builder().name("byol4j_queue_depth")
-            .help("Items waiting in the model's batching queue").labelNames("model").register(registry);
-    private final Gauge pixels = Gauge.builder().name("byol4j_pixels_in_flight")
-            .help("Decoded pixels held by calls in flight, across all models").register(registry);
-    private final Counter refusals = Counter.builder().name("byol4j_refusals_total")
-            .help("Work refused, by the limit that refused it").labelNames("model", "limit").register(registry);
+            .labelNames("model", "method", "outcome")
+            .register(registry);
+    private final Gauge inFlight = Gauge.builder()
+            .name("byol4j_requests_in_flight")
+            .help("Calls started and not yet finished")
+            .labelNames("model", "method")
+            .register(registry);
+    private final Histogram requestSeconds = latency(
+            "byol4j_request_duration_seconds",
+            "Total call latency, from start to the last response",
+            "model",
+            "method");
+    private final Counter images = Counter.builder()
+            .name("byol4j_images_inferred_total")
+            .help("Images turned into outputs (successes only)")
+            .labelNames("model")
+            .register(registry);
+    private final Histogram batchSize = Histogram.builder()
+            .name("byol4j_batch_size")
+            .help("Images per model run")
+            .classicOnly()
+            .classicUpperBounds(BATCH_BUCKETS)
+            .labelNames("model")
+            .register(registry);
+    private final Histogram queueSeconds =
+            latency("byol4j_batch_queue_seconds", "How long the oldest item of a batch waited in the queue", "model");
+    private final Histogram computeSeconds =
+            latency("byol4j_batch_compute_seconds", "How long one model run took", "model");
+    private final Gauge queueDepth = Gauge.builder()
+            .name("byol4j_queue_depth")
+            .help("Items waiting in the model's batching queue")
+            .labelNames("model")
+            .register(registry);
+    private final Gauge pixels = Gauge.builder()
+            .name("byol4j_pixels_in_flight")
+            .help("Decoded pixels held by calls in flight, across all models")
+            .register(registry);
+    private final Counter refusals = Counter.builder()
+            .name("byol4j_refusals_total")
+            .help("Work refused, by the limit that refused it")
+            .labelNames("model", "limit")
+            .register(registry);
 
     private ServerMetrics() {}
 
@@ -113,8 +136,13 @@ public final class ServerMetrics {
     }
 
     private Histogram latency(String name, String help, String... labels) {
-        return Histogram.builder().name(name).help(help + " (seconds)").classicOnly()
-                .classicUpperBounds(LATENCY_BUCKETS).labelNames(labels).register(registry);
+        return Histogram.builder()
+                .name(name)
+                .help(help + " (seconds)")
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BUCKETS)
+                .labelNames(labels)
+                .register(registry);
     }
 
     private static String label(String value) {

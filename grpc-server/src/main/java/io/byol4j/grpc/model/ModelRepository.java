@@ -55,6 +55,7 @@ public final class ModelRepository implements AutoCloseable {
     private final java.util.Set<String> unloaded = ConcurrentHashMap.newKeySet();
     /** The version of each model whose last load failed: polling does not retry it until it changes. */
     private final Map<String, Long> failedVersion = new ConcurrentHashMap<>();
+
     private ScheduledExecutorService poller;
     private ScheduledFuture<?> polling;
 
@@ -122,7 +123,9 @@ public final class ModelRepository implements AutoCloseable {
                 try (Stream<Path> children = Files.list(dir)) {
                     for (Path child : (Iterable<Path>) children::iterator) {
                         String n = child.getFileName().toString();
-                        if (Files.isDirectory(child) && !n.startsWith(".") && !versions(n).isEmpty()) {
+                        if (Files.isDirectory(child)
+                                && !n.startsWith(".")
+                                && !versions(n).isEmpty()) {
                             names.add(n);
                         }
                     }
@@ -202,9 +205,13 @@ public final class ModelRepository implements AutoCloseable {
             if (old != null) {
                 old.retire();
             }
-            LOG.info("model={} version={} loaded from {} in {} ms{}", name, fresh.version(), highest.getValue(),
-                    (System.nanoTime() - started) / 1_000_000, old == null ? "" : " (replaced version " + old.version()
-                            + ")");
+            LOG.info(
+                    "model={} version={} loaded from {} in {} ms{}",
+                    name,
+                    fresh.version(),
+                    highest.getValue(),
+                    (System.nanoTime() - started) / 1_000_000,
+                    old == null ? "" : " (replaced version " + old.version() + ")");
             return fresh;
         }
     }
@@ -243,8 +250,8 @@ public final class ModelRepository implements AutoCloseable {
         ServedModel model;
         if (name == null || name.isEmpty()) {
             if (served.size() != 1) {
-                throw new ModelNotFoundException("no model named in the request and this server serves "
-                        + served.size() + " models " + names() + "; name one");
+                throw new ModelNotFoundException("no model named in the request and this server serves " + served.size()
+                        + " models " + names() + "; name one");
             }
             model = served.values().iterator().next();
         } else {
@@ -307,14 +314,17 @@ public final class ModelRepository implements AutoCloseable {
             for (String name : source.names()) {
                 TreeMap<Long, Path> versions = source.versions(name);
                 ServedModel current = served.get(name);
-                boolean changed = !versions.isEmpty() && (current == null
-                        || !current.version().equals(Long.toString(versions.lastKey())));
+                boolean changed = !versions.isEmpty()
+                        && (current == null || !current.version().equals(Long.toString(versions.lastKey())));
                 if (changed && !unloaded.contains(name) && !versions.lastKey().equals(failedVersion.get(name))) {
                     try {
                         load(name);
                     } catch (IOException | ModelNotFoundException | RuntimeException e) {
-                        LOG.warn("model={} version={} failed to load; the served version keeps serving: {}", name,
-                                versions.lastKey(), e.getMessage());
+                        LOG.warn(
+                                "model={} version={} failed to load; the served version keeps serving: {}",
+                                name,
+                                versions.lastKey(),
+                                e.getMessage());
                     }
                 }
             }

@@ -43,8 +43,8 @@ public final class ServedModel {
     private boolean retired;
     private boolean closed;
 
-    private ServedModel(String name, String version, Path file, Encoder encoder, ModelOptions options,
-            ServerMetrics metrics) {
+    private ServedModel(
+            String name, String version, Path file, Encoder encoder, ModelOptions options, ServerMetrics metrics) {
         this.name = name;
         this.version = version;
         this.file = file;
@@ -69,11 +69,10 @@ public final class ServedModel {
         this.outputs = List.copyOf(specs);
         this.rowWidth = offset;
         this.batcher = options.batching()
-                ? DynamicBatcher.start(preprocessor, this::runBatch, options.batcher(),
-                        (size, waited, computed) -> {
-                            metrics.batchRun(name, size, waited, computed);
-                            metrics.queueDepth(name, queued());
-                        })
+                ? DynamicBatcher.start(preprocessor, this::runBatch, options.batcher(), (size, waited, computed) -> {
+                    metrics.batchRun(name, size, waited, computed);
+                    metrics.queueDepth(name, queued());
+                })
                 : null;
     }
 
@@ -83,11 +82,16 @@ public final class ServedModel {
      *
      * @throws IOException when the file cannot be read; SDK exceptions when it is not a valid byol4j model
      */
-    public static ServedModel open(String name, String version, Path file, ModelOptions options,
-            ServerMetrics metrics) throws IOException {
-        int batchSize = Math.max(EncoderOptions.DEFAULT_BATCH_SIZE, options.batcher().maxBatchSize());
-        Encoder encoder = Encoder.open(file, EncoderOptions.builder()
-                .intraOpThreads(options.intraOpThreads()).batchSize(batchSize).build());
+    public static ServedModel open(String name, String version, Path file, ModelOptions options, ServerMetrics metrics)
+            throws IOException {
+        int batchSize =
+                Math.max(EncoderOptions.DEFAULT_BATCH_SIZE, options.batcher().maxBatchSize());
+        Encoder encoder = Encoder.open(
+                file,
+                EncoderOptions.builder()
+                        .intraOpThreads(options.intraOpThreads())
+                        .batchSize(batchSize)
+                        .build());
         ServedModel model;
         try {
             model = new ServedModel(name, version, file, encoder, options, metrics);
@@ -157,7 +161,8 @@ public final class ServedModel {
                 return o;
             }
         }
-        throw new IllegalStateException("no embedding output " + encoder.contract().outputName());
+        throw new IllegalStateException(
+                "no embedding output " + encoder.contract().outputName());
     }
 
     /** Floats in one result row: all outputs of one sample. */

@@ -86,8 +86,8 @@ public final class BearerTokenAuth implements ServerInterceptor {
     }
 
     @Override
-    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-            ServerCallHandler<Q, A> next) {
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
         if (OPEN_SERVICES.contains(MethodDescriptor.extractFullServiceName(method))) {
             return next.startCall(call, headers);
@@ -99,8 +99,7 @@ public final class BearerTokenAuth implements ServerInterceptor {
         if (header == null) {
             reason = "missing_token";
             refusal = "missing 'authorization' metadata: this server needs 'authorization: Bearer <token>'";
-        } else if (header.length() < SCHEME.length()
-                || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+        } else if (header.length() < SCHEME.length() || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             reason = "not_bearer";
             refusal = "the 'authorization' metadata is not a Bearer token: expected 'Bearer <token>'";
         } else if (!tokens.accepts(header.substring(SCHEME.length()).strip())) {
@@ -109,8 +108,12 @@ public final class BearerTokenAuth implements ServerInterceptor {
         } else {
             return next.startCall(call, headers);
         }
-        RefusalLog.calls().refused("auth", () -> "call refused method=" + method + " model=- status=UNAUTHENTICATED"
-                + " limit=auth reason=" + reason + " peer=" + call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        RefusalLog.calls()
+                .refused(
+                        "auth",
+                        () -> "call refused method=" + method + " model=- status=UNAUTHENTICATED"
+                                + " limit=auth reason=" + reason + " peer="
+                                + call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
         if (metrics != null) {
             metrics.refused("", "auth");
         }

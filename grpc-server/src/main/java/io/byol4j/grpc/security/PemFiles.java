@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  */
 final class PemFiles {
 
-    private static final Pattern PKCS8 = Pattern.compile(
-            "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+    private static final Pattern PKCS8 =
+            Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
     private static final String[] KEY_ALGORITHMS = {"RSA", "EC", "Ed25519", "Ed448", "DSA"};
 
     private PemFiles() {}
@@ -73,11 +73,15 @@ final class PemFiles {
             try {
                 c.checkValidity();
             } catch (CertificateExpiredException e) {
-                throw new IOException(role + " " + file + ": certificate '" + c.getSubjectX500Principal()
-                        + "' expired on " + c.getNotAfter().toInstant(), e);
+                throw new IOException(
+                        role + " " + file + ": certificate '" + c.getSubjectX500Principal() + "' expired on "
+                                + c.getNotAfter().toInstant(),
+                        e);
             } catch (CertificateNotYetValidException e) {
-                throw new IOException(role + " " + file + ": certificate '" + c.getSubjectX500Principal()
-                        + "' is not valid before " + c.getNotBefore().toInstant(), e);
+                throw new IOException(
+                        role + " " + file + ": certificate '" + c.getSubjectX500Principal() + "' is not valid before "
+                                + c.getNotBefore().toInstant(),
+                        e);
             }
         }
         return out;

@@ -48,15 +48,16 @@ public record TlsSettings(Path certChain, Path privateKey, Path clientCa, boolea
             builder.trustManager(new ByteArrayInputStream(caPem))
                     .clientAuth(requireClientCert ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
         } else if (requireClientCert) {
-            throw new IOException("TLS: client certificates are required but no client CA bundle is set "
-                    + "to verify them with");
+            throw new IOException(
+                    "TLS: client certificates are required but no client CA bundle is set " + "to verify them with");
         }
         return builder.build();
     }
 
     /** One line for the server's start-up output, e.g. {@code TLS (cert server.pem, client certificates required)}. */
     public String describe() {
-        String clients = clientCa == null ? "no client certificates"
+        String clients = clientCa == null
+                ? "no client certificates"
                 : "client certificates " + (requireClientCert ? "required" : "optional") + ", CA " + clientCa;
         return "TLS (certificate " + certChain + ", " + clients + ")";
     }

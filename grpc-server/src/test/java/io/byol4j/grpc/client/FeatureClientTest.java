@@ -68,7 +68,8 @@ class FeatureClientTest {
             assertFalse(out.get(1).ok());
             assertNull(out.get(1).features());
             assertFalse(out.get(1).error().isBlank());
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> out.get(1).featuresOrThrow());
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> out.get(1).featuresOrThrow());
             assertTrue(e.getMessage().contains(out.get(1).error()));
         }
     }
@@ -112,36 +113,51 @@ class FeatureClientTest {
 
     @Test
     void modelsAreChosenByName() throws Exception {
-        try (FeatureClient client = FeatureClient.builder("127.0.0.1", server.port()).model(TestServers.MODEL).build()) {
+        try (FeatureClient client = FeatureClient.builder("127.0.0.1", server.port())
+                .model(TestServers.MODEL)
+                .build()) {
             assertEquals(TestServers.MODEL, client.modelName());
             assertTrue(client.embed(png).ok());
             FeatureClient other = client.forModel("no-such-model");
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> other.embed(png));
             assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
-            assertTrue(e.getStatus().getDescription().contains("no-such-model"), e.getStatus().getDescription());
-            assertEquals(Status.Code.NOT_FOUND,
-                    assertThrows(StatusRuntimeException.class, other::model).getStatus().getCode());
+            assertTrue(
+                    e.getStatus().getDescription().contains("no-such-model"),
+                    e.getStatus().getDescription());
+            assertEquals(
+                    Status.Code.NOT_FOUND,
+                    assertThrows(StatusRuntimeException.class, other::model)
+                            .getStatus()
+                            .getCode());
         }
     }
 
     @Test
     void callFailuresCarryTheirStatus() throws Exception {
         try (FeatureClient hurried = FeatureClient.builder("127.0.0.1", server.port())
-                .deadline(Duration.ofNanos(1)).build()) {
+                .deadline(Duration.ofNanos(1))
+                .build()) {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> hurried.embed(png));
             assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
-            ExecutionException async = assertThrows(ExecutionException.class,
+            ExecutionException async = assertThrows(
+                    ExecutionException.class,
                     () -> hurried.embedAsync(List.of(png)).get(10, TimeUnit.SECONDS));
-            assertEquals(Status.Code.DEADLINE_EXCEEDED, Status.fromThrowable(async.getCause()).getCode());
+            assertEquals(
+                    Status.Code.DEADLINE_EXCEEDED,
+                    Status.fromThrowable(async.getCause()).getCode());
         }
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
         try (FeatureClient nobody = FeatureClient.builder("127.0.0.1", closedPort)
-                .deadline(Duration.ofSeconds(2)).build()) {
-            assertEquals(Status.Code.UNAVAILABLE,
-                    assertThrows(StatusRuntimeException.class, () -> nobody.serving()).getStatus().getCode());
+                .deadline(Duration.ofSeconds(2))
+                .build()) {
+            assertEquals(
+                    Status.Code.UNAVAILABLE,
+                    assertThrows(StatusRuntimeException.class, () -> nobody.serving())
+                            .getStatus()
+                            .getCode());
         }
     }
 
@@ -150,14 +166,24 @@ class FeatureClientTest {
         Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, "tok-123\n");
         InferenceServer secured = TestServers.loopback(model, null, BearerTokenAuth.fromFile(tokens));
-        try (FeatureClient right = FeatureClient.builder("127.0.0.1", secured.port()).bearerToken("tok-123").build();
+        try (FeatureClient right = FeatureClient.builder("127.0.0.1", secured.port())
+                        .bearerToken("tok-123")
+                        .build();
                 FeatureClient none = FeatureClient.connect("127.0.0.1", secured.port());
-                FeatureClient wrong = FeatureClient.builder("127.0.0.1", secured.port()).bearerToken("tok-124").build()) {
+                FeatureClient wrong = FeatureClient.builder("127.0.0.1", secured.port())
+                        .bearerToken("tok-124")
+                        .build()) {
             assertTrue(right.embed(png).ok());
-            assertEquals(Status.Code.UNAUTHENTICATED,
-                    assertThrows(StatusRuntimeException.class, () -> none.embed(png)).getStatus().getCode());
-            assertEquals(Status.Code.UNAUTHENTICATED,
-                    assertThrows(StatusRuntimeException.class, () -> wrong.model()).getStatus().getCode());
+            assertEquals(
+                    Status.Code.UNAUTHENTICATED,
+                    assertThrows(StatusRuntimeException.class, () -> none.embed(png))
+                            .getStatus()
+                            .getCode());
+            assertEquals(
+                    Status.Code.UNAUTHENTICATED,
+                    assertThrows(StatusRuntimeException.class, () -> wrong.model())
+                            .getStatus()
+                            .getCode());
             assertTrue(none.serving());
         } finally {
             secured.close();
@@ -184,10 +210,15 @@ class FeatureClientTest {
     @Test
     void badSettingsAreRefusedAtOnce() {
         assertThrows(IllegalArgumentException.class, () -> FeatureClient.builder("h", 0));
-        assertThrows(IllegalArgumentException.class, () -> FeatureClient.builder("h", 1).deadline(Duration.ZERO));
-        assertThrows(IllegalArgumentException.class, () -> FeatureClient.builder("h", 1).bearerToken("a b"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> FeatureClient.builder("h", 1).deadline(Duration.ZERO));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> FeatureClient.builder("h", 1).bearerToken("a b"));
         Path missing = dir.resolve("no-ca.pem");
-        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+        java.io.UncheckedIOException e = assertThrows(
+                java.io.UncheckedIOException.class,
                 () -> FeatureClient.builder("h", 1).tls(missing).build());
         assertTrue(e.getMessage().contains("CA certificates " + missing + ": file not found"), e.getMessage());
     }

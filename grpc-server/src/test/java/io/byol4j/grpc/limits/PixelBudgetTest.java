@@ -25,7 +25,8 @@ class PixelBudgetTest {
         assertTrue(e.status().getDescription().startsWith("max_pixels_in_flight: "));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<PixelBudget.Reservation> waiting = pool.submit(() -> budget.reserve(6_000, TimeUnit.SECONDS.toNanos(10)));
+            Future<PixelBudget.Reservation> waiting =
+                    pool.submit(() -> budget.reserve(6_000, TimeUnit.SECONDS.toNanos(10)));
             Thread.sleep(50);
             assertTrue(!waiting.isDone(), "waits while the budget is taken");
             a.close();
@@ -42,7 +43,7 @@ class PixelBudgetTest {
 
     @Test
     void anImageLargerThanTheBudgetTakesAllOfIt() throws Exception {
-        PixelBudget budget = new PixelBudget(10_000, p -> { });
+        PixelBudget budget = new PixelBudget(10_000, p -> {});
         try (PixelBudget.Reservation r = budget.reserve(50_000, 0)) {
             assertEquals(10_000, budget.held());
         }

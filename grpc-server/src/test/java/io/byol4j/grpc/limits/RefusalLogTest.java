@@ -38,7 +38,8 @@ class RefusalLogTest {
         assertEquals(3, built.get(), "suppressed lines are never built");
         log.refused("max_concurrent_calls", () -> "after");
         assertEquals(5, lines.size(), lines.toString());
-        assertTrue(lines.get(3).matches("suppressed 997 refusals of limit max_concurrent_calls in the last 1\\.0 s"),
+        assertTrue(
+                lines.get(3).matches("suppressed 997 refusals of limit max_concurrent_calls in the last 1\\.0 s"),
                 lines.get(3));
         assertEquals("after", lines.get(4));
     }
@@ -53,8 +54,7 @@ class RefusalLogTest {
         assertEquals(3, lines.stream().filter("queue line"::equals).count());
         log.flush();
         assertTrue(lines.contains("suppressed 7 refusals of limit auth in the last 0.0 s"), lines.toString());
-        assertTrue(lines.contains("suppressed 7 refusals of limit queue_capacity in the last 0.0 s"),
-                lines.toString());
+        assertTrue(lines.contains("suppressed 7 refusals of limit queue_capacity in the last 0.0 s"), lines.toString());
         int before = lines.size();
         log.flush();
         assertEquals(before, lines.size(), "a summary is written once");

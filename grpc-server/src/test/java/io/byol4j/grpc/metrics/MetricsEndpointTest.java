@@ -24,10 +24,10 @@ class MetricsEndpointTest {
         metrics.callStarted("resnet", INFER);
         metrics.callStarted("resnet", INFER);
         metrics.callStarted("resnet", INFER);
-        metrics.callFinished("resnet", INFER, "OK", 3_000_000L);              // 3 ms
+        metrics.callFinished("resnet", INFER, "OK", 3_000_000L); // 3 ms
         metrics.callFinished("resnet", INFER, "RESOURCE_EXHAUSTED", 40_000L); // 0.04 ms
         metrics.callStarted("other", INFER);
-        metrics.callFinished("other", INFER, "OK", 1_500_000_000L);           // 1.5 s
+        metrics.callFinished("other", INFER, "OK", 1_500_000_000L); // 1.5 s
         metrics.imagesInferred("resnet", 5);
         metrics.imagesInferred("resnet", 2);
         metrics.batchRun("resnet", 6, 1_500_000L, 20_000_000L);
@@ -45,8 +45,16 @@ class MetricsEndpointTest {
             assertTrue(s.contentType().startsWith("text/plain"), s.contentType());
 
             assertEquals(1, s.value("byol4j_requests_total", "model", "resnet", "method", INFER, "outcome", "OK"));
-            assertEquals(1, s.value("byol4j_requests_total", "model", "resnet", "method", INFER,
-                    "outcome", "RESOURCE_EXHAUSTED"));
+            assertEquals(
+                    1,
+                    s.value(
+                            "byol4j_requests_total",
+                            "model",
+                            "resnet",
+                            "method",
+                            INFER,
+                            "outcome",
+                            "RESOURCE_EXHAUSTED"));
             assertEquals(1, s.value("byol4j_requests_total", "model", "other", "method", INFER, "outcome", "OK"));
             assertEquals(1, s.value("byol4j_requests_in_flight", "model", "resnet", "method", INFER));
             assertEquals(0, s.value("byol4j_requests_in_flight", "model", "other", "method", INFER));
@@ -100,8 +108,10 @@ class MetricsEndpointTest {
         m.callStarted(null, null);
         m.callFinished(null, null, null, 1);
         try (MetricsEndpoint e = MetricsEndpoint.start(m, HOST, 0)) {
-            assertEquals(1, PrometheusScrape.get(HOST, e.port())
-                    .value("byol4j_requests_total", "model", "", "method", "", "outcome", ""));
+            assertEquals(
+                    1,
+                    PrometheusScrape.get(HOST, e.port())
+                            .value("byol4j_requests_total", "model", "", "method", "", "outcome", ""));
         }
     }
 
@@ -115,9 +125,13 @@ class MetricsEndpointTest {
         m.imagesInferred("m", 4);
         assertEquals(5, PrometheusScrape.get(HOST, port).value("byol4j_images_inferred_total", "model", "m"));
         e.close();
-        assertThrows(IOException.class, () -> HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.discarding()));
+        assertThrows(
+                IOException.class,
+                () -> HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding()));
     }
 
     @Test

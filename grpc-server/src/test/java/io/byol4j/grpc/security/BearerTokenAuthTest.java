@@ -75,7 +75,8 @@ class BearerTokenAuthTest {
     }
 
     private static int modelInfo(Channel c) {
-        return FeatureServiceGrpc.newBlockingStub(c).getModelInfo(GetModelInfoRequest.getDefaultInstance())
+        return FeatureServiceGrpc.newBlockingStub(c)
+                .getModelInfo(GetModelInfoRequest.getDefaultInstance())
                 .getEmbeddingDim();
     }
 
@@ -96,9 +97,15 @@ class BearerTokenAuthTest {
         assertTrue(wrong.getDescription().contains("not accepted"), wrong.getDescription());
         assertFalse(wrong.getDescription().contains(TOKEN_A), "a refusal never echoes a token");
 
-        assertEquals(Status.Code.UNAUTHENTICATED, refusal(withAuthorization("Bearer " + TOKEN_A.substring(1))).getCode());
-        assertEquals(Status.Code.UNAUTHENTICATED, refusal(withAuthorization("Bearer ")).getCode());
-        assertEquals(Status.Code.UNAUTHENTICATED, refusal(withAuthorization("Bearer # service tokens")).getCode());
+        assertEquals(
+                Status.Code.UNAUTHENTICATED,
+                refusal(withAuthorization("Bearer " + TOKEN_A.substring(1))).getCode());
+        assertEquals(
+                Status.Code.UNAUTHENTICATED,
+                refusal(withAuthorization("Bearer ")).getCode());
+        assertEquals(
+                Status.Code.UNAUTHENTICATED,
+                refusal(withAuthorization("Bearer # service tokens")).getCode());
 
         Status basic = refusal(withAuthorization("Basic " + TOKEN_A));
         assertEquals(Status.Code.UNAUTHENTICATED, basic.getCode());
@@ -112,26 +119,33 @@ class BearerTokenAuthTest {
     @Test
     void healthIsOpenWithoutAToken() throws Exception {
         serve(BearerTokenAuth.fromFile(tokenFile(TOKEN_A)));
-        assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
-                .check(HealthCheckRequest.newBuilder().setService(FeatureServiceGrpc.SERVICE_NAME).build()).getStatus());
+        assertEquals(
+                ServingStatus.SERVING,
+                HealthGrpc.newBlockingStub(channel)
+                        .check(HealthCheckRequest.newBuilder()
+                                .setService(FeatureServiceGrpc.SERVICE_NAME)
+                                .build())
+                        .getStatus());
     }
 
     @Test
     void reflectionNeedsAToken() throws Exception {
         serve(BearerTokenAuth.fromFile(tokenFile(TOKEN_A)));
         CompletableFuture<ServerReflectionResponse> without = listServices(channel);
-        Throwable e = assertThrows(Exception.class, () -> without.get(5, TimeUnit.SECONDS)).getCause();
+        Throwable e = assertThrows(Exception.class, () -> without.get(5, TimeUnit.SECONDS))
+                .getCause();
         assertEquals(Status.Code.UNAUTHENTICATED, Status.fromThrowable(e).getCode());
 
-        ServerReflectionResponse with = listServices(withAuthorization("Bearer " + TOKEN_A)).get(5, TimeUnit.SECONDS);
+        ServerReflectionResponse with =
+                listServices(withAuthorization("Bearer " + TOKEN_A)).get(5, TimeUnit.SECONDS);
         assertTrue(with.getListServicesResponse().getServiceList().stream()
                 .anyMatch(s -> s.getName().equals(FeatureServiceGrpc.SERVICE_NAME)));
     }
 
     private static CompletableFuture<ServerReflectionResponse> listServices(Channel c) {
         CompletableFuture<ServerReflectionResponse> out = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(c).serverReflectionInfo(
-                new StreamObserver<>() {
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(c)
+                .serverReflectionInfo(new StreamObserver<>() {
                     @Override
                     public void onNext(ServerReflectionResponse r) {
                         out.complete(r);
@@ -159,7 +173,9 @@ class BearerTokenAuthTest {
         assertEquals(8, modelInfo(withAuthorization("Bearer " + TOKEN_A)));
 
         Files.writeString(file, TOKEN_B + "\n");
-        assertEquals(Status.Code.UNAUTHENTICATED, refusal(withAuthorization("Bearer " + TOKEN_A)).getCode());
+        assertEquals(
+                Status.Code.UNAUTHENTICATED,
+                refusal(withAuthorization("Bearer " + TOKEN_A)).getCode());
         assertEquals(8, modelInfo(withAuthorization("Bearer " + TOKEN_B)));
 
         Files.writeString(file, "# emptied by mistake\n");
@@ -176,8 +192,10 @@ class BearerTokenAuthTest {
         refusal(withAuthorization("Bearer nope"));
         modelInfo(withAuthorization("Bearer " + TOKEN_A));
         try (MetricsEndpoint endpoint = MetricsEndpoint.start(metrics, "127.0.0.1", 0)) {
-            assertEquals(2, PrometheusScrape.get("127.0.0.1", endpoint.port())
-                    .value("byol4j_refusals_total", "model", "", "limit", "auth"));
+            assertEquals(
+                    2,
+                    PrometheusScrape.get("127.0.0.1", endpoint.port())
+                            .value("byol4j_refusals_total", "model", "", "limit", "auth"));
         }
     }
 
@@ -187,15 +205,18 @@ class BearerTokenAuthTest {
         IOException m = assertThrows(IOException.class, () -> BearerTokenAuth.fromFile(missing));
         assertTrue(m.getMessage().contains("token file " + missing + ": file not found"), m.getMessage());
 
-        IOException empty = assertThrows(IOException.class,
-                () -> BearerTokenAuth.fromFile(tokenFile("# nothing yet\n\n")));
+        IOException empty =
+                assertThrows(IOException.class, () -> BearerTokenAuth.fromFile(tokenFile("# nothing yet\n\n")));
         assertTrue(empty.getMessage().contains("no tokens"), empty.getMessage());
 
-        IOException spaced = assertThrows(IOException.class,
-                () -> BearerTokenAuth.fromFile(tokenFile(TOKEN_A + "\nhalf secret\n")));
+        IOException spaced =
+                assertThrows(IOException.class, () -> BearerTokenAuth.fromFile(tokenFile(TOKEN_A + "\nhalf secret\n")));
         assertTrue(spaced.getMessage().contains("line 2"), spaced.getMessage());
         assertFalse(spaced.getMessage().contains("secret"), spaced.getMessage());
 
-        assertEquals(2, BearerTokenAuth.fromFile(tokenFile(TOKEN_A + "\r\n#x\r\n" + TOKEN_B + "\r\n")).tokenCount());
+        assertEquals(
+                2,
+                BearerTokenAuth.fromFile(tokenFile(TOKEN_A + "\r\n#x\r\n" + TOKEN_B + "\r\n"))
+                        .tokenCount());
     }
 }

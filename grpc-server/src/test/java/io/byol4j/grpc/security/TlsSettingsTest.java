@@ -79,12 +79,15 @@ class TlsSettingsTest {
     @Test
     void plaintextAndUntrustingClientsGetNoService() throws Exception {
         InferenceServer s = TestServers.loopback(model, TlsSettings.serverOnly(server.cert(), server.key()), null);
-        ManagedChannel plain = Grpc.newChannelBuilderForAddress("localhost", s.port(),
-                InsecureChannelCredentials.create()).build();
+        ManagedChannel plain = Grpc.newChannelBuilderForAddress(
+                        "localhost", s.port(), InsecureChannelCredentials.create())
+                .build();
         try (FeatureClient untrusting = to(s).tls(otherCa.cert()).build()) {
-            StatusRuntimeException p = assertThrows(StatusRuntimeException.class, () -> FeatureServiceGrpc
-                    .newBlockingStub(plain).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .getModelInfo(GetModelInfoRequest.getDefaultInstance()));
+            StatusRuntimeException p = assertThrows(
+                    StatusRuntimeException.class,
+                    () -> FeatureServiceGrpc.newBlockingStub(plain)
+                            .withDeadlineAfter(5, TimeUnit.SECONDS)
+                            .getModelInfo(GetModelInfoRequest.getDefaultInstance()));
             assertEquals(Status.Code.UNAVAILABLE, p.getStatus().getCode());
             StatusRuntimeException u = assertThrows(StatusRuntimeException.class, () -> untrusting.embed(image()));
             assertEquals(Status.Code.UNAVAILABLE, u.getStatus().getCode());
@@ -96,16 +99,26 @@ class TlsSettingsTest {
 
     @Test
     void requiredClientCertificate() throws Exception {
-        InferenceServer s = TestServers.loopback(model, new TlsSettings(server.cert(), server.key(), ca.cert(), true), null);
-        try (FeatureClient right = to(s).tls(ca.cert()).clientCertificate(client.cert(), client.key()).build();
+        InferenceServer s =
+                TestServers.loopback(model, new TlsSettings(server.cert(), server.key(), ca.cert(), true), null);
+        try (FeatureClient right = to(s).tls(ca.cert())
+                        .clientCertificate(client.cert(), client.key())
+                        .build();
                 FeatureClient none = to(s).tls(ca.cert()).build();
                 FeatureClient foreign = to(s).tls(ca.cert())
-                        .clientCertificate(otherClient.cert(), otherClient.key()).build()) {
+                        .clientCertificate(otherClient.cert(), otherClient.key())
+                        .build()) {
             assertTrue(right.embed(image()).ok());
-            assertEquals(Status.Code.UNAVAILABLE,
-                    assertThrows(StatusRuntimeException.class, () -> none.embed(image())).getStatus().getCode());
-            assertEquals(Status.Code.UNAVAILABLE,
-                    assertThrows(StatusRuntimeException.class, () -> foreign.embed(image())).getStatus().getCode());
+            assertEquals(
+                    Status.Code.UNAVAILABLE,
+                    assertThrows(StatusRuntimeException.class, () -> none.embed(image()))
+                            .getStatus()
+                            .getCode());
+            assertEquals(
+                    Status.Code.UNAVAILABLE,
+                    assertThrows(StatusRuntimeException.class, () -> foreign.embed(image()))
+                            .getStatus()
+                            .getCode());
         } finally {
             s.close();
         }
@@ -113,9 +126,12 @@ class TlsSettingsTest {
 
     @Test
     void optionalClientCertificateLetsInClientsWithoutOneButNotWithAForeignOne() throws Exception {
-        InferenceServer s = TestServers.loopback(model, new TlsSettings(server.cert(), server.key(), ca.cert(), false), null);
+        InferenceServer s =
+                TestServers.loopback(model, new TlsSettings(server.cert(), server.key(), ca.cert(), false), null);
         ManagedChannel forced = forcedForeignCertificate(s);
-        try (FeatureClient right = to(s).tls(ca.cert()).clientCertificate(client.cert(), client.key()).build();
+        try (FeatureClient right = to(s).tls(ca.cert())
+                        .clientCertificate(client.cert(), client.key())
+                        .build();
                 FeatureClient none = to(s).tls(ca.cert()).build()) {
             assertTrue(right.embed(image()).ok());
             assertTrue(none.embed(image()).ok());
@@ -128,14 +144,19 @@ class TlsSettingsTest {
 
     @Test
     void requiredClientCertificateRefusesAPresentedForeignCertificate() throws Exception {
-        InferenceServer s = TestServers.loopback(model, new TlsSettings(server.cert(), server.key(), ca.cert(), true), null);
+        InferenceServer s =
+                TestServers.loopback(model, new TlsSettings(server.cert(), server.key(), ca.cert(), true), null);
         ManagedChannel forced = forcedForeignCertificate(s);
         ManagedChannel forcedOwn = forcedCertificate(s, client);
         try {
             assertPresentedForeignCertificateIsRefused(forced);
             // The same forcing key manager with the right CA's certificate gets in: the refusal is the certificate.
-            assertEquals(8, FeatureServiceGrpc.newBlockingStub(forcedOwn).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .getModelInfo(GetModelInfoRequest.getDefaultInstance()).getEmbeddingDim());
+            assertEquals(
+                    8,
+                    FeatureServiceGrpc.newBlockingStub(forcedOwn)
+                            .withDeadlineAfter(5, TimeUnit.SECONDS)
+                            .getModelInfo(GetModelInfoRequest.getDefaultInstance())
+                            .getEmbeddingDim());
         } finally {
             forced.shutdownNow();
             forcedOwn.shutdownNow();
@@ -149,25 +170,36 @@ class TlsSettingsTest {
     }
 
     private static ManagedChannel forcedCertificate(InferenceServer s, Issued cert) throws Exception {
-        return Grpc.newChannelBuilderForAddress("localhost", s.port(), TlsChannelCredentials.newBuilder()
-                .trustManager(ca.cert().toFile())
-                .keyManager(ForcedClientCertificate.of(cert))
-                .build()).build();
+        return Grpc.newChannelBuilderForAddress(
+                        "localhost",
+                        s.port(),
+                        TlsChannelCredentials.newBuilder()
+                                .trustManager(ca.cert().toFile())
+                                .keyManager(ForcedClientCertificate.of(cert))
+                                .build())
+                .build();
     }
 
     private static void assertPresentedForeignCertificateIsRefused(ManagedChannel forced) {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> FeatureServiceGrpc
-                .newBlockingStub(forced).withDeadlineAfter(5, TimeUnit.SECONDS)
-                .getModelInfo(GetModelInfoRequest.getDefaultInstance()));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> FeatureServiceGrpc.newBlockingStub(forced)
+                        .withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .getModelInfo(GetModelInfoRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
     }
 
     @Test
     void aClientCaBundleWithTwoCasAcceptsClientsOfBoth() throws Exception {
         Path bundle = pki.bundle("both-cas.pem", ca.cert(), otherCa.cert());
-        InferenceServer s = TestServers.loopback(model, new TlsSettings(server.cert(), server.key(), bundle, true), null);
-        try (FeatureClient a = to(s).tls(ca.cert()).clientCertificate(client.cert(), client.key()).build();
-                FeatureClient b = to(s).tls(ca.cert()).clientCertificate(otherClient.cert(), otherClient.key()).build()) {
+        InferenceServer s =
+                TestServers.loopback(model, new TlsSettings(server.cert(), server.key(), bundle, true), null);
+        try (FeatureClient a = to(s).tls(ca.cert())
+                        .clientCertificate(client.cert(), client.key())
+                        .build();
+                FeatureClient b = to(s).tls(ca.cert())
+                        .clientCertificate(otherClient.cert(), otherClient.key())
+                        .build()) {
             assertTrue(a.embed(image()).ok());
             assertTrue(b.embed(image()).ok());
         } finally {
@@ -178,14 +210,17 @@ class TlsSettingsTest {
     @Test
     void missingFilesAreNamed() {
         Path missing = dir.resolve("nope.pem");
-        IOException cert = assertThrows(IOException.class,
+        IOException cert = assertThrows(
+                IOException.class,
                 () -> TlsSettings.serverOnly(missing, server.key()).credentials());
-        assertTrue(cert.getMessage().contains("TLS certificate chain " + missing + ": file not found"), cert.getMessage());
-        IOException key = assertThrows(IOException.class,
+        assertTrue(
+                cert.getMessage().contains("TLS certificate chain " + missing + ": file not found"), cert.getMessage());
+        IOException key = assertThrows(
+                IOException.class,
                 () -> TlsSettings.serverOnly(server.cert(), missing).credentials());
         assertTrue(key.getMessage().contains("TLS private key " + missing + ": file not found"), key.getMessage());
-        IOException clientCa = assertThrows(IOException.class,
-                () -> new TlsSettings(server.cert(), server.key(), missing, true).credentials());
+        IOException clientCa = assertThrows(
+                IOException.class, () -> new TlsSettings(server.cert(), server.key(), missing, true).credentials());
         assertTrue(clientCa.getMessage().contains("TLS client CA bundle " + missing), clientCa.getMessage());
     }
 
@@ -193,46 +228,59 @@ class TlsSettingsTest {
     void invalidContentIsNamed() throws Exception {
         Path garbage = dir.resolve("garbage.pem");
         Files.writeString(garbage, "hello\n");
-        IOException notPem = assertThrows(IOException.class,
+        IOException notPem = assertThrows(
+                IOException.class,
                 () -> TlsSettings.serverOnly(garbage, server.key()).credentials());
         assertTrue(notPem.getMessage().contains(garbage + ": no PEM certificate"), notPem.getMessage());
 
         Path broken = dir.resolve("broken.pem");
         Files.writeString(broken, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
-        IOException badCert = assertThrows(IOException.class,
+        IOException badCert = assertThrows(
+                IOException.class,
                 () -> TlsSettings.serverOnly(broken, server.key()).credentials());
         assertTrue(badCert.getMessage().contains(broken.toString()), badCert.getMessage());
 
-        IOException certAsKey = assertThrows(IOException.class,
+        IOException certAsKey = assertThrows(
+                IOException.class,
                 () -> TlsSettings.serverOnly(server.cert(), server.cert()).credentials());
         assertTrue(certAsKey.getMessage().contains("expected an unencrypted PKCS#8 PEM key"), certAsKey.getMessage());
 
         Path sec1 = dir.resolve("sec1.pem");
         Files.writeString(sec1, "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n");
-        IOException traditional = assertThrows(IOException.class,
+        IOException traditional = assertThrows(
+                IOException.class,
                 () -> TlsSettings.serverOnly(server.cert(), sec1).credentials());
         assertTrue(traditional.getMessage().contains("openssl pkcs8 -topk8"), traditional.getMessage());
 
-        IOException mismatch = assertThrows(IOException.class,
+        IOException mismatch = assertThrows(
+                IOException.class,
                 () -> TlsSettings.serverOnly(server.cert(), client.key()).credentials());
-        assertTrue(mismatch.getMessage().contains("does not belong to the first certificate in " + server.cert()),
+        assertTrue(
+                mismatch.getMessage().contains("does not belong to the first certificate in " + server.cert()),
                 mismatch.getMessage());
     }
 
     @Test
     void expiredCertificateIsRefusedWithItsDate() throws Exception {
-        Issued old = pki.leaf("expired", ca, Instant.now().minus(Duration.ofDays(10)),
+        Issued old = pki.leaf(
+                "expired",
+                ca,
+                Instant.now().minus(Duration.ofDays(10)),
                 Instant.now().minus(Duration.ofDays(1)));
-        IOException e = assertThrows(IOException.class, () -> TlsSettings.serverOnly(old.cert(), old.key()).credentials());
+        IOException e = assertThrows(
+                IOException.class,
+                () -> TlsSettings.serverOnly(old.cert(), old.key()).credentials());
         assertTrue(e.getMessage().contains("expired on"), e.getMessage());
     }
 
     @Test
     void requiringClientCertificatesNeedsACa() {
-        IOException e = assertThrows(IOException.class,
-                () -> new TlsSettings(server.cert(), server.key(), null, true).credentials());
+        IOException e = assertThrows(
+                IOException.class, () -> new TlsSettings(server.cert(), server.key(), null, true).credentials());
         assertTrue(e.getMessage().contains("no client CA bundle"), e.getMessage());
         assertNotNull(new TlsSettings(server.cert(), server.key(), ca.cert(), true).describe());
-        assertTrue(new TlsSettings(server.cert(), server.key(), ca.cert(), true).describe().contains("required"));
+        assertTrue(new TlsSettings(server.cert(), server.key(), ca.cert(), true)
+                .describe()
+                .contains("required"));
     }
 }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  */
 public final class PrometheusScrape {
 
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})?\\s+(\\S+)(\\s+\\S+)?$");
+    private static final Pattern SAMPLE =
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})?\\s+(\\S+)(\\s+\\S+)?$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** One sample line. */
@@ -35,9 +36,12 @@ public final class PrometheusScrape {
 
     /** GET http://host:port/metrics and parse it; fails on a non-200 answer. */
     public static PrometheusScrape get(String host, int port) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/metrics"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("scrape answered HTTP " + r.statusCode());
         }

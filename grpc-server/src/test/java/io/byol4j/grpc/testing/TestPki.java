@@ -49,7 +49,11 @@ public final class TestPki {
     public Issued ca(String name) throws Exception {
         KeyPair kp = keyPair();
         X500Name subject = new X500Name("CN=" + name);
-        X509v3CertificateBuilder b = builder(subject, subject, kp, Instant.now().minus(Duration.ofHours(1)),
+        X509v3CertificateBuilder b = builder(
+                subject,
+                subject,
+                kp,
+                Instant.now().minus(Duration.ofHours(1)),
                 Instant.now().plus(Duration.ofDays(1)));
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
@@ -58,19 +62,29 @@ public final class TestPki {
 
     /** A leaf certificate for localhost / 127.0.0.1 / ::1, signed by {@code ca}. */
     public Issued leaf(String name, Issued ca) throws Exception {
-        return leaf(name, ca, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)));
+        return leaf(
+                name,
+                ca,
+                Instant.now().minus(Duration.ofHours(1)),
+                Instant.now().plus(Duration.ofDays(1)));
     }
 
     /** A leaf certificate with the given validity. */
     public Issued leaf(String name, Issued ca, Instant notBefore, Instant notAfter) throws Exception {
         KeyPair kp = keyPair();
-        X509v3CertificateBuilder b = builder(new X500Name(ca.certificate().getSubjectX500Principal().getName()),
-                new X500Name("CN=" + name), kp, notBefore, notAfter);
+        X509v3CertificateBuilder b = builder(
+                new X500Name(ca.certificate().getSubjectX500Principal().getName()),
+                new X500Name("CN=" + name),
+                kp,
+                notBefore,
+                notAfter);
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
             new GeneralName(GeneralName.dNSName, "localhost"),
-            new GeneralName(GeneralName.iPAddress, InetAddress.getLoopbackAddress().getHostAddress()),
-            new GeneralName(GeneralName.iPAddress, "::1")}));
+            new GeneralName(
+                    GeneralName.iPAddress, InetAddress.getLoopbackAddress().getHostAddress()),
+            new GeneralName(GeneralName.iPAddress, "::1")
+        }));
         return write(name, sign(b, ca.privateKey()), kp.getPrivate());
     }
 
@@ -80,16 +94,21 @@ public final class TestPki {
         return g.generateKeyPair();
     }
 
-    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair kp, Instant from,
-            Instant to) {
-        return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                Date.from(from), Date.from(to), subject, kp.getPublic());
+    private static X509v3CertificateBuilder builder(
+            X500Name issuer, X500Name subject, KeyPair kp, Instant from, Instant to) {
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(SERIAL.incrementAndGet()),
+                Date.from(from),
+                Date.from(to),
+                subject,
+                kp.getPublic());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey signer)
             throws OperatorCreationException, GeneralSecurityException {
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
+        return new JcaX509CertificateConverter()
+                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
     }
 
     private Issued write(String name, X509Certificate cert, PrivateKey key) throws Exception {
@@ -102,7 +121,8 @@ public final class TestPki {
 
     /** A PEM block of {@code der}. */
     public static String pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
     }
 

@@ -37,7 +37,12 @@ public final class TestServers {
     public static InferenceServer loopback(Path model, TlsSettings tls, ServerInterceptor auth, ServerMetrics metrics)
             throws IOException {
         return InferenceServer.builder(ModelRepository.ofFile(model, null, ModelOptions.defaults(), metrics))
-                .address("127.0.0.1", 0).tls(tls).auth(auth).metrics(metrics).grace(Duration.ofSeconds(5)).start();
+                .address("127.0.0.1", 0)
+                .tls(tls)
+                .auth(auth)
+                .metrics(metrics)
+                .grace(Duration.ofSeconds(5))
+                .start();
     }
 
     /** A started server over {@code model} through a caller-made builder (e.g. in-process). */
@@ -45,6 +50,10 @@ public final class TestServers {
             throws IOException {
         ServerMetrics metrics = ServerMetrics.create();
         return InferenceServer.builder(ModelRepository.ofFile(model, null, ModelOptions.defaults(), metrics))
-                .serverBuilder(builder).auth(auth).metrics(metrics).grace(Duration.ofSeconds(5)).start();
+                .serverBuilder(builder)
+                .auth(auth)
+                .metrics(metrics)
+                .grace(Duration.ofSeconds(5))
+                .start();
     }
 }

@@ -32,8 +32,9 @@ final class ClosedLoop {
 
     private ClosedLoop() {}
 
-    static LoadResult run(String label, int concurrency, Duration warmup, Duration measure, Call call,
-            FailureReason reason) throws InterruptedException {
+    static LoadResult run(
+            String label, int concurrency, Duration warmup, Duration measure, Call call, FailureReason reason)
+            throws InterruptedException {
         long warmupEnd = System.nanoTime() + warmup.toNanos();
         long measureEnd = warmupEnd + measure.toNanos();
         List<Worker> workers = new ArrayList<>(concurrency);
@@ -42,15 +43,17 @@ final class ClosedLoop {
         for (int t = 0; t < concurrency; t++) {
             Worker w = new Worker(t, call, reason, warmupEnd, measureEnd);
             workers.add(w);
-            Thread thread = new Thread(() -> {
-                try {
-                    w.loop();
-                } catch (Throwable e) {
-                    crash.compareAndSet(null, e);
-                } finally {
-                    done.countDown();
-                }
-            }, "load-" + label + "-" + t);
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            w.loop();
+                        } catch (Throwable e) {
+                            crash.compareAndSet(null, e);
+                        } finally {
+                            done.countDown();
+                        }
+                    },
+                    "load-" + label + "-" + t);
             thread.setDaemon(true);
             thread.start();
         }

@@ -29,19 +29,49 @@ import java.util.List;
  * @param rounds how many times every cell runs; the rounds interleave the modes so that drift of a shared machine
  *     hits all of them alike, and ratios are taken per round
  */
-record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration warmup, Duration measure, int maxBatch,
-        Duration maxDelay, int queueCapacity, Duration overload, double overloadFactor, int overloadBaseConcurrency,
-        int maxOutstanding, int imagePool, int maxConcurrentCalls, int workers, int unbatchedThreads) {
+record LoadOptions(
+        Path model,
+        int rounds,
+        List<Integer> concurrency,
+        Duration warmup,
+        Duration measure,
+        int maxBatch,
+        Duration maxDelay,
+        int queueCapacity,
+        Duration overload,
+        double overloadFactor,
+        int overloadBaseConcurrency,
+        int maxOutstanding,
+        int imagePool,
+        int maxConcurrentCalls,
+        int workers,
+        int unbatchedThreads) {
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "usage: ServeLoad [--model FILE.onnx] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--warmup 2]",
             "                 [--max-batch 32] [--max-delay-ms 0] [--queue 512] [--overload-seconds 60]",
             "                 [--overload-factor 10] [--overload-base 16] [--max-outstanding 2000]",
             "                 [--max-concurrent-calls 128] [--workers 1] [--unbatched-threads 1]");
 
     static LoadOptions defaults() {
-        return new LoadOptions(null, 3, List.of(1, 4, 16, 64), Duration.ofSeconds(2), Duration.ofSeconds(5), 32,
-                Duration.ZERO, 512, Duration.ofSeconds(60), 10, 16, 2_000, 256, 128, 1, 1);
+        return new LoadOptions(
+                null,
+                3,
+                List.of(1, 4, 16, 64),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                32,
+                Duration.ZERO,
+                512,
+                Duration.ofSeconds(60),
+                10,
+                16,
+                2_000,
+                256,
+                128,
+                1,
+                1);
     }
 
     /** Defaults overridden by command-line flags; IllegalArgumentException names a bad flag or value. */
@@ -92,11 +122,26 @@ record LoadOptions(Path model, int rounds, List<Integer> concurrency, Duration w
             }
         }
         if (!overload.isZero() && !concurrency.contains(base)) {
-            throw new IllegalArgumentException("--overload-base " + base + " must be one of --concurrency "
-                    + concurrency);
+            throw new IllegalArgumentException(
+                    "--overload-base " + base + " must be one of --concurrency " + concurrency);
         }
-        return new LoadOptions(model, rounds, concurrency, warmup, measure, maxBatch, maxDelay, queue, overload, factor,
-                base, maxOutstanding, d.imagePool, maxCalls, workers, unbatchedThreads);
+        return new LoadOptions(
+                model,
+                rounds,
+                concurrency,
+                warmup,
+                measure,
+                maxBatch,
+                maxDelay,
+                queue,
+                overload,
+                factor,
+                base,
+                maxOutstanding,
+                d.imagePool,
+                maxCalls,
+                workers,
+                unbatchedThreads);
     }
 
     private static List<Integer> list(String v) {

@@ -15,8 +15,14 @@ import java.util.TreeMap;
  * @param seconds length of the measured window
  * @param latencyNanos sorted latencies of the successful calls
  */
-record LoadResult(String label, int concurrency, long images, long calls, Map<String, Long> failures,
-        double seconds, long[] latencyNanos) {
+record LoadResult(
+        String label,
+        int concurrency,
+        long images,
+        long calls,
+        Map<String, Long> failures,
+        double seconds,
+        long[] latencyNanos) {
 
     LoadResult {
         failures = Map.copyOf(new TreeMap<>(failures));

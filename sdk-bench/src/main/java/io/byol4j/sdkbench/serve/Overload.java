@@ -27,8 +27,16 @@ import java.util.function.LongSupplier;
 final class Overload {
 
     /** One second's sample. */
-    record Sample(int second, long sent, long ok, long refused, long outstanding, long queueDepth, double rssMb,
-            double heapCommittedMb, int threads) {}
+    record Sample(
+            int second,
+            long sent,
+            long ok,
+            long refused,
+            long outstanding,
+            long queueDepth,
+            double rssMb,
+            double heapCommittedMb,
+            int threads) {}
 
     /**
      * What happened.
@@ -40,8 +48,15 @@ final class Overload {
      * @param skipped sends skipped because the client already had {@code maxOutstanding} calls in flight
      * @param samples one per second
      */
-    record Result(double rate, double seconds, long sent, Map<String, Long> outcomes, Map<String, Long> failureReasons,
-            long lost, long skipped, List<Sample> samples) {
+    record Result(
+            double rate,
+            double seconds,
+            long sent,
+            Map<String, Long> outcomes,
+            Map<String, Long> failureReasons,
+            long lost,
+            long skipped,
+            List<Sample> samples) {
 
         long count(String code) {
             return outcomes.getOrDefault(code, 0L);
@@ -51,7 +66,8 @@ final class Overload {
         long otherFailures() {
             return outcomes.entrySet().stream()
                     .filter(e -> !e.getKey().equals("OK") && !e.getKey().equals("RESOURCE_EXHAUSTED"))
-                    .mapToLong(Map.Entry::getValue).sum();
+                    .mapToLong(Map.Entry::getValue)
+                    .sum();
         }
 
         double maxQueueDepth() {
@@ -72,8 +88,13 @@ final class Overload {
      *     without per-image errors) and exceptionally with the gRPC failure otherwise
      * @param queueDepth the server's current queue depth (or -1 when unknown)
      */
-    static Result run(double rate, Duration duration, int maxOutstanding, LongFunction<CompletableFuture<?>> send,
-            LongSupplier queueDepth) throws InterruptedException {
+    static Result run(
+            double rate,
+            Duration duration,
+            int maxOutstanding,
+            LongFunction<CompletableFuture<?>> send,
+            LongSupplier queueDepth)
+            throws InterruptedException {
         Semaphore window = new Semaphore(maxOutstanding);
         Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
         Map<String, LongAdder> reasons = new ConcurrentHashMap<>();
@@ -110,7 +131,8 @@ final class Overload {
                     String code = status.getCode().name();
                     outcomes.computeIfAbsent(code, k -> new LongAdder()).increment();
                     if (e != null) {
-                        reasons.computeIfAbsent(code + " " + limitOf(status), k -> new LongAdder()).increment();
+                        reasons.computeIfAbsent(code + " " + limitOf(status), k -> new LongAdder())
+                                .increment();
                     }
                     if (e == null) {
                         ok.increment();
@@ -122,8 +144,14 @@ final class Overload {
                 });
             }
             if (now >= nextSample) {
-                samples.add(new Sample(samples.size() + 1, sent, ok.sum(), refused.sum(), sent - finished.get(),
-                        queueDepth.getAsLong(), rssMb(),
+                samples.add(new Sample(
+                        samples.size() + 1,
+                        sent,
+                        ok.sum(),
+                        refused.sum(),
+                        sent - finished.get(),
+                        queueDepth.getAsLong(),
+                        rssMb(),
                         ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1048576.0,
                         ManagementFactory.getThreadMXBean().getThreadCount()));
                 nextSample += TimeUnit.SECONDS.toNanos(1);

@@ -1,7 +1,5 @@
 package io.byol4j.sdkbench.serve;
 
-import io.byol4j.sdkbench.BenchData;
-import io.byol4j.sdkbench.BenchModel;
 import io.byol4j.grpc.client.Embedding;
 import io.byol4j.grpc.client.FeatureClient;
 import io.byol4j.sdk.encoder.BatcherOptions;
@@ -9,6 +7,8 @@ import io.byol4j.sdk.encoder.DynamicBatcher;
 import io.byol4j.sdk.encoder.EmbedResult;
 import io.byol4j.sdk.encoder.Encoder;
 import io.byol4j.sdk.image.ImageDecoder;
+import io.byol4j.sdkbench.BenchData;
+import io.byol4j.sdkbench.BenchModel;
 import io.grpc.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,10 @@ public final class ServeLoad {
      * @param overload the overload run, or null when it did not run
      * @param overloadHeld whether the overload verdicts all held (true when it did not run)
      */
-    record Report(Map<String, LoadResult> cells, Map<String, List<Double>> ratios, Overload.Result overload,
+    record Report(
+            Map<String, LoadResult> cells,
+            Map<String, List<Double>> ratios,
+            Overload.Result overload,
             boolean overloadHeld) {}
 
     static final String SDK = "sdk";
@@ -74,8 +77,12 @@ public final class ServeLoad {
     /** Runs the whole benchmark, printing progress and results through {@code out}. */
     static Report run(LoadOptions o, Consumer<String> out) throws Exception {
         out.accept("serve-load: " + o);
-        out.accept(String.format(Locale.ROOT, "machine: %d cores, Java %s, %s %s", Runtime.getRuntime()
-                .availableProcessors(), System.getProperty("java.version"), System.getProperty("os.name"),
+        out.accept(String.format(
+                Locale.ROOT,
+                "machine: %d cores, Java %s, %s %s",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                System.getProperty("os.name"),
                 System.getProperty("os.arch")));
         Path model = o.model() != null ? o.model() : BenchModel.export(Files.createTempDirectory("byol4j-serve-load"));
         List<byte[]> images = BenchData.jpegs(BenchData.images(o.imagePool(), BenchModel.SIZE, 23));
@@ -91,8 +98,11 @@ public final class ServeLoad {
             for (String mode : List.of(OFF, ON)) {
                 ServerUnderTest server = ServerUnderTest.start(model, mode.equals(ON), o);
                 servers.put(mode, server);
-                clients.put(mode, FeatureClient.builder("127.0.0.1", server.port())
-                        .deadline(Duration.ofSeconds(30)).build());
+                clients.put(
+                        mode,
+                        FeatureClient.builder("127.0.0.1", server.port())
+                                .deadline(Duration.ofSeconds(30))
+                                .build());
                 out.accept("server, " + mode + ": " + server.description() + ", 127.0.0.1:" + server.port());
             }
             for (int round = 1; round <= o.rounds(); round++) {
@@ -103,17 +113,20 @@ public final class ServeLoad {
                 for (int c : o.concurrency()) {
                     Map<String, LoadResult> now = new LinkedHashMap<>();
                     LoadResult local = inProcessBatcher(batcher, encoder, images, c, o);
-                    runs.computeIfAbsent(key(SDK_BATCHER, c), k -> new ArrayList<>()).add(local);
+                    runs.computeIfAbsent(key(SDK_BATCHER, c), k -> new ArrayList<>())
+                            .add(local);
                     out.accept(line(local));
                     for (var e : clients.entrySet()) {
                         LoadResult r = served(e.getValue(), images, "served, " + e.getKey(), c, o);
                         now.put(e.getKey(), r);
-                        runs.computeIfAbsent(key(e.getKey(), c), k -> new ArrayList<>()).add(r);
+                        runs.computeIfAbsent(key(e.getKey(), c), k -> new ArrayList<>())
+                                .add(r);
                         out.accept(line(r));
                     }
                     if (now.containsKey(ON)) {
                         double on = now.get(ON).throughput();
-                        ratios.computeIfAbsent("on/sdk@" + c, k -> new ArrayList<>()).add(on / local.throughput());
+                        ratios.computeIfAbsent("on/sdk@" + c, k -> new ArrayList<>())
+                                .add(on / local.throughput());
                         if (now.containsKey(OFF)) {
                             ratios.computeIfAbsent("on/off@" + c, k -> new ArrayList<>())
                                     .add(on / now.get(OFF).throughput());
@@ -127,11 +140,20 @@ public final class ServeLoad {
             if (!o.overload().isZero()) {
                 ServerUnderTest server = servers.get(ON);
                 FeatureClient client = clients.get(ON);
-                double rate = o.overloadFactor() * cells.get(key(ON, o.overloadBaseConcurrency())).throughput();
-                out.accept(String.format(Locale.ROOT, "overload, %s: %.0f calls/s (%.0fx the throughput at "
-                        + "concurrency %d) for %.0f s", ON, rate, o.overloadFactor(), o.overloadBaseConcurrency(),
+                double rate = o.overloadFactor()
+                        * cells.get(key(ON, o.overloadBaseConcurrency())).throughput();
+                out.accept(String.format(
+                        Locale.ROOT,
+                        "overload, %s: %.0f calls/s (%.0fx the throughput at " + "concurrency %d) for %.0f s",
+                        ON,
+                        rate,
+                        o.overloadFactor(),
+                        o.overloadBaseConcurrency(),
                         o.overload().toMillis() / 1000.0));
-                overload = Overload.run(rate, o.overload(), o.maxOutstanding(),
+                overload = Overload.run(
+                        rate,
+                        o.overload(),
+                        o.maxOutstanding(),
                         i -> client.embedAsync(List.of(images.get((int) (i % images.size())))),
                         server::queueDepth);
                 held = printOverload(overload, o, out);
@@ -153,101 +175,177 @@ public final class ServeLoad {
 
     private static LoadResult inProcess(Encoder encoder, List<byte[]> images, LoadOptions o) throws Exception {
         int b = o.maxBatch();
-        return ClosedLoop.run("in-process SDK, batch " + b, 1, o.warmup(), o.measure(), (thread, seq) -> {
-            List<byte[]> batch = new ArrayList<>(b);
-            for (int i = 0; i < b; i++) {
-                batch.add(images.get((int) ((seq * b + i) % images.size())));
-            }
-            int ok = 0;
-            for (EmbedResult r : encoder.embedEncoded(batch)) {
-                if (!r.ok()) {
-                    throw new IllegalStateException("IMAGE_ERROR");
-                }
-                ok++;
-            }
-            return ok;
-        }, e -> e.getMessage());
+        return ClosedLoop.run(
+                "in-process SDK, batch " + b,
+                1,
+                o.warmup(),
+                o.measure(),
+                (thread, seq) -> {
+                    List<byte[]> batch = new ArrayList<>(b);
+                    for (int i = 0; i < b; i++) {
+                        batch.add(images.get((int) ((seq * b + i) % images.size())));
+                    }
+                    int ok = 0;
+                    for (EmbedResult r : encoder.embedEncoded(batch)) {
+                        if (!r.ok()) {
+                            throw new IllegalStateException("IMAGE_ERROR");
+                        }
+                        ok++;
+                    }
+                    return ok;
+                },
+                e -> e.getMessage());
     }
 
     /** The batching options of the batching server and of the in-process batcher. */
     static BatcherOptions batcherOptions(LoadOptions o) {
-        return BatcherOptions.builder().maxBatchSize(o.maxBatch()).maxQueueDelay(o.maxDelay())
-                .queueCapacity(o.queueCapacity()).workers(o.workers()).build();
+        return BatcherOptions.builder()
+                .maxBatchSize(o.maxBatch())
+                .maxQueueDelay(o.maxDelay())
+                .queueCapacity(o.queueCapacity())
+                .workers(o.workers())
+                .build();
     }
 
     /** The same callers in-process: each decodes its image and waits for the SDK's DynamicBatcher. */
-    private static LoadResult inProcessBatcher(DynamicBatcher batcher, Encoder encoder, List<byte[]> images,
-            int concurrency, LoadOptions o) throws Exception {
+    private static LoadResult inProcessBatcher(
+            DynamicBatcher batcher, Encoder encoder, List<byte[]> images, int concurrency, LoadOptions o)
+            throws Exception {
         ImageDecoder decoder = new ImageDecoder();
         int channels = encoder.contract().channels();
         int stride = Math.max(1, images.size() / concurrency);
-        return ClosedLoop.run("in-process SDK, DynamicBatcher", concurrency, o.warmup(), o.measure(), (thread, seq) -> {
-            byte[] image = images.get((int) (((long) thread * stride + seq) % images.size()));
-            batcher.submit(decoder.decode(image, channels), Duration.ofSeconds(30)).get();
-            return 1;
-        }, e -> e.getClass().getSimpleName());
+        return ClosedLoop.run(
+                "in-process SDK, DynamicBatcher",
+                concurrency,
+                o.warmup(),
+                o.measure(),
+                (thread, seq) -> {
+                    byte[] image = images.get((int) (((long) thread * stride + seq) % images.size()));
+                    batcher.submit(decoder.decode(image, channels), Duration.ofSeconds(30))
+                            .get();
+                    return 1;
+                },
+                e -> e.getClass().getSimpleName());
     }
 
-    private static LoadResult served(FeatureClient client, List<byte[]> images, String label, int concurrency,
-            LoadOptions o) throws Exception {
+    private static LoadResult served(
+            FeatureClient client, List<byte[]> images, String label, int concurrency, LoadOptions o) throws Exception {
         int stride = Math.max(1, images.size() / concurrency);
-        return ClosedLoop.run(label, concurrency, o.warmup(), o.measure(), (thread, seq) -> {
-            Embedding e = client.embed(images.get((int) (((long) thread * stride + seq) % images.size())));
-            if (!e.ok()) {
-                throw new IllegalStateException("IMAGE_ERROR");
-            }
-            return 1;
-        }, e -> e instanceof IllegalStateException ? e.getMessage() : Status.fromThrowable(e).getCode().name());
+        return ClosedLoop.run(
+                label,
+                concurrency,
+                o.warmup(),
+                o.measure(),
+                (thread, seq) -> {
+                    Embedding e = client.embed(images.get((int) (((long) thread * stride + seq) % images.size())));
+                    if (!e.ok()) {
+                        throw new IllegalStateException("IMAGE_ERROR");
+                    }
+                    return 1;
+                },
+                e -> e instanceof IllegalStateException
+                        ? e.getMessage()
+                        : Status.fromThrowable(e).getCode().name());
     }
 
     private static String line(LoadResult r) {
-        return String.format(Locale.ROOT, "%-28s c=%-3d %9.1f images/s  p50 %8.2f ms  p99 %8.2f ms  calls %7d%s",
-                r.label(), r.concurrency(), r.throughput(), r.latencyMillis(0.50), r.latencyMillis(0.99), r.calls(),
+        return String.format(
+                Locale.ROOT,
+                "%-28s c=%-3d %9.1f images/s  p50 %8.2f ms  p99 %8.2f ms  calls %7d%s",
+                r.label(),
+                r.concurrency(),
+                r.throughput(),
+                r.latencyMillis(0.50),
+                r.latencyMillis(0.99),
+                r.calls(),
                 r.failed() == 0 ? "" : "  FAILED " + r.failures());
     }
 
     private static boolean printOverload(Overload.Result r, LoadOptions o, Consumer<String> out) {
         for (Overload.Sample s : r.samples()) {
-            out.accept(String.format(Locale.ROOT, "  t=%3ds sent %8d ok %7d refused %8d in flight %6d queue %5d "
-                    + "RSS %7.1f MB heap committed %6.1f MB threads %4d", s.second(), s.sent(), s.ok(), s.refused(),
-                    s.outstanding(), s.queueDepth(), s.rssMb(), s.heapCommittedMb(), s.threads()));
+            out.accept(String.format(
+                    Locale.ROOT,
+                    "  t=%3ds sent %8d ok %7d refused %8d in flight %6d queue %5d "
+                            + "RSS %7.1f MB heap committed %6.1f MB threads %4d",
+                    s.second(),
+                    s.sent(),
+                    s.ok(),
+                    s.refused(),
+                    s.outstanding(),
+                    s.queueDepth(),
+                    s.rssMb(),
+                    s.heapCommittedMb(),
+                    s.threads()));
         }
         List<Overload.Sample> samples = r.samples();
-        double rssFirst = samples.isEmpty() ? Double.NaN : samples.get(Math.min(samples.size() - 1, 4)).rssMb();
-        double rssLast = samples.isEmpty() ? Double.NaN : samples.get(samples.size() - 1).rssMb();
-        double rssMax = samples.stream().mapToDouble(Overload.Sample::rssMb).max().orElse(Double.NaN);
+        double rssFirst = samples.isEmpty()
+                ? Double.NaN
+                : samples.get(Math.min(samples.size() - 1, 4)).rssMb();
+        double rssLast =
+                samples.isEmpty() ? Double.NaN : samples.get(samples.size() - 1).rssMb();
+        double rssMax =
+                samples.stream().mapToDouble(Overload.Sample::rssMb).max().orElse(Double.NaN);
         boolean refusalsClean = r.otherFailures() == 0;
         boolean noneLost = r.lost() == 0;
         boolean queueBounded = r.maxQueueDepth() <= o.queueCapacity();
         boolean rssFlat = rssLast <= rssFirst * 1.10 + 32;
-        out.accept(String.format(Locale.ROOT, "overload result: %d sent in %.1f s (%.0f/s offered, %d sends skipped "
-                + "at the client's %d-call cap), outcomes %s, lost %d", r.sent(), r.seconds(), r.sent() / r.seconds(),
-                r.skipped(), o.maxOutstanding(), r.outcomes(), r.lost()));
+        out.accept(String.format(
+                Locale.ROOT,
+                "overload result: %d sent in %.1f s (%.0f/s offered, %d sends skipped "
+                        + "at the client's %d-call cap), outcomes %s, lost %d",
+                r.sent(),
+                r.seconds(),
+                r.sent() / r.seconds(),
+                r.skipped(),
+                o.maxOutstanding(),
+                r.outcomes(),
+                r.lost()));
         out.accept("  failures by reason: " + r.failureReasons());
-        out.accept(String.format(Locale.ROOT, "  every refusal RESOURCE_EXHAUSTED: %s (%d other failures)",
-                yes(refusalsClean), r.otherFailures()));
+        out.accept(String.format(
+                Locale.ROOT,
+                "  every refusal RESOURCE_EXHAUSTED: %s (%d other failures)",
+                yes(refusalsClean),
+                r.otherFailures()));
         out.accept("  no accepted call lost: " + yes(noneLost) + " (" + r.count("OK") + " answered OK)");
-        out.accept(String.format(Locale.ROOT, "  queue bounded: %s (max depth sampled %s, bound %d)",
+        out.accept(String.format(
+                Locale.ROOT,
+                "  queue bounded: %s (max depth sampled %s, bound %d)",
                 r.maxQueueDepth() < 0 ? "not reported by this server" : yes(queueBounded),
-                r.maxQueueDepth() < 0 ? "n/a" : String.valueOf((long) r.maxQueueDepth()), o.queueCapacity()));
-        out.accept(String.format(Locale.ROOT, "  resident memory flat: %s (RSS at 5 s %.1f MB, max %.1f MB, end %.1f MB)",
-                yes(rssFlat), rssFirst, rssMax, rssLast));
+                r.maxQueueDepth() < 0 ? "n/a" : String.valueOf((long) r.maxQueueDepth()),
+                o.queueCapacity()));
+        out.accept(String.format(
+                Locale.ROOT,
+                "  resident memory flat: %s (RSS at 5 s %.1f MB, max %.1f MB, end %.1f MB)",
+                yes(rssFlat),
+                rssFirst,
+                rssMax,
+                rssLast));
         return refusalsClean && noneLost && (r.maxQueueDepth() < 0 || queueBounded) && rssFlat;
     }
 
-    private static void printSummary(Map<String, LoadResult> cells, Map<String, List<Double>> ratios, LoadOptions o,
-            Consumer<String> out) {
+    private static void printSummary(
+            Map<String, LoadResult> cells, Map<String, List<Double>> ratios, LoadOptions o, Consumer<String> out) {
         LoadResult sdk = cells.get(key(SDK, 1));
         out.accept("");
-        out.accept(String.format(Locale.ROOT, "in-process SDK (Encoder.embedEncoded, batch %d, one thread): %.1f "
-                + "images/s over %d rounds", o.maxBatch(), sdk.throughput(), o.rounds()));
+        out.accept(String.format(
+                Locale.ROOT,
+                "in-process SDK (Encoder.embedEncoded, batch %d, one thread): %.1f " + "images/s over %d rounds",
+                o.maxBatch(),
+                sdk.throughput(),
+                o.rounds()));
         out.accept("| concurrency | in-process DynamicBatcher: images/s, p50, p99 | served, batching off | "
                 + "served, batching on | on / off (median; per round) | on / in-process batcher (median; per round) |");
         out.accept("|---|---|---|---|---|---|");
         for (int c : o.concurrency()) {
-            out.accept(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s |", c,
-                    cell(cells.get(key(SDK_BATCHER, c))), cell(cells.get(key(OFF, c))), cell(cells.get(key(ON, c))),
-                    ratio(ratios.get("on/off@" + c)), ratio(ratios.get("on/sdk@" + c))));
+            out.accept(String.format(
+                    Locale.ROOT,
+                    "| %d | %s | %s | %s | %s | %s |",
+                    c,
+                    cell(cells.get(key(SDK_BATCHER, c))),
+                    cell(cells.get(key(OFF, c))),
+                    cell(cells.get(key(ON, c))),
+                    ratio(ratios.get("on/off@" + c)),
+                    ratio(ratios.get("on/sdk@" + c))));
         }
         out.accept("");
     }
@@ -274,8 +372,13 @@ public final class ServeLoad {
         if (r == null) {
             return "n/a";
         }
-        return String.format(Locale.ROOT, "%.1f, %.2f ms, %.2f ms%s", r.throughput(), r.latencyMillis(0.5),
-                r.latencyMillis(0.99), r.failed() == 0 ? "" : " (" + r.failed() + " failed)");
+        return String.format(
+                Locale.ROOT,
+                "%.1f, %.2f ms, %.2f ms%s",
+                r.throughput(),
+                r.latencyMillis(0.5),
+                r.latencyMillis(0.99),
+                r.failed() == 0 ? "" : " (" + r.failed() + " failed)");
     }
 
     private static String yes(boolean b) {

@@ -30,16 +30,28 @@ final class ServerUnderTest implements AutoCloseable {
     static ServerUnderTest start(Path model, boolean batching, LoadOptions o) throws IOException {
         BatcherOptions batcher = ServeLoad.batcherOptions(o);
         Limits d = Limits.defaults();
-        Limits limits = new Limits(d.maxMessageBytes(), d.maxImagesPerRequest(), d.maxPixelsPerImage(),
-                d.maxPixelsInFlight(), d.maxBudgetWait(), o.maxConcurrentCalls());
+        Limits limits = new Limits(
+                d.maxMessageBytes(),
+                d.maxImagesPerRequest(),
+                d.maxPixelsPerImage(),
+                d.maxPixelsInFlight(),
+                d.maxBudgetWait(),
+                o.maxConcurrentCalls());
         ServerMetrics metrics = ServerMetrics.create();
-        InferenceServer server = InferenceServer.builder(
-                        ModelRepository.ofFile(model, null, new ModelOptions(batching ? 0 : o.unbatchedThreads(), batching,
-                                batcher), metrics))
-                .address("127.0.0.1", 0).limits(limits).metrics(metrics).grace(Duration.ofSeconds(10)).start();
+        InferenceServer server = InferenceServer.builder(ModelRepository.ofFile(
+                        model, null, new ModelOptions(batching ? 0 : o.unbatchedThreads(), batching, batcher), metrics))
+                .address("127.0.0.1", 0)
+                .limits(limits)
+                .metrics(metrics)
+                .grace(Duration.ofSeconds(10))
+                .start();
         String description = batching
-                ? String.format(Locale.ROOT, "dynamic batching (max batch %d, max delay %.1f ms, queue %d, %d worker)",
-                        batcher.maxBatchSize(), batcher.maxQueueDelay().toNanos() / 1e6, batcher.queueCapacity(),
+                ? String.format(
+                        Locale.ROOT,
+                        "dynamic batching (max batch %d, max delay %.1f ms, queue %d, %d worker)",
+                        batcher.maxBatchSize(),
+                        batcher.maxQueueDelay().toNanos() / 1e6,
+                        batcher.queueCapacity(),
                         batcher.workers())
                 : "no batching (each image runs alone on its call's thread; ONNX Runtime intra-op threads "
                         + (o.unbatchedThreads() == 0 ? "default" : Integer.toString(o.unbatchedThreads())) + ")";

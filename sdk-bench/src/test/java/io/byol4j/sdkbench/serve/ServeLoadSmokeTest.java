@@ -25,8 +25,23 @@ class ServeLoadSmokeTest {
         ModelContract contract = TestModels.contract(3, 16, 8);
         Path model = dir.resolve("tiny.onnx");
         Files.write(model, TestModels.model(contract));
-        LoadOptions o = new LoadOptions(model, 1, List.of(2), Duration.ofMillis(50), Duration.ofMillis(200), 8,
-                Duration.ofMillis(2), 64, Duration.ofMillis(1000), 2, 2, 300, 16, 64, 1, 1);
+        LoadOptions o = new LoadOptions(
+                model,
+                1,
+                List.of(2),
+                Duration.ofMillis(50),
+                Duration.ofMillis(200),
+                8,
+                Duration.ofMillis(2),
+                64,
+                Duration.ofMillis(1000),
+                2,
+                2,
+                300,
+                16,
+                64,
+                1,
+                1);
         List<String> lines = new ArrayList<>();
         ServeLoad.Report report = ServeLoad.run(o, lines::add);
 
@@ -48,7 +63,9 @@ class ServeLoadSmokeTest {
         assertTrue(overload.sent() > 0, lines.toString());
         assertEquals(0, overload.lost(), lines.toString());
         assertTrue(overload.count("OK") > 0, lines.toString());
-        assertEquals(overload.sent(), overload.outcomes().values().stream().mapToLong(Long::longValue).sum());
+        assertEquals(
+                overload.sent(),
+                overload.outcomes().values().stream().mapToLong(Long::longValue).sum());
         assertTrue(overload.samples().stream().allMatch(s -> s.rssMb() > 0), "resident memory is sampled");
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("| 2 |")), "the summary table has a row per concurrency");
         assertEquals(1, lines.stream().filter(l -> l.startsWith("round ")).count());
@@ -56,14 +73,17 @@ class ServeLoadSmokeTest {
 
     @Test
     void badFlagsAreNamed() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LoadOptions.parse(new String[] {"--seconds", "ten"}));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--seconds", "ten"}));
         assertTrue(e.getMessage().contains("--seconds"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--bogus", "1"}));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> LoadOptions.parse(new String[] {"--concurrency", "1,4", "--overload-base", "16"}));
-        assertEquals(List.of(2, 8), LoadOptions.parse(new String[] {"--concurrency", "2,8", "--overload-base", "8"})
-                .concurrency());
+        assertEquals(
+                List.of(2, 8),
+                LoadOptions.parse(new String[] {"--concurrency", "2,8", "--overload-base", "8"})
+                        .concurrency());
     }
 
     @Test

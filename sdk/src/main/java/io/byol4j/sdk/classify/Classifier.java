@@ -70,15 +70,18 @@ public final class Classifier implements AutoCloseable {
             Map<String, String> meta = encoder.metadata();
             String output = meta.get(KEY_PROBABILITIES_OUTPUT);
             if (output == null || output.isBlank()) {
-                throw new ModelRejectedException(ModelRejectedException.Reason.BAD_METADATA, model + " is an encoder without a classification head (no "
-                        + KEY_PROBABILITIES_OUTPUT + " in its metadata); export one with 'byol4j finetune' or"
-                        + " 'byol4j export --with-head'");
+                throw new ModelRejectedException(
+                        ModelRejectedException.Reason.BAD_METADATA,
+                        model + " is an encoder without a classification head (no "
+                                + KEY_PROBABILITIES_OUTPUT + " in its metadata); export one with 'byol4j finetune' or"
+                                + " 'byol4j export --with-head'");
             }
             List<String> names = classNames(model, meta);
             Map<String, long[]> shapes = encoder.outputShapes();
             if (!shapes.containsKey(output)) {
-                throw new ModelRejectedException(ModelRejectedException.Reason.SHAPE_MISMATCH, model + " names the probability output '" + output
-                        + "' but declares only " + shapes.keySet());
+                throw new ModelRejectedException(
+                        ModelRejectedException.Reason.SHAPE_MISMATCH,
+                        model + " names the probability output '" + output + "' but declares only " + shapes.keySet());
             }
             String embedding = encoder.contract().outputName();
             int offset = 0;
@@ -89,20 +92,26 @@ public final class Classifier implements AutoCloseable {
                 int width = shape.length == 2 ? (int) shape[1] : -1;
                 if (e.getKey().equals(output)) {
                     if (width != names.size()) {
-                        throw new ModelRejectedException(ModelRejectedException.Reason.SHAPE_MISMATCH, model + " has " + names.size() + " class names but its output '"
-                                + output + "' has " + width + " values per image");
+                        throw new ModelRejectedException(
+                                ModelRejectedException.Reason.SHAPE_MISMATCH,
+                                model + " has " + names.size() + " class names but its output '" + output + "' has "
+                                        + width + " values per image");
                     }
                     probabilitiesOffset = offset;
                 } else if (e.getKey().equals(embedding)) {
                     embeddingOffset = offset;
                 }
                 if (width < 1) {
-                    throw new ModelRejectedException(ModelRejectedException.Reason.SHAPE_MISMATCH, model + " output '" + e.getKey() + "' is not (batch, values)");
+                    throw new ModelRejectedException(
+                            ModelRejectedException.Reason.SHAPE_MISMATCH,
+                            model + " output '" + e.getKey() + "' is not (batch, values)");
                 }
                 offset += width;
             }
             if (embeddingOffset < 0) {
-                throw new ModelRejectedException(ModelRejectedException.Reason.SHAPE_MISMATCH, model + " declares no embedding output '" + embedding + "'");
+                throw new ModelRejectedException(
+                        ModelRejectedException.Reason.SHAPE_MISMATCH,
+                        model + " declares no embedding output '" + embedding + "'");
             }
             return new Classifier(encoder, names, embeddingOffset, probabilitiesOffset);
         } catch (IOException | RuntimeException e) {
@@ -115,18 +124,23 @@ public final class Classifier implements AutoCloseable {
         String count = meta.get(KEY_CLASSES);
         String namesJson = meta.get(KEY_CLASS_NAMES);
         if (namesJson == null) {
-            throw new ModelRejectedException(ModelRejectedException.Reason.BAD_METADATA, model + " has a classification head but no class names ("
-                    + KEY_CLASS_NAMES + "); a classifier needs them to answer labels");
+            throw new ModelRejectedException(
+                    ModelRejectedException.Reason.BAD_METADATA,
+                    model + " has a classification head but no class names (" + KEY_CLASS_NAMES
+                            + "); a classifier needs them to answer labels");
         }
         List<String> names;
         try {
-            names = JSON.readValue(namesJson, new TypeReference<List<String>>() { });
+            names = JSON.readValue(namesJson, new TypeReference<List<String>>() {});
         } catch (JsonProcessingException e) {
-            throw new ModelRejectedException(ModelRejectedException.Reason.BAD_METADATA, model + " has corrupt class names in " + KEY_CLASS_NAMES + ": "
-                    + e.getOriginalMessage());
+            throw new ModelRejectedException(
+                    ModelRejectedException.Reason.BAD_METADATA,
+                    model + " has corrupt class names in " + KEY_CLASS_NAMES + ": " + e.getOriginalMessage());
         }
         if (count != null && !count.equals(Integer.toString(names.size()))) {
-            throw new ModelRejectedException(ModelRejectedException.Reason.BAD_METADATA, model + " declares " + count + " classes but names " + names.size());
+            throw new ModelRejectedException(
+                    ModelRejectedException.Reason.BAD_METADATA,
+                    model + " declares " + count + " classes but names " + names.size());
         }
         return names;
     }
@@ -171,7 +185,8 @@ public final class Classifier implements AutoCloseable {
             System.arraycopy(row, probabilitiesOffset, p, 0, classes);
             float[] e = new float[dim];
             System.arraycopy(row, embeddingOffset, e, 0, dim);
-            List<Prediction> top = IntStream.range(0, classes).boxed()
+            List<Prediction> top = IntStream.range(0, classes)
+                    .boxed()
                     .sorted(Comparator.comparingDouble((Integer k) -> -p[k]).thenComparingInt(k -> k))
                     .limit(topK)
                     .map(k -> new Prediction(classNames.get(k), k, p[k]))

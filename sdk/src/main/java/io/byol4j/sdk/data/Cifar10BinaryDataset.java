@@ -24,8 +24,8 @@ import java.util.Objects;
 public final class Cifar10BinaryDataset implements Dataset {
 
     /** The standard CIFAR-10 class names, by label. */
-    public static final List<String> CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer",
-            "dog", "frog", "horse", "ship", "truck");
+    public static final List<String> CLASSES =
+            List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
     private static final int SIDE = 32;
     private static final int PLANE = SIDE * SIDE;

@@ -38,8 +38,7 @@ public final class Datasets {
     public static final List<String> PREFIXES =
             List.of("synthetic", "folder", "flat", "idx", "fashion-mnist", "mnist", "cifar10-bin");
 
-    private Datasets() {
-    }
+    private Datasets() {}
 
     /**
      * Opens the dataset a spec describes, decoding image files with a default {@link ImageDecoder}.
@@ -93,7 +92,9 @@ public final class Datasets {
                     return new ImageFolderDataset(bare, fileChannels, decoder);
                 }
                 throw new IllegalArgumentException("unknown dataset spec '" + s + "': "
-                        + (colon < 0 ? "not an existing directory nor a known prefix" : "unknown prefix '" + prefix + "'")
+                        + (colon < 0
+                                ? "not an existing directory nor a known prefix"
+                                : "unknown prefix '" + prefix + "'")
                         + "; expected one of " + knownForms());
         }
     }
@@ -210,8 +211,8 @@ public final class Datasets {
                 String p = part.strip();
                 int eq = p.indexOf('=');
                 if (eq <= 0) {
-                    throw new IllegalArgumentException("synthetic dataset option '" + p
-                            + "' is not key=value; keys: size, seed, image");
+                    throw new IllegalArgumentException(
+                            "synthetic dataset option '" + p + "' is not key=value; keys: size, seed, image");
                 }
                 String key = p.substring(0, eq).strip().toLowerCase(Locale.ROOT);
                 String value = p.substring(eq + 1).strip();
@@ -219,8 +220,9 @@ public final class Datasets {
                     case "size" -> size = parseInt(value, "size");
                     case "seed" -> seed = parseLong(value, "seed");
                     case "image" -> image = parseInt(value, "image");
-                    default -> throw new IllegalArgumentException("unknown synthetic dataset option '" + key
-                            + "'; keys: size, seed, image");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "unknown synthetic dataset option '" + key + "'; keys: size, seed, image");
                 }
             }
         }
@@ -230,15 +232,15 @@ public final class Datasets {
     private static IdxDataset idx(String arg) {
         String[] parts = arg.split(",", -1);
         if (parts.length > 2 || parts[0].isBlank() || (parts.length == 2 && parts[1].isBlank())) {
-            throw new IllegalArgumentException("idx dataset spec must be idx:/path/images[,/path/labels], got idx:" + arg);
+            throw new IllegalArgumentException(
+                    "idx dataset spec must be idx:/path/images[,/path/labels], got idx:" + arg);
         }
         Path images = Path.of(parts[0].strip());
         Path labels = parts.length == 2 ? Path.of(parts[1].strip()) : null;
         return new IdxDataset(images, labels, List.of());
     }
 
-    private record DirAndSplit(Path dir, boolean train) {
-    }
+    private record DirAndSplit(Path dir, boolean train) {}
 
     private static DirAndSplit dirAndSplit(String arg, String prefix) {
         int colon = arg.lastIndexOf(':');
@@ -248,8 +250,8 @@ public final class Datasets {
                 return new DirAndSplit(Path.of(arg.substring(0, colon).strip()), suffix.equals("train"));
             }
             if (!suffix.contains("/") && !suffix.contains("\\")) {
-                throw new IllegalArgumentException("unknown split '" + suffix + "' in " + prefix + ":" + arg
-                        + "; expected train or test");
+                throw new IllegalArgumentException(
+                        "unknown split '" + suffix + "' in " + prefix + ":" + arg + "; expected train or test");
             }
         }
         return new DirAndSplit(Path.of(arg.strip()), true);
@@ -266,8 +268,8 @@ public final class Datasets {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("synthetic dataset option " + key + " must be an integer, got '"
-                    + value + "'", e);
+            throw new IllegalArgumentException(
+                    "synthetic dataset option " + key + " must be an integer, got '" + value + "'", e);
         }
     }
 
@@ -275,8 +277,8 @@ public final class Datasets {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("synthetic dataset option " + key + " must be an integer, got '"
-                    + value + "'", e);
+            throw new IllegalArgumentException(
+                    "synthetic dataset option " + key + " must be an integer, got '" + value + "'", e);
         }
     }
 

@@ -34,8 +34,8 @@ public final class IdxDataset implements Dataset {
     public static final int LABELS_MAGIC = 0x00000801;
 
     /** Fashion-MNIST class names, by label. */
-    public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover",
-            "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final List<String> FASHION_MNIST_CLASSES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
     /** MNIST class names (the digits), by label. */
     public static final List<String> MNIST_CLASSES = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
 
@@ -68,21 +68,24 @@ public final class IdxDataset implements Dataset {
         Objects.requireNonNull(classNames, "classNames");
         byte[] data = readMaybeGzipped(images);
         if (data.length < IMAGE_HEADER) {
-            throw new IllegalArgumentException(images + ": too short for an IDX image header ("
-                    + data.length + " bytes, need " + IMAGE_HEADER + ")");
+            throw new IllegalArgumentException(images + ": too short for an IDX image header (" + data.length
+                    + " bytes, need " + IMAGE_HEADER + ")");
         }
         int magic = readInt(data, 0);
         if (magic != IMAGES_MAGIC) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
                     "%s: not an IDX image file: magic 0x%08x, expected 0x%08x (unsigned bytes, 3 dimensions)",
-                    images, magic, IMAGES_MAGIC));
+                    images,
+                    magic,
+                    IMAGES_MAGIC));
         }
         this.count = readInt(data, 4);
         this.rows = readInt(data, 8);
         this.cols = readInt(data, 12);
         if (count <= 0 || rows <= 0 || cols <= 0) {
-            throw new IllegalArgumentException(images + ": header declares " + count + " images of "
-                    + rows + "x" + cols + "; all three must be positive");
+            throw new IllegalArgumentException(images + ": header declares " + count + " images of " + rows + "x" + cols
+                    + "; all three must be positive");
         }
         long expected = IMAGE_HEADER + (long) count * rows * cols;
         if (data.length != expected) {
@@ -94,8 +97,7 @@ public final class IdxDataset implements Dataset {
 
         if (labelsOrNull == null) {
             if (!classNames.isEmpty()) {
-                throw new IllegalArgumentException("class names were given for " + images
-                        + " but no label file");
+                throw new IllegalArgumentException("class names were given for " + images + " but no label file");
             }
             this.labels = null;
             this.classNames = List.of();
@@ -147,8 +149,8 @@ public final class IdxDataset implements Dataset {
                 }
             }
         }
-        throw new IllegalArgumentException("no " + stem + " file in " + dir.toAbsolutePath() + " (looked for "
-                + String.join(", ", tried) + ")");
+        throw new IllegalArgumentException(
+                "no " + stem + " file in " + dir.toAbsolutePath() + " (looked for " + String.join(", ", tried) + ")");
     }
 
     /** Image height. */
@@ -205,24 +207,27 @@ public final class IdxDataset implements Dataset {
     private static byte[] readLabels(Path file, int expectedCount, Path images) {
         byte[] data = readMaybeGzipped(file);
         if (data.length < LABEL_HEADER) {
-            throw new IllegalArgumentException(file + ": too short for an IDX label header ("
-                    + data.length + " bytes, need " + LABEL_HEADER + ")");
+            throw new IllegalArgumentException(file + ": too short for an IDX label header (" + data.length
+                    + " bytes, need " + LABEL_HEADER + ")");
         }
         int magic = readInt(data, 0);
         if (magic != LABELS_MAGIC) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
                     "%s: not an IDX label file: magic 0x%08x, expected 0x%08x (unsigned bytes, 1 dimension)",
-                    file, magic, LABELS_MAGIC));
+                    file,
+                    magic,
+                    LABELS_MAGIC));
         }
         int n = readInt(data, 4);
         if (n != expectedCount) {
-            throw new IllegalArgumentException(file + ": declares " + n + " labels but " + images
-                    + " holds " + expectedCount + " images");
+            throw new IllegalArgumentException(
+                    file + ": declares " + n + " labels but " + images + " holds " + expectedCount + " images");
         }
         long expected = LABEL_HEADER + (long) n;
         if (data.length != expected) {
-            throw new IllegalArgumentException(file + ": holds " + data.length + " bytes but its header ("
-                    + n + " labels) needs exactly " + expected);
+            throw new IllegalArgumentException(file + ": holds " + data.length + " bytes but its header (" + n
+                    + " labels) needs exactly " + expected);
         }
         return data;
     }
@@ -255,7 +260,8 @@ public final class IdxDataset implements Dataset {
                 throw new IllegalArgumentException(file + ": labels must be 0.." + (used - 1) + " with every value"
                         + " used (class names are the label numbers), but they range up to " + max + " (label "
                         + max + " at index " + maxAt + ") and " + unused.size() + " of the values 0.." + max
-                        + " never occur: " + summarize(unused) + "; fix the label file (MNIST and Fashion-MNIST files: use"
+                        + " never occur: " + summarize(unused)
+                        + "; fix the label file (MNIST and Fashion-MNIST files: use"
                         + " the mnist: or fashion-mnist: spec, which name their 10 classes)");
             }
             List<String> names = new ArrayList<>();
@@ -265,8 +271,8 @@ public final class IdxDataset implements Dataset {
             return List.copyOf(names);
         }
         if (max >= given.size()) {
-            throw new IllegalArgumentException(file + ": label " + max + " at index " + maxAt
-                    + " has no class name (" + given.size() + " class names given)");
+            throw new IllegalArgumentException(file + ": label " + max + " at index " + maxAt + " has no class name ("
+                    + given.size() + " class names given)");
         }
         return List.copyOf(given);
     }
@@ -301,7 +307,6 @@ public final class IdxDataset implements Dataset {
     }
 
     static int readInt(byte[] b, int pos) {
-        return ((b[pos] & 0xFF) << 24) | ((b[pos + 1] & 0xFF) << 16) | ((b[pos + 2] & 0xFF) << 8)
-                | (b[pos + 3] & 0xFF);
+        return ((b[pos] & 0xFF) << 24) | ((b[pos + 1] & 0xFF) << 16) | ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
     }
 }

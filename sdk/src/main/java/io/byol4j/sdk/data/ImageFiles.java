@@ -19,8 +19,7 @@ final class ImageFiles {
     static final Set<String> EXTENSIONS =
             Set.of("png", "jpg", "jpeg", "bmp", "gif", "tif", "tiff", "pgm", "ppm", "pbm", "pnm");
 
-    private ImageFiles() {
-    }
+    private ImageFiles() {}
 
     static boolean hasImageExtension(Path file) {
         String name = file.getFileName().toString();
@@ -68,7 +67,10 @@ final class ImageFiles {
             return "permission denied: " + denied.getFile();
         }
         if (e instanceof java.nio.file.FileSystemException fse) {
-            return fse.getFile() + ": " + (fse.getReason() != null ? fse.getReason() : fse.getClass().getSimpleName());
+            return fse.getFile() + ": "
+                    + (fse.getReason() != null
+                            ? fse.getReason()
+                            : fse.getClass().getSimpleName());
         }
         return String.valueOf(e.getMessage());
     }

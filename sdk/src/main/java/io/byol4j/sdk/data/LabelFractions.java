@@ -53,9 +53,13 @@ public final class LabelFractions {
             int n = members[c].length;
             int take = (int) Math.round(fraction * n);
             if (take < 1) {
-                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                throw new IllegalArgumentException(String.format(
+                        java.util.Locale.ROOT,
                         "a label fraction of %s keeps no image of class '%s' (%d images); the smallest fraction"
-                                + " that keeps one image of every class is %.6f", fraction, classNames.get(c), n,
+                                + " that keeps one image of every class is %.6f",
+                        fraction,
+                        classNames.get(c),
+                        n,
                         smallestFraction(members)));
             }
             int[] shuffled = shuffled(members[c], new SplittableRandom(mix(seed, SELECT, c)));
@@ -137,8 +141,8 @@ public final class LabelFractions {
                 throw new IllegalArgumentException("image " + i + " has no label; every image must be labeled");
             }
             if (labels[i] >= classes) {
-                throw new IllegalArgumentException("image " + i + " has label " + labels[i] + " but there are only "
-                        + classes + " classes");
+                throw new IllegalArgumentException(
+                        "image " + i + " has label " + labels[i] + " but there are only " + classes + " classes");
             }
             counts[labels[i]]++;
         }

@@ -22,6 +22,7 @@ final class ShapeScene {
     static final int COPIES = 4;
     /** Smallest and largest diameter of one copy as a fraction of the image side. */
     static final double MIN_SCALE = 0.36;
+
     static final double MAX_SCALE = 0.46;
     /** BT.601 luma of the shape above that of the background (before noise). */
     static final int SHAPE_LUMA_OFFSET = 80;
@@ -168,5 +169,4 @@ final class ShapeScene {
     private static double[] toDouble(int[] rgb) {
         return new double[] {rgb[0], rgb[1], rgb[2]};
     }
-
 }

@@ -26,8 +26,9 @@ import java.util.SplittableRandom;
 public final class SyntheticDataset implements Dataset {
 
     /** Class names, by label. */
-    public static final List<String> DEFAULT_CLASSES =
-            Arrays.stream(SyntheticShape.values()).map(SyntheticShape::displayName).toList();
+    public static final List<String> DEFAULT_CLASSES = Arrays.stream(SyntheticShape.values())
+            .map(SyntheticShape::displayName)
+            .toList();
     /** Number of images when none is given. */
     public static final int DEFAULT_SIZE = 2000;
     /** Seed when none is given. */

@@ -6,7 +6,6 @@ package io.byol4j.sdk.data;
  * under any rotation: no shape is a rotated copy of another.
  */
 enum SyntheticShape {
-
     DISK("disk") {
         @Override
         boolean contains(double x, double y) {
@@ -96,8 +95,7 @@ enum SyntheticShape {
         static final double[][] TRIANGLE = regular(3, 1.0, -Math.PI / 2);
         static final double[][] STAR = star(5, 1.0, 0.42);
 
-        private Polygons() {
-        }
+        private Polygons() {}
 
         private static double[][] regular(int n, double radius, double phase) {
             double[][] pts = new double[n][];

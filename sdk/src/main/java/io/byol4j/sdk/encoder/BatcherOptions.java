@@ -67,8 +67,7 @@ public record BatcherOptions(int maxBatchSize, Duration maxQueueDelay, int queue
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private int workers = 1;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Most requests per batch. */
         public Builder maxBatchSize(int maxBatchSize) {

@@ -14,8 +14,16 @@ package io.byol4j.sdk.encoder;
  * @param largestBatch most images in one encoder call
  * @param queued requests waiting right now
  */
-public record BatcherStats(long submitted, long rejected, long expired, long succeeded, long failed, long batches,
-        long batchedImages, int largestBatch, int queued) {
+public record BatcherStats(
+        long submitted,
+        long rejected,
+        long expired,
+        long succeeded,
+        long failed,
+        long batches,
+        long batchedImages,
+        int largestBatch,
+        int queued) {
 
     /** Mean images per encoder call, 0 before the first batch. */
     public double meanBatchSize() {

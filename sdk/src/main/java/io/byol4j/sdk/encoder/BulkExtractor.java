@@ -38,8 +38,7 @@ import java.util.function.LongSupplier;
 public final class BulkExtractor {
 
     /** An image that was left out, by dataset index, with the decoder's reason. */
-    public record Skipped(int index, String reason) {
-    }
+    public record Skipped(int index, String reason) {}
 
     /**
      * The outcome of an extraction.
@@ -50,8 +49,8 @@ public final class BulkExtractor {
      * @param imagesPerSecond images processed (written or skipped) per second
      * @param skippedImages which images were left out and why
      */
-    public record Summary(long count, long skipped, double seconds, double imagesPerSecond,
-            List<Skipped> skippedImages) {
+    public record Summary(
+            long count, long skipped, double seconds, double imagesPerSecond, List<Skipped> skippedImages) {
 
         /** Copies the list. */
         public Summary {
@@ -127,7 +126,8 @@ public final class BulkExtractor {
                 }
                 int good = batch.compact();
                 float[][] features = encoder.embedFloats(
-                        good == batch.count ? batch.data : Arrays.copyOf(batch.data, good * encoder.sampleSize()), good);
+                        good == batch.count ? batch.data : Arrays.copyOf(batch.data, good * encoder.sampleSize()),
+                        good);
                 for (int k = 0; k < good; k++) {
                     writer.append(features[k], batch.labels[k], batch.ids[k]);
                 }

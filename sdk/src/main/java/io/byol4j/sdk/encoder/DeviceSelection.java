@@ -18,8 +18,7 @@ final class DeviceSelection {
         void register(int deviceId) throws OrtException;
     }
 
-    private DeviceSelection() {
-    }
+    private DeviceSelection() {}
 
     /**
      * Registers CUDA when it was requested and works, and returns the device the session will use.
@@ -28,21 +27,29 @@ final class DeviceSelection {
      * @param warn receives a one-line explanation when CUDA was requested but CPU is used
      * @throws EncoderException when CUDA is unavailable and {@link EncoderOptions#requireGpu()} is set
      */
-    static Device select(EncoderOptions options, Set<OrtProvider> available, CudaRegistrar cuda,
-            Consumer<String> warn) {
+    static Device select(
+            EncoderOptions options, Set<OrtProvider> available, CudaRegistrar cuda, Consumer<String> warn) {
         if (options.device() == Device.CPU) {
             return Device.CPU;
         }
         if (!available.contains(OrtProvider.CUDA)) {
-            return fallBack(options, "this ONNX Runtime build has no CUDA execution provider (available: "
-                    + available + "); use the onnxruntime_gpu artifact (build with -Pgpu)", null, warn);
+            return fallBack(
+                    options,
+                    "this ONNX Runtime build has no CUDA execution provider (available: " + available
+                            + "); use the onnxruntime_gpu artifact (build with -Pgpu)",
+                    null,
+                    warn);
         }
         try {
             cuda.register(options.deviceId());
             return Device.CUDA;
         } catch (OrtException | UnsatisfiedLinkError e) {
-            return fallBack(options, "the CUDA execution provider failed to load for device "
-                    + options.deviceId() + ": " + e.getMessage(), e, warn);
+            return fallBack(
+                    options,
+                    "the CUDA execution provider failed to load for device " + options.deviceId() + ": "
+                            + e.getMessage(),
+                    e,
+                    warn);
         }
     }
 

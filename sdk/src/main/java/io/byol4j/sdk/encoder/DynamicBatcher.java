@@ -72,11 +72,11 @@ public final class DynamicBatcher implements AutoCloseable {
         void batchRan(int size, long oldestWaitNanos, long computeNanos);
     }
 
-    private static final BatchObserver NO_OBSERVER = (size, waited, computed) -> { };
+    private static final BatchObserver NO_OBSERVER = (size, waited, computed) -> {};
 
     /** A queued image with its caller's future; {@link #POISON} tells a worker to stop. */
-    private record Request(float[] input, CompletableFuture<float[]> future, long queuedAt, long deadline,
-            long deadlineNanos) {
+    private record Request(
+            float[] input, CompletableFuture<float[]> future, long queuedAt, long deadline, long deadlineNanos) {
         boolean hasDeadline() {
             return deadlineNanos > 0;
         }
@@ -110,16 +110,15 @@ public final class DynamicBatcher implements AutoCloseable {
         this(preprocessor, embedder, options, NO_OBSERVER);
     }
 
-    DynamicBatcher(Preprocessor preprocessor, BatchEmbedder embedder, BatcherOptions options,
-            BatchObserver observer) {
+    DynamicBatcher(Preprocessor preprocessor, BatchEmbedder embedder, BatcherOptions options, BatchObserver observer) {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.preprocessor = Objects.requireNonNull(preprocessor, "preprocessor");
         this.embedder = Objects.requireNonNull(embedder, "embedder");
         this.options = Objects.requireNonNull(options, "options");
         this.sampleSize = preprocessor.inputSize();
         if ((long) options.maxBatchSize() * sampleSize > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("maxBatchSize " + options.maxBatchSize() + " is too large for inputs of "
-                    + sampleSize + " floats");
+            throw new IllegalArgumentException(
+                    "maxBatchSize " + options.maxBatchSize() + " is too large for inputs of " + sampleSize + " floats");
         }
         this.maxDelayNanos = saturatedNanos(options.maxQueueDelay());
         int id = INSTANCES.incrementAndGet();
@@ -153,8 +152,8 @@ public final class DynamicBatcher implements AutoCloseable {
      * samples and fixes the sample size for {@link #submitPreprocessed}. {@code observer} hears about each
      * batch (for metrics). Worker threads run until {@link #close()}.
      */
-    public static DynamicBatcher start(Preprocessor preprocessor, BatchEmbedder embedder, BatcherOptions options,
-            BatchObserver observer) {
+    public static DynamicBatcher start(
+            Preprocessor preprocessor, BatchEmbedder embedder, BatcherOptions options, BatchObserver observer) {
         return new DynamicBatcher(preprocessor, embedder, options, observer);
     }
 
@@ -220,15 +219,17 @@ public final class DynamicBatcher implements AutoCloseable {
             input = preprocessor.apply(image);
         } catch (RuntimeException e) {
             failed.increment();
-            future.completeExceptionally(new IllegalArgumentException("cannot preprocess a " + image.width() + "x"
-                    + image.height() + "x" + image.channels() + " image: " + e.getMessage(), e));
+            future.completeExceptionally(new IllegalArgumentException(
+                    "cannot preprocess a " + image.width() + "x" + image.height() + "x" + image.channels() + " image: "
+                            + e.getMessage(),
+                    e));
             return future;
         }
         return enqueueSample(input, deadlineNanos, future);
     }
 
-    private CompletableFuture<float[]> enqueueSample(float[] input, long deadlineNanos,
-            CompletableFuture<float[]> future) {
+    private CompletableFuture<float[]> enqueueSample(
+            float[] input, long deadlineNanos, CompletableFuture<float[]> future) {
         lifecycle.readLock().lock();
         try {
             if (closed) {
@@ -236,8 +237,10 @@ public final class DynamicBatcher implements AutoCloseable {
             }
             if (queued.incrementAndGet() > options.queueCapacity()) {
                 queued.decrementAndGet();
-                return reject(future, "the queue is full: " + options.queueCapacity()
-                        + " images are already waiting (queueCapacity " + options.queueCapacity() + ")");
+                return reject(
+                        future,
+                        "the queue is full: " + options.queueCapacity() + " images are already waiting (queueCapacity "
+                                + options.queueCapacity() + ")");
             }
             long now = System.nanoTime();
             queue.add(new Request(input, future, now, now + deadlineNanos, deadlineNanos));
@@ -256,8 +259,16 @@ public final class DynamicBatcher implements AutoCloseable {
 
     /** The counters so far. */
     public BatcherStats stats() {
-        return new BatcherStats(submitted.sum(), rejected.sum(), expired.sum(), succeeded.sum(), failed.sum(),
-                batches.sum(), batchedImages.sum(), largestBatch.get(), Math.max(0, queued.get()));
+        return new BatcherStats(
+                submitted.sum(),
+                rejected.sum(),
+                expired.sum(),
+                succeeded.sum(),
+                failed.sum(),
+                batches.sum(),
+                batchedImages.sum(),
+                largestBatch.get(),
+                Math.max(0, queued.get()));
     }
 
     /** True once {@link #close()} has been called. */
@@ -378,9 +389,10 @@ public final class DynamicBatcher implements AutoCloseable {
             }
             if (r.hasDeadline() && now - r.deadline() > 0) {
                 expired.increment();
-                r.future().completeExceptionally(new TimeoutException("the deadline of "
-                        + formatMillis(r.deadlineNanos()) + " passed after " + formatMillis(now - r.queuedAt())
-                        + " in the queue; the image was not embedded"));
+                r.future()
+                        .completeExceptionally(new TimeoutException("the deadline of "
+                                + formatMillis(r.deadlineNanos()) + " passed after " + formatMillis(now - r.queuedAt())
+                                + " in the queue; the image was not embedded"));
             } else {
                 live.add(r);
             }
@@ -431,8 +443,10 @@ public final class DynamicBatcher implements AutoCloseable {
                 succeeded.increment();
                 r.future().complete(rows[i]);
             } else {
-                fail(r, new EncoderException("the model returned an embedding with NaN or infinite values for this"
-                        + " image"));
+                fail(
+                        r,
+                        new EncoderException(
+                                "the model returned an embedding with NaN or infinite values for this" + " image"));
             }
         }
     }

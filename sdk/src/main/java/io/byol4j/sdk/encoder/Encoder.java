@@ -1,6 +1,5 @@
 package io.byol4j.sdk.encoder;
 
-import io.byol4j.sdk.internal.Vectors;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -11,6 +10,7 @@ import io.byol4j.sdk.image.DecodedImage;
 import io.byol4j.sdk.image.ImageDecodeException;
 import io.byol4j.sdk.image.ImageDecoder;
 import io.byol4j.sdk.image.Preprocessor;
+import io.byol4j.sdk.internal.Vectors;
 import io.byol4j.sdk.model.ModelContract;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -145,11 +145,15 @@ public final class Encoder implements AutoCloseable {
         float[][] out = new float[n][];
         for (int start = 0; start < n; start += options.batchSize()) {
             int count = Math.min(options.batchSize(), n - start);
-            runBatch(count, (buf, first, m) -> {
-                for (int i = 0; i < m; i++) {
-                    preprocessor.apply(images.get(first + i), buf);
-                }
-            }, out, start);
+            runBatch(
+                    count,
+                    (buf, first, m) -> {
+                        for (int i = 0; i < m; i++) {
+                            preprocessor.apply(images.get(first + i), buf);
+                        }
+                    },
+                    out,
+                    start);
         }
         return out;
     }
@@ -217,8 +221,8 @@ public final class Encoder implements AutoCloseable {
                 } catch (ImageDecodeException e) {
                     chunk[i] = EmbedResult.failure(e.reason() + ": " + e.getMessage());
                 } catch (RuntimeException e) {
-                    chunk[i] = EmbedResult.failure("PREPROCESS: cannot preprocess the image for the model's input: "
-                            + e.getMessage());
+                    chunk[i] = EmbedResult.failure(
+                            "PREPROCESS: cannot preprocess the image for the model's input: " + e.getMessage());
                 }
             }
             if (good > 0) {
@@ -259,7 +263,7 @@ public final class Encoder implements AutoCloseable {
                 buffer.flip();
                 long[] shape = {count, contract.channels(), contract.height(), contract.width()};
                 try (OnnxTensor input = OnnxTensor.createTensor(env, buffer, shape);
-                     OrtSession.Result result = session.run(Map.of(contract.inputName(), input), requestedOutputs)) {
+                        OrtSession.Result result = session.run(Map.of(contract.inputName(), input), requestedOutputs)) {
                     copyRows(result, count, out, outOffset);
                 }
             } finally {
@@ -349,8 +353,8 @@ public final class Encoder implements AutoCloseable {
     public float[][] runAllOutputs(float[] batch, int n) {
         Objects.requireNonNull(batch, "batch");
         if (n < 0 || (long) n * sampleSize != batch.length) {
-            throw new IllegalArgumentException("batch holds " + batch.length + " floats but " + n + " samples need "
-                    + (long) n * sampleSize);
+            throw new IllegalArgumentException(
+                    "batch holds " + batch.length + " floats but " + n + " samples need " + (long) n * sampleSize);
         }
         Set<String> names = outputShapes().keySet();
         float[][] out = new float[n][];
@@ -368,14 +372,15 @@ public final class Encoder implements AutoCloseable {
                 buffer.flip();
                 long[] shape = {count, contract.channels(), contract.height(), contract.width()};
                 try (OnnxTensor input = OnnxTensor.createTensor(env, buffer, shape);
-                     OrtSession.Result result = session.run(Map.of(contract.inputName(), input), names)) {
+                        OrtSession.Result result = session.run(Map.of(contract.inputName(), input), names)) {
                     float[][] parts = new float[names.size()][];
                     int width = 0;
                     int k = 0;
                     for (String name : names) {
-                        OnnxValue value = result.get(name).orElseThrow(
-                                () -> new EncoderException("model produced no output " + name));
-                        if (!(value instanceof OnnxTensor tensor) || tensor.getInfo().getShape().length < 1
+                        OnnxValue value = result.get(name)
+                                .orElseThrow(() -> new EncoderException("model produced no output " + name));
+                        if (!(value instanceof OnnxTensor tensor)
+                                || tensor.getInfo().getShape().length < 1
                                 || tensor.getInfo().getShape()[0] != count) {
                             throw new EncoderException("output " + name + " is not a float tensor with " + count
                                     + " rows: " + value.getInfo());

@@ -66,8 +66,8 @@ public record EncoderOptions(
         Objects.requireNonNull(optimizationLevel, "optimizationLevel");
         Objects.requireNonNull(device, "device");
         if (intraOpThreads < 0) {
-            throw new IllegalArgumentException("intraOpThreads must be >= 0 (0 = ONNX Runtime default), got "
-                    + intraOpThreads);
+            throw new IllegalArgumentException(
+                    "intraOpThreads must be >= 0 (0 = ONNX Runtime default), got " + intraOpThreads);
         }
         if (deviceId < 0) {
             throw new IllegalArgumentException("deviceId must be >= 0, got " + deviceId);
@@ -111,8 +111,7 @@ public record EncoderOptions(
         private boolean normalize;
         private int batchSize = DEFAULT_BATCH_SIZE;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Threads inside one operator; 0 keeps ONNX Runtime's default. */
         public Builder intraOpThreads(int threads) {
@@ -164,8 +163,15 @@ public record EncoderOptions(
 
         /** The validated options. */
         public EncoderOptions build() {
-            return new EncoderOptions(intraOpThreads, optimizationLevel, device, deviceId, requireGpu,
-                    verifyDigest, normalize, batchSize);
+            return new EncoderOptions(
+                    intraOpThreads,
+                    optimizationLevel,
+                    device,
+                    deviceId,
+                    requireGpu,
+                    verifyDigest,
+                    normalize,
+                    batchSize);
         }
     }
 }

@@ -51,8 +51,14 @@ final class ExtractionProgress {
         long now = clock.getAsLong();
         double seconds = seconds(now);
         if (out != null) {
-            out.println(String.format(Locale.ROOT, "%s: done, %d images written, %d skipped in %s (%.1f images/s)",
-                    label, written, skipped, Durations.seconds(seconds), rate(now)));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "%s: done, %d images written, %d skipped in %s (%.1f images/s)",
+                    label,
+                    written,
+                    skipped,
+                    Durations.seconds(seconds),
+                    rate(now)));
         }
         return seconds;
     }
@@ -69,7 +75,14 @@ final class ExtractionProgress {
     String line(long now) {
         double rate = rate(now);
         String eta = rate > 0 ? Durations.seconds((total - done) / rate) : "?";
-        return String.format(Locale.ROOT, "%s: %d/%d images (%.1f%%), %.1f images/s, ETA %s",
-                label, done, total, total == 0 ? 100.0 : 100.0 * done / total, rate, eta);
+        return String.format(
+                Locale.ROOT,
+                "%s: %d/%d images (%.1f%%), %.1f images/s, ETA %s",
+                label,
+                done,
+                total,
+                total == 0 ? 100.0 : 100.0 * done / total,
+                rate,
+                eta);
     }
 }

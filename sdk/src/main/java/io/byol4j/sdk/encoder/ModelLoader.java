@@ -10,8 +10,8 @@ import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
 import io.byol4j.sdk.encoder.EncoderOptions.Device;
 import io.byol4j.sdk.encoder.ModelRejectedException.Reason;
-import io.byol4j.sdk.model.ModelContract;
 import io.byol4j.sdk.internal.ModelDigest;
+import io.byol4j.sdk.model.ModelContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,11 +28,9 @@ final class ModelLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
 
     /** A session that passed every check, with what was learned about it. */
-    record LoadedModel(OrtSession session, ModelContract contract, Map<String, String> metadata, Device device) {
-    }
+    record LoadedModel(OrtSession session, ModelContract contract, Map<String, String> metadata, Device device) {}
 
-    private ModelLoader() {
-    }
+    private ModelLoader() {}
 
     /** Loads and validates {@code model}; on any failure no native resource is left open. */
     static LoadedModel load(Path model, EncoderOptions options, OrtEnvironment env, Set<OrtProvider> providers)
@@ -44,7 +42,10 @@ final class ModelLoader {
             if (options.intraOpThreads() > 0) {
                 sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
             }
-            Device device = DeviceSelection.select(options, providers, sessionOptions::addCUDA,
+            Device device = DeviceSelection.select(
+                    options,
+                    providers,
+                    sessionOptions::addCUDA,
                     message -> LOG.warn("{}: {}", model.getFileName(), message));
             session = createSession(env, bytes, sessionOptions, model);
             Map<String, String> metadata = Map.copyOf(session.getMetadata().getCustomMetadata());
@@ -68,8 +69,8 @@ final class ModelLoader {
     private static void checkBatchFits(EncoderOptions options, ModelContract c) {
         long bytes = (long) options.batchSize() * c.channels() * c.height() * c.width() * Float.BYTES;
         if (bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("batchSize " + options.batchSize() + " is too large for "
-                    + c.channels() + "x" + c.height() + "x" + c.width() + " inputs (a batch must fit in 2 GiB)");
+            throw new IllegalArgumentException("batchSize " + options.batchSize() + " is too large for " + c.channels()
+                    + "x" + c.height() + "x" + c.width() + " inputs (a batch must fit in 2 GiB)");
         }
     }
 
@@ -90,45 +91,50 @@ final class ModelLoader {
             return new NoSuchFileException(model.toString(), null, "model file does not exist");
         }
         if (e instanceof java.nio.file.AccessDeniedException) {
-            return new java.nio.file.AccessDeniedException(model.toString(), null,
-                    "model file is not readable (permission denied)");
+            return new java.nio.file.AccessDeniedException(
+                    model.toString(), null, "model file is not readable (permission denied)");
         }
         String reason = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
-                ? fse.getReason() : e.getMessage();
+                ? fse.getReason()
+                : e.getMessage();
         return new IOException("cannot read model " + model.toAbsolutePath() + ": " + reason, e);
     }
 
-    private static OrtSession createSession(OrtEnvironment env, byte[] bytes, OrtSession.SessionOptions so,
-            Path model) throws ModelRejectedException {
+    private static OrtSession createSession(OrtEnvironment env, byte[] bytes, OrtSession.SessionOptions so, Path model)
+            throws ModelRejectedException {
         try {
             return env.createSession(bytes, so);
         } catch (OrtException e) {
-            throw new ModelRejectedException(Reason.NOT_ONNX,
-                    model + " is not a loadable ONNX model: " + e.getMessage(), e);
+            throw new ModelRejectedException(
+                    Reason.NOT_ONNX, model + " is not a loadable ONNX model: " + e.getMessage(), e);
         }
     }
 
-    private static ModelContract parseContract(Map<String, String> metadata, Path model)
-            throws ModelRejectedException {
+    private static ModelContract parseContract(Map<String, String> metadata, Path model) throws ModelRejectedException {
         if (!metadata.containsKey(ModelContract.KEY_FORMAT)) {
-            throw new ModelRejectedException(Reason.NOT_BYOL4J, model + " is an ONNX model but not a byol4j export:"
-                    + " its metadata has no " + ModelContract.KEY_FORMAT + " entry");
+            throw new ModelRejectedException(
+                    Reason.NOT_BYOL4J,
+                    model + " is an ONNX model but not a byol4j export:" + " its metadata has no "
+                            + ModelContract.KEY_FORMAT + " entry");
         }
         try {
             return ModelContract.fromMetadata(metadata);
         } catch (IllegalArgumentException e) {
-            throw new ModelRejectedException(Reason.BAD_METADATA,
-                    model + " has invalid byol4j metadata: " + e.getMessage(), e);
+            throw new ModelRejectedException(
+                    Reason.BAD_METADATA, model + " has invalid byol4j metadata: " + e.getMessage(), e);
         }
     }
 
     static void verifyDigest(byte[] bytes, String declared, Path model) throws ModelRejectedException {
         if (declared == null) {
-            throw new ModelRejectedException(Reason.DIGEST_MISMATCH, model + " declares no "
-                    + ModelContract.KEY_DIGEST + "; disable digest verification to open it anyway");
+            throw new ModelRejectedException(
+                    Reason.DIGEST_MISMATCH,
+                    model + " declares no " + ModelContract.KEY_DIGEST
+                            + "; disable digest verification to open it anyway");
         }
         if (!ModelDigest.isWellFormed(declared)) {
-            throw new ModelRejectedException(Reason.DIGEST_MISMATCH,
+            throw new ModelRejectedException(
+                    Reason.DIGEST_MISMATCH,
                     model + " has a malformed " + ModelContract.KEY_DIGEST + " (expected 64 hex digits): " + declared);
         }
         String stored;
@@ -137,16 +143,22 @@ final class ModelLoader {
             stored = ModelDigest.declared(bytes);
             actual = ModelDigest.compute(bytes);
         } catch (IllegalArgumentException e) {
-            throw new ModelRejectedException(Reason.DIGEST_MISMATCH,
-                    model + ": cannot locate the declared digest in the file bytes: " + e.getMessage(), e);
+            throw new ModelRejectedException(
+                    Reason.DIGEST_MISMATCH,
+                    model + ": cannot locate the declared digest in the file bytes: " + e.getMessage(),
+                    e);
         }
         if (!stored.equals(declared)) {
-            throw new ModelRejectedException(Reason.DIGEST_MISMATCH, model + ": the digest entry in the file bytes ("
-                    + stored + ") differs from the one ONNX Runtime reports (" + declared + ")");
+            throw new ModelRejectedException(
+                    Reason.DIGEST_MISMATCH,
+                    model + ": the digest entry in the file bytes (" + stored
+                            + ") differs from the one ONNX Runtime reports (" + declared + ")");
         }
         if (!actual.equalsIgnoreCase(declared)) {
-            throw new ModelRejectedException(Reason.DIGEST_MISMATCH, model + " fails its digest check: declared "
-                    + declared + " but the file hashes to " + actual + " (the file was modified or damaged)");
+            throw new ModelRejectedException(
+                    Reason.DIGEST_MISMATCH,
+                    model + " fails its digest check: declared " + declared + " but the file hashes to " + actual
+                            + " (the file was modified or damaged)");
         }
     }
 
@@ -160,16 +172,22 @@ final class ModelLoader {
         long[] shape = info.getShape();
         long[] expected = {-1, contract.channels(), contract.height(), contract.width()};
         if (shape.length != 4) {
-            throw mismatch(model, "input " + contract.inputName() + " has shape " + Arrays.toString(shape)
-                    + ", expected NCHW " + describe(expected));
+            throw mismatch(
+                    model,
+                    "input " + contract.inputName() + " has shape " + Arrays.toString(shape) + ", expected NCHW "
+                            + describe(expected));
         }
         if (shape[0] >= 0) {
-            throw mismatch(model, "input " + contract.inputName() + " has a fixed batch dimension of " + shape[0]
-                    + "; byol4j models need a dynamic batch dimension");
+            throw mismatch(
+                    model,
+                    "input " + contract.inputName() + " has a fixed batch dimension of " + shape[0]
+                            + "; byol4j models need a dynamic batch dimension");
         }
         if (shape[1] != expected[1] || shape[2] != expected[2] || shape[3] != expected[3]) {
-            throw mismatch(model, "input " + contract.inputName() + " has shape " + describe(shape)
-                    + " but the contract says " + describe(expected) + " (channels, height, width)");
+            throw mismatch(
+                    model,
+                    "input " + contract.inputName() + " has shape " + describe(shape) + " but the contract says "
+                            + describe(expected) + " (channels, height, width)");
         }
     }
 
@@ -178,8 +196,10 @@ final class ModelLoader {
         TensorInfo info = floatTensor(session.getOutputInfo(), contract.outputName(), "output", model);
         long[] shape = info.getShape();
         if (shape.length != 2 || shape[1] != contract.embeddingDim()) {
-            throw mismatch(model, "output " + contract.outputName() + " has shape " + describe(shape)
-                    + " but the contract says [N, " + contract.embeddingDim() + "]");
+            throw mismatch(
+                    model,
+                    "output " + contract.outputName() + " has shape " + describe(shape) + " but the contract says [N, "
+                            + contract.embeddingDim() + "]");
         }
     }
 
@@ -187,8 +207,10 @@ final class ModelLoader {
             throws ModelRejectedException {
         NodeInfo node = nodes.get(name);
         if (node == null) {
-            throw mismatch(model, "the contract names " + role + " '" + name + "' but the graph's " + role
-                    + "s are " + nodes.keySet());
+            throw mismatch(
+                    model,
+                    "the contract names " + role + " '" + name + "' but the graph's " + role + "s are "
+                            + nodes.keySet());
         }
         ValueInfo value = node.getInfo();
         if (!(value instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT) {

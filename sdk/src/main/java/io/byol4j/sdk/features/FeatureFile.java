@@ -1,6 +1,5 @@
 package io.byol4j.sdk.features;
 
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -46,8 +45,7 @@ public final class FeatureFile {
     static final String INT32 = "<i4";
     private static final int READ_CHUNK_BYTES = 1 << 20;
 
-    private FeatureFile() {
-    }
+    private FeatureFile() {}
 
     /**
      * Writes a complete feature directory (created if missing), replacing the four files atomically.
@@ -59,9 +57,10 @@ public final class FeatureFile {
             throws IOException {
         FeatureSet set = new FeatureSet(features, labels, ids, classNames);
         if (set.dim() == 0) {
-            throw new IllegalArgumentException(set.size() == 0
-                    ? "cannot infer the feature dimension of an empty set; use FeatureWriter.create(dir, dim, ...)"
-                    : "rows must have at least one feature");
+            throw new IllegalArgumentException(
+                    set.size() == 0
+                            ? "cannot infer the feature dimension of an empty set; use FeatureWriter.create(dir, dim, ...)"
+                            : "rows must have at least one feature");
         }
         for (int i = 0; i < labels.length; i++) {
             checkLabel(labels[i], set.classNames().size(), "sample " + i);
@@ -99,8 +98,8 @@ public final class FeatureFile {
                     + " has " + features.length + " rows");
         }
         if (ids.size() != features.length) {
-            throw new FeatureFileException(dir + ": " + IDS + " has " + ids.size() + " lines but " + FEATURES
-                    + " has " + features.length + " rows");
+            throw new FeatureFileException(dir + ": " + IDS + " has " + ids.size() + " lines but " + FEATURES + " has "
+                    + features.length + " rows");
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] != UNLABELED && (labels[i] < 0 || labels[i] >= classes.size())) {
@@ -151,7 +150,8 @@ public final class FeatureFile {
                 return out;
             }
             int rowsPerChunk = Math.max(1, READ_CHUNK_BYTES / (dim * Float.BYTES));
-            ByteBuffer chunk = ByteBuffer.allocate(rowsPerChunk * dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer chunk =
+                    ByteBuffer.allocate(rowsPerChunk * dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             long position = header.dataOffset();
             for (int start = 0; start < rows; start += rowsPerChunk) {
                 int n = Math.min(rowsPerChunk, rows - start);
@@ -190,8 +190,8 @@ public final class FeatureFile {
                     + (descr.equals(FLOAT32) ? "float32" : "int32") + ", little-endian)");
         }
         if (header.fortranOrder()) {
-            throw new FeatureFileException(file + " is in Fortran order; byol4j reads C-order arrays"
-                    + " (save with np.ascontiguousarray)");
+            throw new FeatureFileException(
+                    file + " is in Fortran order; byol4j reads C-order arrays" + " (save with np.ascontiguousarray)");
         }
         if (header.shape().length != rank) {
             throw new FeatureFileException(file + " has shape " + NpyHeader.pythonTuple(header.shape()) + ", expected "
@@ -215,8 +215,8 @@ public final class FeatureFile {
     private static int checkedRows(NpyHeader header, Path file) throws FeatureFileException {
         long rows = header.shape()[0];
         if (rows > Integer.MAX_VALUE - 8 || (header.shape().length > 1 && header.shape()[1] > Integer.MAX_VALUE - 8)) {
-            throw new FeatureFileException(file + " is too large to load into arrays: shape "
-                    + NpyHeader.pythonTuple(header.shape()));
+            throw new FeatureFileException(
+                    file + " is too large to load into arrays: shape " + NpyHeader.pythonTuple(header.shape()));
         }
         return (int) rows;
     }
@@ -244,7 +244,9 @@ public final class FeatureFile {
         }
         String[] lines = text.split("\n", -1);
         List<String> out = Arrays.asList(lines).subList(0, lines.length - 1);
-        return out.stream().map(l -> l.endsWith("\r") ? l.substring(0, l.length() - 1) : l).toList();
+        return out.stream()
+                .map(l -> l.endsWith("\r") ? l.substring(0, l.length() - 1) : l)
+                .toList();
     }
 
     static String lines(List<String> values) {
@@ -260,8 +262,8 @@ public final class FeatureFile {
             throw new IllegalArgumentException(what + " must not be null");
         }
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-            throw new IllegalArgumentException(what + " must not contain a line break: " + value.replace("\n", "\\n")
-                    .replace("\r", "\\r"));
+            throw new IllegalArgumentException(what + " must not contain a line break: "
+                    + value.replace("\n", "\\n").replace("\r", "\\r"));
         }
     }
 

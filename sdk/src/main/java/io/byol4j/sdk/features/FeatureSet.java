@@ -37,8 +37,8 @@ public record FeatureSet(float[][] features, int[] labels, List<String> ids, Lis
                 throw new IllegalArgumentException("row " + i + " is null");
             }
             if (features[i].length != dim) {
-                throw new IllegalArgumentException("row " + i + " has " + features[i].length
-                        + " features, row 0 has " + dim);
+                throw new IllegalArgumentException(
+                        "row " + i + " has " + features[i].length + " features, row 0 has " + dim);
             }
         }
     }

@@ -5,7 +5,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +33,14 @@ public final class FeatureWriter implements AutoCloseable {
     private boolean finished;
     private boolean failed;
 
-    private FeatureWriter(Path dir, int dim, List<String> classNames, NpyWriter features, NpyWriter labels,
-            AtomicFiles.StagedFile idsFile, Writer ids) {
+    private FeatureWriter(
+            Path dir,
+            int dim,
+            List<String> classNames,
+            NpyWriter features,
+            NpyWriter labels,
+            AtomicFiles.StagedFile idsFile,
+            Writer ids) {
         this.dir = dir;
         this.dim = dim;
         this.classNames = classNames;
@@ -106,8 +111,8 @@ public final class FeatureWriter implements AutoCloseable {
     /** Appends several samples; the three arguments must have the same length. */
     public void appendAll(float[][] rows, int[] rowLabels, List<String> rowIds) throws IOException {
         if (rows.length != rowLabels.length || rows.length != rowIds.size()) {
-            throw new IllegalArgumentException("rows, labels and ids disagree on the number of samples: "
-                    + rows.length + ", " + rowLabels.length + ", " + rowIds.size());
+            throw new IllegalArgumentException("rows, labels and ids disagree on the number of samples: " + rows.length
+                    + ", " + rowLabels.length + ", " + rowIds.size());
         }
         for (int i = 0; i < rows.length; i++) {
             append(rows[i], rowLabels[i], rowIds.get(i));
@@ -123,8 +128,11 @@ public final class FeatureWriter implements AutoCloseable {
      */
     public void addFile(String name, String text) {
         Objects.requireNonNull(text, "text");
-        if (name == null || name.isEmpty() || !Path.of(name).getFileName().toString().equals(name)
-                || List.of(FeatureFile.FEATURES, FeatureFile.LABELS, FeatureFile.IDS, FeatureFile.CLASSES).contains(name)) {
+        if (name == null
+                || name.isEmpty()
+                || !Path.of(name).getFileName().toString().equals(name)
+                || List.of(FeatureFile.FEATURES, FeatureFile.LABELS, FeatureFile.IDS, FeatureFile.CLASSES)
+                        .contains(name)) {
             throw new IllegalArgumentException("not a companion file name: " + name);
         }
         companions.put(name, text);

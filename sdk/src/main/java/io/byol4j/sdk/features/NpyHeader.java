@@ -77,7 +77,9 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, int dataOffse
             throw new FeatureFileException(file + " declares an implausible header length " + headerLength);
         }
         ByteBuffer text = readFully(channel, textStart, (int) headerLength, file);
-        String dict = (major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1).decode(text).toString();
+        String dict = (major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1)
+                .decode(text)
+                .toString();
         return parse(dict, textStart + (int) headerLength, file);
     }
 

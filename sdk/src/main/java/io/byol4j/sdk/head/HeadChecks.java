@@ -3,8 +3,7 @@ package io.byol4j.sdk.head;
 /** Argument checks shared by the heads, with messages that say what is wrong and where. */
 final class HeadChecks {
 
-    private HeadChecks() {
-    }
+    private HeadChecks() {}
 
     /** Checks a non-empty rectangular matrix of finite values and returns its column count. */
     static int matrix(float[][] x, String name) {
@@ -23,13 +22,13 @@ final class HeadChecks {
                     throw new IllegalArgumentException(name + " rows must have at least one feature");
                 }
             } else if (row.length != dim) {
-                throw new IllegalArgumentException(name + " row " + i + " has " + row.length + " features, row 0 has "
-                        + dim);
+                throw new IllegalArgumentException(
+                        name + " row " + i + " has " + row.length + " features, row 0 has " + dim);
             }
             for (int j = 0; j < dim; j++) {
                 if (!Float.isFinite(row[j])) {
-                    throw new IllegalArgumentException(name + " row " + i + " has a non-finite value at column " + j
-                            + ": " + row[j]);
+                    throw new IllegalArgumentException(
+                            name + " row " + i + " has a non-finite value at column " + j + ": " + row[j]);
                 }
             }
         }
@@ -49,8 +48,10 @@ final class HeadChecks {
             boolean ok = (y[i] >= 0 && y[i] < numClasses) || (allowUnlabeled && y[i] == -1);
             if (!ok) {
                 throw new IllegalArgumentException("label " + y[i] + " of row " + i + " is outside [0, " + numClasses
-                        + ")" + (allowUnlabeled ? " and is not -1 (unlabeled)" : "; unlabeled rows (-1) are not"
-                        + " accepted here"));
+                        + ")"
+                        + (allowUnlabeled
+                                ? " and is not -1 (unlabeled)"
+                                : "; unlabeled rows (-1) are not" + " accepted here"));
             }
         }
     }

@@ -1,7 +1,6 @@
 package io.byol4j.sdk.head;
 
 import io.byol4j.sdk.internal.io.AtomicFiles;
-
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -32,8 +31,7 @@ final class HeadFiles {
         T read(DataInputStream in) throws IOException;
     }
 
-    private HeadFiles() {
-    }
+    private HeadFiles() {}
 
     static void write(Path target, String magic, int version, Body body) throws IOException {
         AtomicFiles.write(target, stream -> {
@@ -50,7 +48,7 @@ final class HeadFiles {
             throw new NoSuchFileException(file.toString(), null, kind + " file does not exist");
         }
         try (InputStream raw = Files.newInputStream(file);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(raw))) {
+                DataInputStream in = new DataInputStream(new BufferedInputStream(raw))) {
             byte[] expected = magicBytes(magic);
             byte[] actual = in.readNBytes(expected.length);
             if (!Arrays.equals(expected, actual)) {
@@ -58,8 +56,8 @@ final class HeadFiles {
             }
             int found = in.readInt();
             if (found != version) {
-                throw new IOException(file + " has " + kind + " format version " + found + ", this SDK reads "
-                        + version);
+                throw new IOException(
+                        file + " has " + kind + " format version " + found + ", this SDK reads " + version);
             }
             T value = reader.read(in);
             if (in.read() >= 0) {

@@ -94,14 +94,18 @@ public final class KnnClassifier {
     /** Predictions for many queries, computed in parallel. */
     public int[] predictAll(float[][] queries) {
         HeadChecks.matrix(queries, "queries");
-        return IntStream.range(0, queries.length).parallel().map(i -> predict(queries[i])).toArray();
+        return IntStream.range(0, queries.length)
+                .parallel()
+                .map(i -> predict(queries[i]))
+                .toArray();
     }
 
     /** Fraction of rows whose predicted class equals {@code y}. */
     public double accuracy(float[][] x, int[] y) {
         HeadChecks.labels(y, x == null ? 0 : x.length, numClasses, false);
         int[] predicted = predictAll(x);
-        long correct = IntStream.range(0, y.length).filter(i -> predicted[i] == y[i]).count();
+        long correct =
+                IntStream.range(0, y.length).filter(i -> predicted[i] == y[i]).count();
         return (double) correct / y.length;
     }
 
@@ -113,10 +117,13 @@ public final class KnnClassifier {
      */
     public int[] leaveOneOutPredictions() {
         if (index.size() < 2) {
-            throw new IllegalStateException("leave-one-out needs at least 2 stored samples, this classifier has "
-                    + index.size());
+            throw new IllegalStateException(
+                    "leave-one-out needs at least 2 stored samples, this classifier has " + index.size());
         }
-        return IntStream.range(0, index.size()).parallel().map(i -> tally(index.row(i), i).winner()).toArray();
+        return IntStream.range(0, index.size())
+                .parallel()
+                .map(i -> tally(index.row(i), i).winner())
+                .toArray();
     }
 
     /**
@@ -125,7 +132,9 @@ public final class KnnClassifier {
      */
     public double leaveOneOutAccuracy() {
         int[] predicted = leaveOneOutPredictions();
-        long correct = IntStream.range(0, labels.length).filter(i -> predicted[i] == labels[i]).count();
+        long correct = IntStream.range(0, labels.length)
+                .filter(i -> predicted[i] == labels[i])
+                .count();
         return (double) correct / labels.length;
     }
 

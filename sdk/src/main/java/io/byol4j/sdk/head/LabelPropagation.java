@@ -132,21 +132,22 @@ public final class LabelPropagation {
      * propagated label has confidence >= {@code minConfidence}, each pseudo-labeled sample weighted by
      * its confidence.
      */
-    public LogisticRegression fitWithPseudoLabels(float[][] x, int[] y, int numClasses, double minConfidence,
-            double l2) {
+    public LogisticRegression fitWithPseudoLabels(
+            float[][] x, int[] y, int numClasses, double minConfidence, double l2) {
         return fitWithPseudoLabels(x, y, numClasses, propagate(x, y, numClasses), minConfidence, l2);
     }
 
     /** As {@link #fitWithPseudoLabels(float[][], int[], int, double, double)} with a precomputed result. */
-    public static LogisticRegression fitWithPseudoLabels(float[][] x, int[] y, int numClasses, Result propagated,
-            double minConfidence, double l2) {
+    public static LogisticRegression fitWithPseudoLabels(
+            float[][] x, int[] y, int numClasses, Result propagated, double minConfidence, double l2) {
         HeadChecks.labels(y, x.length, numClasses, true);
         if (propagated.labels().length != x.length) {
-            throw new IllegalArgumentException("propagation result covers " + propagated.labels().length
-                    + " samples, x has " + x.length);
+            throw new IllegalArgumentException(
+                    "propagation result covers " + propagated.labels().length + " samples, x has " + x.length);
         }
         int[] chosen = IntStream.range(0, x.length)
-                .filter(i -> y[i] >= 0 || (propagated.labels()[i] >= 0 && propagated.confidence()[i] >= minConfidence))
+                .filter(i ->
+                        y[i] >= 0 || (propagated.labels()[i] >= 0 && propagated.confidence()[i] >= minConfidence))
                 .toArray();
         float[][] trainX = new float[chosen.length][];
         int[] trainY = new int[chosen.length];

@@ -17,9 +17,14 @@ final class Lbfgs {
     }
 
     /** Where the minimiser stopped and why. */
-    record Result(double[] x, double value, double gradientNorm, int iterations, int evaluations,
-            boolean converged, String stopReason) {
-    }
+    record Result(
+            double[] x,
+            double value,
+            double gradientNorm,
+            int iterations,
+            int evaluations,
+            boolean converged,
+            String stopReason) {}
 
     private static final double C1 = 1e-4;
     private static final double C2 = 0.9;
@@ -32,8 +37,9 @@ final class Lbfgs {
 
     Lbfgs(int memory, int maxIterations, double gradientTolerance, double valueTolerance) {
         if (memory <= 0 || maxIterations <= 0 || !(gradientTolerance >= 0) || !(valueTolerance >= 0)) {
-            throw new IllegalArgumentException("bad L-BFGS settings: memory=" + memory + ", maxIterations="
-                    + maxIterations + ", gradientTolerance=" + gradientTolerance + ", valueTolerance=" + valueTolerance);
+            throw new IllegalArgumentException(
+                    "bad L-BFGS settings: memory=" + memory + ", maxIterations=" + maxIterations
+                            + ", gradientTolerance=" + gradientTolerance + ", valueTolerance=" + valueTolerance);
         }
         this.memory = memory;
         this.maxIterations = maxIterations;
@@ -76,8 +82,8 @@ final class Lbfgs {
                 found = search.run(x, fx, g, direction, Math.min(1.0, 1.0 / gNorm));
             }
             if (!found) {
-                return new Result(x, fx, gNorm, iteration - 1, search.evaluations, false,
-                        "line search found no acceptable step");
+                return new Result(
+                        x, fx, gNorm, iteration - 1, search.evaluations, false, "line search found no acceptable step");
             }
             history.add(x, search.xNew, g, search.gNew);
             double previous = fx;

@@ -105,8 +105,8 @@ public final class LogisticRegression {
      * with at least two rows contributes about {@code valFraction} of its rows, at least one), then
      * refits on all rows with the winner. Ties go to the larger penalty.
      */
-    public static LogisticRegression fitWithValidation(float[][] x, int[] y, int numClasses, double[] l2Grid,
-            double valFraction, long seed) {
+    public static LogisticRegression fitWithValidation(
+            float[][] x, int[] y, int numClasses, double[] l2Grid, double valFraction, long seed) {
         HeadChecks.matrix(x, "x");
         HeadChecks.labels(y, x.length, numClasses, false);
         if (l2Grid == null || l2Grid.length == 0) {
@@ -119,7 +119,8 @@ public final class LogisticRegression {
             throw new IllegalArgumentException("valFraction must be in (0, 1), got " + valFraction);
         }
         boolean[] validation = stratifiedSplit(y, numClasses, valFraction, seed);
-        int[] trainIdx = IntStream.range(0, y.length).filter(i -> !validation[i]).toArray();
+        int[] trainIdx =
+                IntStream.range(0, y.length).filter(i -> !validation[i]).toArray();
         int[] valIdx = IntStream.range(0, y.length).filter(i -> validation[i]).toArray();
         if (valIdx.length == 0 || trainIdx.length == 0) {
             throw new IllegalArgumentException("too few rows per class for a validation split of " + valFraction);
@@ -133,7 +134,8 @@ public final class LogisticRegression {
         double bestL2 = grid[grid.length - 1];
         double bestAccuracy = -1;
         for (int g = grid.length - 1; g >= 0; g--) {
-            double accuracy = train(trainX, trainY, numClasses, grid[g], null, Double.NaN).accuracy(valX, valY);
+            double accuracy =
+                    train(trainX, trainY, numClasses, grid[g], null, Double.NaN).accuracy(valX, valY);
             if (accuracy > bestAccuracy) {
                 bestAccuracy = accuracy;
                 bestL2 = grid[g];
@@ -142,8 +144,8 @@ public final class LogisticRegression {
         return train(x, y, numClasses, bestL2, null, bestAccuracy);
     }
 
-    private static LogisticRegression train(float[][] x, int[] y, int numClasses, double l2, double[] sampleWeights,
-            double validationAccuracy) {
+    private static LogisticRegression train(
+            float[][] x, int[] y, int numClasses, double l2, double[] sampleWeights, double validationAccuracy) {
         SoftmaxObjective objective = new SoftmaxObjective(x, y, sampleWeights, numClasses, l2);
         Lbfgs.Result result = Lbfgs.defaults().minimize(objective, new double[objective.parameterCount()]);
         double[] a = objective.rawWeights(result.x());
@@ -225,7 +227,10 @@ public final class LogisticRegression {
     public double accuracy(float[][] x, int[] y) {
         HeadChecks.matrix(x, "x");
         HeadChecks.labels(y, x.length, numClasses(), false);
-        long correct = IntStream.range(0, x.length).parallel().filter(i -> predict(x[i]) == y[i]).count();
+        long correct = IntStream.range(0, x.length)
+                .parallel()
+                .filter(i -> predict(x[i]) == y[i])
+                .count();
         return (double) correct / x.length;
     }
 

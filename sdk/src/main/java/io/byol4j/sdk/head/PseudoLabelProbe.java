@@ -46,7 +46,7 @@ public final class PseudoLabelProbe {
      *
      * @param keep share of pseudo-labels kept per class; 0 means the labeled-only probe
      */
-    public record Choice(int k, double alpha, double keep, double validationAccuracy) { }
+    public record Choice(int k, double alpha, double keep, double validationAccuracy) {}
 
     /**
      * The fitted head.
@@ -56,7 +56,7 @@ public final class PseudoLabelProbe {
      * @param pseudoLabels unlabeled images used with a pseudo-label in the final fit
      * @param pseudoLabelAccuracy accuracy of those pseudo-labels against {@code truth}, NaN without truth
      */
-    public record Fit(LogisticRegression model, Choice choice, int pseudoLabels, double pseudoLabelAccuracy) { }
+    public record Fit(LogisticRegression model, Choice choice, int pseudoLabels, double pseudoLabelAccuracy) {}
 
     private PseudoLabelProbe() {}
 
@@ -72,7 +72,8 @@ public final class PseudoLabelProbe {
     public static Fit fit(float[][] x, int[] partial, int[] truth, int numClasses, double l2, long seed) {
         HeadChecks.matrix(x, "x");
         HeadChecks.labels(partial, x.length, numClasses, true);
-        int[] labeled = IntStream.range(0, x.length).filter(i -> partial[i] >= 0).toArray();
+        int[] labeled =
+                IntStream.range(0, x.length).filter(i -> partial[i] >= 0).toArray();
         if (labeled.length == 0) {
             throw new IllegalArgumentException("the semi-supervised head needs at least one labeled image");
         }
@@ -101,7 +102,8 @@ public final class PseudoLabelProbe {
                 for (int k : K_GRID) {
                     for (double alpha : ALPHA_GRID) {
                         double accuracy = run(x, hidden, graphs.get(k), numClasses, alpha, keep, l2, excluded, null)
-                                .model().accuracy(valX, valY);
+                                .model()
+                                .accuracy(valX, valY);
                         if (best == null || accuracy > best.validationAccuracy()) {
                             best = new Choice(k, alpha, keep, accuracy);
                         }
@@ -115,13 +117,29 @@ public final class PseudoLabelProbe {
                 }
             }
         }
-        Fit fit = run(x, partial, graphs.get(best.k()), numClasses, best.alpha(), best.keep(), l2,
-                new boolean[x.length], truth);
+        Fit fit = run(
+                x,
+                partial,
+                graphs.get(best.k()),
+                numClasses,
+                best.alpha(),
+                best.keep(),
+                l2,
+                new boolean[x.length],
+                truth);
         return new Fit(fit.model(), best, fit.pseudoLabels(), fit.pseudoLabelAccuracy());
     }
 
-    private static Fit run(float[][] x, int[] y, LabelPropagation.Graph graph, int numClasses, double alpha,
-            double keep, double l2, boolean[] excluded, int[] truth) {
+    private static Fit run(
+            float[][] x,
+            int[] y,
+            LabelPropagation.Graph graph,
+            int numClasses,
+            double alpha,
+            double keep,
+            double l2,
+            boolean[] excluded,
+            int[] truth) {
         List<Integer> rows = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
         List<Integer> targets = new ArrayList<>();

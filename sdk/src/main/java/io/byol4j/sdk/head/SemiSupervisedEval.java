@@ -1,10 +1,8 @@
 package io.byol4j.sdk.head;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.Random;
 import java.util.function.Consumer;
 
 /**
@@ -46,8 +44,17 @@ public final class SemiSupervisedEval {
      * @param propagationGamma similarity exponent, >= 1
      * @param minConfidence pseudo-labels below this confidence are left out of the final fit
      */
-    public record Settings(List<Double> fractions, int seeds, long seed, double l2, int knnK, double knnTemperature,
-            int propagationK, double propagationAlpha, double propagationGamma, double minConfidence) {
+    public record Settings(
+            List<Double> fractions,
+            int seeds,
+            long seed,
+            double l2,
+            int knnK,
+            double knnTemperature,
+            int propagationK,
+            double propagationAlpha,
+            double propagationGamma,
+            double minConfidence) {
 
         /** Default label fractions: 1% and 10%. */
         public static final List<Double> DEFAULT_FRACTIONS = List.of(0.01, 0.1);
@@ -89,9 +96,17 @@ public final class SemiSupervisedEval {
          * defaults of {@link KnnClassifier} and {@link LabelPropagation}, every pseudo-label kept.
          */
         public static Settings defaults() {
-            return new Settings(DEFAULT_FRACTIONS, 3, 1L, DEFAULT_L2, KnnClassifier.DEFAULT_K,
-                    KnnClassifier.DEFAULT_TEMPERATURE, LabelPropagation.DEFAULT_K, LabelPropagation.DEFAULT_ALPHA,
-                    LabelPropagation.DEFAULT_GAMMA, 0.0);
+            return new Settings(
+                    DEFAULT_FRACTIONS,
+                    3,
+                    1L,
+                    DEFAULT_L2,
+                    KnnClassifier.DEFAULT_K,
+                    KnnClassifier.DEFAULT_TEMPERATURE,
+                    LabelPropagation.DEFAULT_K,
+                    LabelPropagation.DEFAULT_ALPHA,
+                    LabelPropagation.DEFAULT_GAMMA,
+                    0.0);
         }
 
         LabelPropagation propagation() {
@@ -109,17 +124,27 @@ public final class SemiSupervisedEval {
      * @param pseudoLabelAccuracy fraction of the unlabeled training samples whose propagated label is right
      *     (NaN when every sample was labeled)
      */
-    public record Run(double fraction, long seed, int labeled, double linear, double knn, double propagation,
-            double pseudoLabelAccuracy, double semi, PseudoLabelProbe.Choice semiChoice, int semiPseudoLabels,
-            double semiPseudoLabelAccuracy) {
-    }
+    public record Run(
+            double fraction,
+            long seed,
+            int labeled,
+            double linear,
+            double knn,
+            double propagation,
+            double pseudoLabelAccuracy,
+            double semi,
+            PseudoLabelProbe.Choice semiChoice,
+            int semiPseudoLabels,
+            double semiPseudoLabelAccuracy) {}
 
     /** Mean and sample standard deviation (0 for a single value) over the seeds. */
     public record Score(double mean, double std) {
 
         /** Mean and sample standard deviation of {@code values} (NaN values are skipped; NaN when none is left). */
         public static Score of(double[] values) {
-            values = java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray();
+            values = java.util.Arrays.stream(values)
+                    .filter(v -> !Double.isNaN(v))
+                    .toArray();
             if (values.length == 0) {
                 return new Score(Double.NaN, Double.NaN);
             }
@@ -137,9 +162,14 @@ public final class SemiSupervisedEval {
     }
 
     /** The runs of one fraction, summarised. */
-    public record FractionSummary(double fraction, int labeled, Score linear, Score knn, Score propagation,
-            Score pseudoLabelAccuracy, Score semi) {
-    }
+    public record FractionSummary(
+            double fraction,
+            int labeled,
+            Score linear,
+            Score knn,
+            Score propagation,
+            Score pseudoLabelAccuracy,
+            Score semi) {}
 
     /**
      * Everything measured.
@@ -147,8 +177,14 @@ public final class SemiSupervisedEval {
      * @param summaries one per fraction, in the order of {@link Settings#fractions()}
      * @param runs every run, in order
      */
-    public record Report(Settings settings, int trainSize, int testSize, int numClasses, int dim,
-            List<FractionSummary> summaries, List<Run> runs) {
+    public record Report(
+            Settings settings,
+            int trainSize,
+            int testSize,
+            int numClasses,
+            int dim,
+            List<FractionSummary> summaries,
+            List<Run> runs) {
 
         /** Copies the lists. */
         public Report {
@@ -157,13 +193,12 @@ public final class SemiSupervisedEval {
         }
     }
 
-    private SemiSupervisedEval() {
-    }
+    private SemiSupervisedEval() {}
 
     /** {@link #evaluate(float[][], int[], float[][], int[], int, Settings, Consumer)} without progress. */
-    public static Report evaluate(float[][] trainX, int[] trainY, float[][] testX, int[] testY, int numClasses,
-            Settings settings) {
-        return evaluate(trainX, trainY, testX, testY, numClasses, settings, run -> { });
+    public static Report evaluate(
+            float[][] trainX, int[] trainY, float[][] testX, int[] testY, int numClasses, Settings settings) {
+        return evaluate(trainX, trainY, testX, testY, numClasses, settings, run -> {});
     }
 
     /**
@@ -173,15 +208,21 @@ public final class SemiSupervisedEval {
      * @param testY every test label in [0, numClasses)
      * @throws IllegalArgumentException if the inputs are malformed or the feature dimensions differ
      */
-    public static Report evaluate(float[][] trainX, int[] trainY, float[][] testX, int[] testY, int numClasses,
-            Settings settings, Consumer<Run> progress) {
+    public static Report evaluate(
+            float[][] trainX,
+            int[] trainY,
+            float[][] testX,
+            int[] testY,
+            int numClasses,
+            Settings settings,
+            Consumer<Run> progress) {
         int dim = HeadChecks.matrix(trainX, "train features");
         HeadChecks.labels(trainY, trainX.length, numClasses, false);
         int testDim = HeadChecks.matrix(testX, "test features");
         HeadChecks.labels(testY, testX.length, numClasses, false);
         if (dim != testDim) {
-            throw new IllegalArgumentException("train features have dimension " + dim + " but test features "
-                    + testDim);
+            throw new IllegalArgumentException(
+                    "train features have dimension " + dim + " but test features " + testDim);
         }
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(progress, "progress");
@@ -195,8 +236,8 @@ public final class SemiSupervisedEval {
                 long seed = settings.seed() + s;
                 int[] labeled = labeledSubset(trainY, numClasses, fraction, seed);
                 labeledCount = labeled.length;
-                Run run = runOnce(trainX, trainY, testX, testY, numClasses, settings, propagation, fraction, seed,
-                        labeled);
+                Run run = runOnce(
+                        trainX, trainY, testX, testY, numClasses, settings, propagation, fraction, seed, labeled);
                 runs.add(run);
                 progress.accept(run);
                 scores[0][s] = run.linear();
@@ -205,14 +246,29 @@ public final class SemiSupervisedEval {
                 scores[3][s] = run.pseudoLabelAccuracy();
                 scores[4][s] = run.semi();
             }
-            summaries.add(new FractionSummary(fraction, labeledCount, Score.of(scores[0]), Score.of(scores[1]),
-                    Score.of(scores[2]), Score.of(scores[3]), Score.of(scores[4])));
+            summaries.add(new FractionSummary(
+                    fraction,
+                    labeledCount,
+                    Score.of(scores[0]),
+                    Score.of(scores[1]),
+                    Score.of(scores[2]),
+                    Score.of(scores[3]),
+                    Score.of(scores[4])));
         }
         return new Report(settings, trainX.length, testX.length, numClasses, dim, summaries, runs);
     }
 
-    private static Run runOnce(float[][] trainX, int[] trainY, float[][] testX, int[] testY, int numClasses,
-            Settings settings, LabelPropagation propagation, double fraction, long seed, int[] labeled) {
+    private static Run runOnce(
+            float[][] trainX,
+            int[] trainY,
+            float[][] testX,
+            int[] testY,
+            int numClasses,
+            Settings settings,
+            LabelPropagation propagation,
+            double fraction,
+            long seed,
+            int[] labeled) {
         float[][] labeledX = new float[labeled.length][];
         int[] labeledY = new int[labeled.length];
         int[] partial = new int[trainY.length];
@@ -222,16 +278,27 @@ public final class SemiSupervisedEval {
             labeledY[m] = trainY[labeled[m]];
             partial[labeled[m]] = labeledY[m];
         }
-        double linear = LogisticRegression.fit(labeledX, labeledY, numClasses, settings.l2()).accuracy(testX, testY);
+        double linear = LogisticRegression.fit(labeledX, labeledY, numClasses, settings.l2())
+                .accuracy(testX, testY);
         double knn = KnnClassifier.fit(labeledX, labeledY, numClasses, settings.knnK(), settings.knnTemperature())
                 .accuracy(testX, testY);
         LabelPropagation.Result propagated = propagation.propagate(trainX, partial, numClasses);
-        double withPseudoLabels = LabelPropagation.fitWithPseudoLabels(trainX, partial, numClasses, propagated,
-                settings.minConfidence(), settings.l2()).accuracy(testX, testY);
+        double withPseudoLabels = LabelPropagation.fitWithPseudoLabels(
+                        trainX, partial, numClasses, propagated, settings.minConfidence(), settings.l2())
+                .accuracy(testX, testY);
         PseudoLabelProbe.Fit semi = PseudoLabelProbe.fit(trainX, partial, trainY, numClasses, settings.l2(), seed);
-        return new Run(fraction, seed, labeled.length, linear, knn, withPseudoLabels,
-                pseudoLabelAccuracy(trainY, partial, propagated.labels()), semi.model().accuracy(testX, testY),
-                semi.choice(), semi.pseudoLabels(), semi.pseudoLabelAccuracy());
+        return new Run(
+                fraction,
+                seed,
+                labeled.length,
+                linear,
+                knn,
+                withPseudoLabels,
+                pseudoLabelAccuracy(trainY, partial, propagated.labels()),
+                semi.model().accuracy(testX, testY),
+                semi.choice(),
+                semi.pseudoLabels(),
+                semi.pseudoLabelAccuracy());
     }
 
     private static double pseudoLabelAccuracy(int[] truth, int[] partial, int[] propagated) {

@@ -15,6 +15,7 @@ final class SoftmaxObjective implements Lbfgs.Objective {
 
     /** Tiny bias penalty that keeps the problem strictly convex (e.g. for a class without samples). */
     static final double BIAS_L2 = 1e-6;
+
     private static final int MIN_ROWS_PER_TASK = 256;
 
     private final float[][] x;
@@ -104,7 +105,8 @@ final class SoftmaxObjective implements Lbfgs.Objective {
         double[] a = rawWeights(theta);
         double[] b = rawBias(theta, a);
         int n = x.length;
-        Partial total = IntStream.range(0, tasks).parallel()
+        Partial total = IntStream.range(0, tasks)
+                .parallel()
                 .mapToObj(t -> partial(a, b, (int) ((long) n * t / tasks), (int) ((long) n * (t + 1) / tasks)))
                 .reduce(Partial::merge)
                 .orElseThrow();

@@ -16,8 +16,7 @@ import java.awt.image.Raster;
  */
 final class BufferedImages {
 
-    private BufferedImages() {
-    }
+    private BufferedImages() {}
 
     static DecodedImage toDecoded(BufferedImage img, int channels) {
         ImageOps.checkChannels(channels);
@@ -30,7 +29,9 @@ final class BufferedImages {
         int csType = cm.getColorSpace().getType();
         if (!indexed && csType == ColorSpace.TYPE_GRAY && raster.getNumBands() <= 2) {
             readGray(raster, cm, out, channels);
-        } else if (!indexed && cm.getColorSpace().isCS_sRGB() && allComponentsAre8Bit(cm)
+        } else if (!indexed
+                && cm.getColorSpace().isCS_sRGB()
+                && allComponentsAre8Bit(cm)
                 && raster.getNumBands() == cm.getNumComponents()) {
             readSrgb8(raster, cm, out, channels);
         } else {

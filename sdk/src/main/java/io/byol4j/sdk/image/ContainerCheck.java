@@ -10,8 +10,7 @@ final class ContainerCheck {
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     private static final int PNG_IEND = ('I' << 24) | ('E' << 16) | ('N' << 8) | 'D';
 
-    private ContainerCheck() {
-    }
+    private ContainerCheck() {}
 
     private static final int PNG_IHDR = ('I' << 24) | ('H' << 16) | ('D' << 8) | 'R';
 
@@ -188,7 +187,6 @@ final class ContainerCheck {
     }
 
     private static int readInt(byte[] b, int pos) {
-        return ((b[pos] & 0xFF) << 24) | ((b[pos + 1] & 0xFF) << 16) | ((b[pos + 2] & 0xFF) << 8)
-                | (b[pos + 3] & 0xFF);
+        return ((b[pos] & 0xFF) << 24) | ((b[pos + 1] & 0xFF) << 16) | ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
     }
 }

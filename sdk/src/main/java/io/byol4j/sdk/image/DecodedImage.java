@@ -20,9 +20,8 @@ public record DecodedImage(int width, int height, int channels, byte[] pixels) {
         }
         long expected = (long) width * height * channels;
         if (pixels.length != expected) {
-            throw new IllegalArgumentException(
-                    "pixel buffer holds " + pixels.length + " bytes, expected " + expected
-                            + " for " + width + "x" + height + "x" + channels);
+            throw new IllegalArgumentException("pixel buffer holds " + pixels.length + " bytes, expected " + expected
+                    + " for " + width + "x" + height + "x" + channels);
         }
     }
 

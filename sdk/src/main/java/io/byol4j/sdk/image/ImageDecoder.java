@@ -128,8 +128,8 @@ public final class ImageDecoder {
             }
             long size = Files.size(file);
             if (size > maxBytes) {
-                throw new ImageDecodeException(Reason.TOO_LARGE,
-                        source + ": file is " + size + " bytes, over the limit of " + maxBytes);
+                throw new ImageDecodeException(
+                        Reason.TOO_LARGE, source + ": file is " + size + " bytes, over the limit of " + maxBytes);
             }
             data = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
@@ -174,28 +174,33 @@ public final class ImageDecoder {
 
     private DecodedImage decodeBytes(byte[] data, int channels, String source) throws ImageDecodeException {
         if (data.length > maxBytes) {
-            throw new ImageDecodeException(Reason.TOO_LARGE,
-                    source + ": data is " + data.length + " bytes, over the limit of " + maxBytes);
+            throw new ImageDecodeException(
+                    Reason.TOO_LARGE, source + ": data is " + data.length + " bytes, over the limit of " + maxBytes);
         }
         if (data.length == 0) {
             throw new ImageDecodeException(Reason.TRUNCATED, source + ": is empty (0 bytes)");
         }
         ImageFormat format = guessFormat(data);
         if (format == ImageFormats.UNKNOWN) {
-            throw new ImageDecodeException(Reason.UNKNOWN_FORMAT, source
-                    + ": not a supported image format (PNG, JPEG, BMP, GIF, TIFF, PNM, ...); starts with "
-                    + hexPrefix(data));
+            throw new ImageDecodeException(
+                    Reason.UNKNOWN_FORMAT,
+                    source
+                            + ": not a supported image format (PNG, JPEG, BMP, GIF, TIFF, PNM, ...); starts with "
+                            + hexPrefix(data));
         }
         String what = source + " (" + format.getName() + ")";
         if (format == ImageFormats.PNG && ContainerCheck.isPngHeaderDamaged(data)) {
-            throw new ImageDecodeException(Reason.CORRUPT, what + ": the IHDR header chunk fails its CRC-32 check,"
-                    + " so its width and height cannot be trusted (the file is damaged)");
+            throw new ImageDecodeException(
+                    Reason.CORRUPT,
+                    what + ": the IHDR header chunk fails its CRC-32 check,"
+                            + " so its width and height cannot be trusted (the file is damaged)");
         }
         boolean truncated = isStructurallyTruncated(format, data);
         checkDeclaredSize(data, what, truncated);
         if (truncated) {
-            throw new ImageDecodeException(Reason.TRUNCATED, what + ": truncated, the data ends before "
-                    + "the image does (" + data.length + " bytes)");
+            throw new ImageDecodeException(
+                    Reason.TRUNCATED,
+                    what + ": truncated, the data ends before " + "the image does (" + data.length + " bytes)");
         }
         BufferedImage img = decodePixels(data, format, what);
         long pixels = (long) img.getWidth() * img.getHeight();
@@ -240,15 +245,17 @@ public final class ImageDecoder {
             size = imageIoHeaderSize(data);
             if (size == null) {
                 if (truncated) {
-                    throw new ImageDecodeException(Reason.TRUNCATED,
-                            what + ": truncated inside the header (" + data.length + " bytes)", e);
+                    throw new ImageDecodeException(
+                            Reason.TRUNCATED, what + ": truncated inside the header (" + data.length + " bytes)", e);
                 }
                 throw failure(what, "cannot read the header", e);
             }
         }
         if (size.width <= 0 || size.height <= 0) {
-            throw new ImageDecodeException(Reason.CORRUPT, what + ": header declares an invalid size, width "
-                    + size.width + " and height " + size.height + " (both must be at least 1)");
+            throw new ImageDecodeException(
+                    Reason.CORRUPT,
+                    what + ": header declares an invalid size, width " + size.width + " and height " + size.height
+                            + " (both must be at least 1)");
         }
         if ((long) size.width * size.height > maxPixels) {
             throw tooLarge(what, size.width, size.height);
@@ -324,7 +331,11 @@ public final class ImageDecoder {
 
     /** PNG colour type 0 (gray, no alpha channel), read from the IHDR chunk. */
     private static boolean isGrayPngWithoutAlpha(byte[] data) {
-        return data.length > 25 && data[12] == 'I' && data[13] == 'H' && data[14] == 'D' && data[15] == 'R'
+        return data.length > 25
+                && data[12] == 'I'
+                && data[13] == 'H'
+                && data[14] == 'D'
+                && data[15] == 'R'
                 && data[25] == 0;
     }
 
@@ -372,8 +383,8 @@ public final class ImageDecoder {
                 BufferedImage img = reader.read(0);
                 for (String warning : warnings) {
                     if (TRUNCATION_HINT.matcher(warning).find()) {
-                        throw new ImageDecodeException(Reason.TRUNCATED,
-                                what + ": data ends before the image does (" + warning + ")");
+                        throw new ImageDecodeException(
+                                Reason.TRUNCATED, what + ": data ends before the image does (" + warning + ")");
                     }
                 }
                 return img;
@@ -386,8 +397,9 @@ public final class ImageDecoder {
     }
 
     private ImageDecodeException tooLarge(String what, int w, int h) {
-        return new ImageDecodeException(Reason.TOO_LARGE, what + ": " + w + "x" + h + " = "
-                + ((long) w * h) + " pixels, over the limit of " + maxPixels);
+        return new ImageDecodeException(
+                Reason.TOO_LARGE,
+                what + ": " + w + "x" + h + " = " + ((long) w * h) + " pixels, over the limit of " + maxPixels);
     }
 
     /** Wraps a library failure, telling a short file (TRUNCATED) from bad content (CORRUPT). */

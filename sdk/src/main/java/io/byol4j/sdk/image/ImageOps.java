@@ -8,8 +8,7 @@ import java.util.Objects;
  */
 final class ImageOps {
 
-    private ImageOps() {
-    }
+    private ImageOps() {}
 
     /**
      * Resizes to {@code width × height} with a bilinear (triangle) filter: pixel centres at half-integer
@@ -23,8 +22,8 @@ final class ImageOps {
             return img;
         }
         byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(width, height), img.channels())];
-        Resampler.resizeWindow(img.pixels(), img.width(), img.height(), img.channels(),
-                width, height, 0, 0, width, height, out);
+        Resampler.resizeWindow(
+                img.pixels(), img.width(), img.height(), img.channels(), width, height, 0, 0, width, height, out);
         return new DecodedImage(width, height, img.channels(), out);
     }
 
@@ -38,8 +37,8 @@ final class ImageOps {
         Objects.requireNonNull(img, "img");
         checkSize(width, height);
         if (width > img.width() || height > img.height()) {
-            throw new IllegalArgumentException("cannot crop " + width + "x" + height + " from a "
-                    + img.width() + "x" + img.height() + " image");
+            throw new IllegalArgumentException(
+                    "cannot crop " + width + "x" + height + " from a " + img.width() + "x" + img.height() + " image");
         }
         if (width == img.width() && height == img.height()) {
             return img;

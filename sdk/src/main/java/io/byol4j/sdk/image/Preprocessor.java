@@ -38,8 +38,13 @@ public final class Preprocessor {
 
     /** A preprocessor for the input a model's contract describes. */
     public Preprocessor(ModelContract contract) {
-        this(contract.channels(), contract.height(), contract.width(), contract.resizeShorter(),
-                contract.mean(), contract.std());
+        this(
+                contract.channels(),
+                contract.height(),
+                contract.width(),
+                contract.resizeShorter(),
+                contract.mean(),
+                contract.std());
     }
 
     /**
@@ -58,19 +63,19 @@ public final class Preprocessor {
             throw new IllegalArgumentException("crop size must be positive, got " + height + "x" + width);
         }
         if (resizeShorter < Math.min(height, width)) {
-            throw new IllegalArgumentException("resizeShorter " + resizeShorter
-                    + " is smaller than the crop " + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "resizeShorter " + resizeShorter + " is smaller than the crop " + height + "x" + width);
         }
         Objects.requireNonNull(mean, "mean");
         Objects.requireNonNull(std, "std");
         if (mean.length != channels || std.length != channels) {
-            throw new IllegalArgumentException("mean and std need " + channels + " values each, got "
-                    + mean.length + " and " + std.length);
+            throw new IllegalArgumentException(
+                    "mean and std need " + channels + " values each, got " + mean.length + " and " + std.length);
         }
         for (int c = 0; c < channels; c++) {
             if (!Float.isFinite(mean[c]) || !(std[c] > 0) || !Float.isFinite(std[c])) {
-                throw new IllegalArgumentException("bad normalisation: mean " + Arrays.toString(mean)
-                        + ", std " + Arrays.toString(std) + " (std must be positive and finite)");
+                throw new IllegalArgumentException("bad normalisation: mean " + Arrays.toString(mean) + ", std "
+                        + Arrays.toString(std) + " (std must be positive and finite)");
             }
         }
         if ((long) channels * height * width > Integer.MAX_VALUE) {
@@ -228,7 +233,7 @@ public final class Preprocessor {
 
     @Override
     public String toString() {
-        return "Preprocessor[" + channels + "x" + height + "x" + width + ", resizeShorter=" + resizeShorter
-                + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + "]";
+        return "Preprocessor[" + channels + "x" + height + "x" + width + ", resizeShorter=" + resizeShorter + ", mean="
+                + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + "]";
     }
 }

@@ -17,10 +17,10 @@ final class Resampler {
 
     /** Intermediate buffers above this many floats are not kept per thread. */
     private static final int MAX_RETAINED_FLOATS = 1 << 20;
+
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
-    private Resampler() {
-    }
+    private Resampler() {}
 
     /** Filter taps for a run of output positions along one axis. */
     static final class Taps {
@@ -97,8 +97,8 @@ final class Resampler {
      * window starting at {@code (x0, y0)} of size {@code cw × ch} into {@code dst} (interleaved,
      * {@code cw × ch × channels}).
      */
-    static void resizeWindow(byte[] src, int sw, int sh, int channels, int rw, int rh,
-            int x0, int y0, int cw, int ch, byte[] dst) {
+    static void resizeWindow(
+            byte[] src, int sw, int sh, int channels, int rw, int rh, int x0, int y0, int cw, int ch, byte[] dst) {
         Taps tx = taps(sw, rw, x0, cw);
         Taps ty = taps(sh, rh, y0, ch);
         int rowFrom = ty.minInput;
@@ -164,8 +164,8 @@ final class Resampler {
         }
     }
 
-    private static void horizontalAny(byte[] src, int srcBase, int channels, Taps tx, int cw, float[] tmp,
-            int tmpBase) {
+    private static void horizontalAny(
+            byte[] src, int srcBase, int channels, Taps tx, int cw, float[] tmp, int tmpBase) {
         for (int x = 0; x < cw; x++) {
             int start = tx.first[x];
             int n = tx.count[x];

@@ -34,11 +34,11 @@ public final class ModelDigest {
     private static final byte KEY_TAG = 0x0A;
     /** Protobuf tag of field 2 (length-delimited): {@code StringStringEntryProto.value}. */
     private static final byte VALUE_TAG = 0x12;
+
     private static final byte[] ENTRY_PREFIX = entryPrefix();
     private static final byte[] PLACEHOLDER = ModelContract.DIGEST_PLACEHOLDER.getBytes(StandardCharsets.US_ASCII);
 
-    private ModelDigest() {
-    }
+    private ModelDigest() {}
 
     /** True when {@code value} is 64 hex digits (either case), the shape of a SHA-256 digest. */
     public static boolean isWellFormed(String value) {
@@ -103,8 +103,8 @@ public final class ModelDigest {
         int at = locate(unsealed);
         String value = new String(unsealed, at, HEX_LENGTH, StandardCharsets.ISO_8859_1);
         if (!ModelContract.DIGEST_PLACEHOLDER.equals(value)) {
-            throw new IllegalArgumentException("the model's " + ModelContract.KEY_DIGEST + " must hold the placeholder ("
-                    + HEX_LENGTH + " zeros) before sealing, found " + value);
+            throw new IllegalArgumentException("the model's " + ModelContract.KEY_DIGEST
+                    + " must hold the placeholder (" + HEX_LENGTH + " zeros) before sealing, found " + value);
         }
         byte[] digest = sha256Hex(unsealed).getBytes(StandardCharsets.US_ASCII);
         byte[] sealed = unsealed.clone();

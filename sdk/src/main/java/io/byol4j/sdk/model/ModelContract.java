@@ -75,8 +75,8 @@ public record ModelContract(
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
         if (height <= 0 || width <= 0 || resizeShorter < Math.min(height, width)) {
-            throw new IllegalArgumentException("bad input geometry: " + height + "x" + width
-                    + " with resize_shorter " + resizeShorter);
+            throw new IllegalArgumentException(
+                    "bad input geometry: " + height + "x" + width + " with resize_shorter " + resizeShorter);
         }
         if (mean == null || std == null || mean.length != channels || std.length != channels) {
             throw new IllegalArgumentException("mean and std need one value per channel (" + channels + ")");
@@ -201,17 +201,31 @@ public record ModelContract(
     @Override
     public boolean equals(Object o) {
         return o instanceof ModelContract c
-                && inputName.equals(c.inputName) && outputName.equals(c.outputName)
-                && channels == c.channels && height == c.height && width == c.width
-                && resizeShorter == c.resizeShorter && Arrays.equals(mean, c.mean)
-                && Arrays.equals(std, c.std) && embeddingDim == c.embeddingDim
+                && inputName.equals(c.inputName)
+                && outputName.equals(c.outputName)
+                && channels == c.channels
+                && height == c.height
+                && width == c.width
+                && resizeShorter == c.resizeShorter
+                && Arrays.equals(mean, c.mean)
+                && Arrays.equals(std, c.std)
+                && embeddingDim == c.embeddingDim
                 && architecture.equals(c.architecture);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(inputName, outputName, channels, height, width, resizeShorter,
-                Arrays.hashCode(mean), Arrays.hashCode(std), embeddingDim, architecture);
+        return Objects.hash(
+                inputName,
+                outputName,
+                channels,
+                height,
+                width,
+                resizeShorter,
+                Arrays.hashCode(mean),
+                Arrays.hashCode(std),
+                embeddingDim,
+                architecture);
     }
 
     @Override

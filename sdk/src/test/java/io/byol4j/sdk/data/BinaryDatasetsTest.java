@@ -61,12 +61,15 @@ class BinaryDatasetsTest {
         write(images, idxImages(4, 2, 2));
         Path labels = dir.resolve("labels.bin");
         write(labels, idxLabels(0, 1, 200, 1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new IdxDataset(images, labels, List.of()));
-        assertTrue(e.getMessage().contains("labels.bin") && e.getMessage().contains("label 200 at index 2")
-                && e.getMessage().contains("198 of the values 0..200 never occur"), e.getMessage());
-        IllegalArgumentException viaSpec = assertThrows(IllegalArgumentException.class,
-                () -> Datasets.open("idx:" + images + "," + labels, 1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new IdxDataset(images, labels, List.of()));
+        assertTrue(
+                e.getMessage().contains("labels.bin")
+                        && e.getMessage().contains("label 200 at index 2")
+                        && e.getMessage().contains("198 of the values 0..200 never occur"),
+                e.getMessage());
+        IllegalArgumentException viaSpec =
+                assertThrows(IllegalArgumentException.class, () -> Datasets.open("idx:" + images + "," + labels, 1));
         assertTrue(viaSpec.getMessage().contains("label 200"), viaSpec.getMessage());
     }
 
@@ -79,10 +82,10 @@ class BinaryDatasetsTest {
         byte[] wrongMagic = idxImages(2, 2, 2);
         wrongMagic[3] = 0x01;
         write(images, wrongMagic);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new IdxDataset(images, labels, List.of()));
-        assertTrue(e.getMessage().contains("magic 0x00000801") && e.getMessage().contains("0x00000803"),
-                e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new IdxDataset(images, labels, List.of()));
+        assertTrue(
+                e.getMessage().contains("magic 0x00000801") && e.getMessage().contains("0x00000803"), e.getMessage());
 
         byte[] full = idxImages(2, 2, 2);
         write(images, Arrays.copyOf(full, full.length - 1));
@@ -107,8 +110,7 @@ class BinaryDatasetsTest {
         e = assertThrows(IllegalArgumentException.class, () -> new IdxDataset(images, null, List.of()));
         assertTrue(e.getMessage().contains("gzip"), e.getMessage());
 
-        e = assertThrows(IllegalArgumentException.class,
-                () -> new IdxDataset(dir.resolve("absent"), null, List.of()));
+        e = assertThrows(IllegalArgumentException.class, () -> new IdxDataset(dir.resolve("absent"), null, List.of()));
         assertTrue(e.getMessage().contains("absent"), e.getMessage());
     }
 
@@ -127,8 +129,8 @@ class BinaryDatasetsTest {
         assertEquals("7", test.classNames().get(test.label(0)));
 
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> IdxDataset.fashionMnist(empty, true));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> IdxDataset.fashionMnist(empty, true));
         assertTrue(e.getMessage().contains("train-images-idx3-ubyte.gz"), e.getMessage());
     }
 
@@ -162,8 +164,8 @@ class BinaryDatasetsTest {
     @Test
     void cifarRejectsWrongSizesAndMissingBatches(@TempDir Path dir) throws Exception {
         write(dir.resolve("test_batch.bin"), Arrays.copyOf(cifarRecords(2, 0), 3073 * 2 - 5));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Cifar10BinaryDataset(dir, false));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new Cifar10BinaryDataset(dir, false));
         assertTrue(e.getMessage().contains("3073"), e.getMessage());
 
         e = assertThrows(IllegalArgumentException.class, () -> new Cifar10BinaryDataset(dir, true));

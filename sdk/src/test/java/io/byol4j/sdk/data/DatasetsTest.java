@@ -30,8 +30,8 @@ class DatasetsTest {
         assertEquals(1, d.seed());
         assertEquals(32, d.imageSize());
 
-        SyntheticDataset custom = assertInstanceOf(SyntheticDataset.class,
-                Datasets.open(" Synthetic:size=30, seed=7,image=16 ", 3));
+        SyntheticDataset custom =
+                assertInstanceOf(SyntheticDataset.class, Datasets.open(" Synthetic:size=30, seed=7,image=16 ", 3));
         assertEquals(30, custom.size());
         assertEquals(7, custom.seed());
         assertEquals(16, custom.imageSize());
@@ -39,8 +39,12 @@ class DatasetsTest {
         Dataset gray = Datasets.open("synthetic:size=10", 1);
         assertEquals(1, gray.channels());
         assertEquals(1, gray.get(3).image().channels());
-        assertArrayEquals(custom.get(0).image().toChannels(1).pixels(),
-                Datasets.open("synthetic:size=30,seed=7,image=16", 1).get(0).image().pixels());
+        assertArrayEquals(
+                custom.get(0).image().toChannels(1).pixels(),
+                Datasets.open("synthetic:size=30,seed=7,image=16", 1)
+                        .get(0)
+                        .image()
+                        .pixels());
 
         assertMessage("unknown synthetic dataset option 'colour'", () -> Datasets.open("synthetic:colour=red", 3));
         assertMessage("must be an integer", () -> Datasets.open("synthetic:size=lots", 3));
@@ -74,8 +78,9 @@ class DatasetsTest {
         write(dir.resolve("t10k-images-idx3-ubyte.gz"), gzip(idxImages(2, 28, 28)));
         write(dir.resolve("t10k-labels-idx1-ubyte.gz"), gzip(idxLabels(5, 6)));
 
-        Dataset idx = Datasets.open("idx:" + dir.resolve("train-images-idx3-ubyte.gz") + ","
-                + dir.resolve("train-labels-idx1-ubyte.gz"), 0);
+        Dataset idx = Datasets.open(
+                "idx:" + dir.resolve("train-images-idx3-ubyte.gz") + "," + dir.resolve("train-labels-idx1-ubyte.gz"),
+                0);
         assertEquals(1, idx.channels());
         assertEquals(4, idx.size());
         assertEquals(List.of("0", "1", "2", "3"), idx.classNames());
@@ -109,13 +114,15 @@ class DatasetsTest {
 
     @Test
     void badSpecsNameTheKnownForms(@TempDir Path dir) throws Exception {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Datasets.open("imagenet:/data", 3));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Datasets.open("imagenet:/data", 3));
         assertTrue(e.getMessage().contains("unknown prefix 'imagenet'"), e.getMessage());
         for (String prefix : Datasets.PREFIXES) {
             assertTrue(e.getMessage().contains(prefix), prefix + " missing from: " + e.getMessage());
         }
-        assertMessage("not an existing directory", () -> Datasets.open(dir.resolve("missing").toString(), 3));
+        assertMessage(
+                "not an existing directory",
+                () -> Datasets.open(dir.resolve("missing").toString(), 3));
         assertMessage("needs an argument", () -> Datasets.open("folder:", 3));
         assertMessage("empty dataset spec", () -> Datasets.open("  ", 3));
         assertMessage("channels must be 1 or 3", () -> Datasets.open("synthetic", 2));
@@ -147,8 +154,10 @@ class DatasetsTest {
         Arrays.sort(sorted);
         assertArrayEquals(sorted, train.indices(), "parts keep the base order");
 
-        assertArrayEquals(train.indices(), ((Subset) Datasets.split(ds, 0.75, 99).train()).indices());
-        assertTrue(!Arrays.equals(train.indices(), ((Subset) Datasets.split(ds, 0.75, 100).train()).indices()));
+        assertArrayEquals(
+                train.indices(), ((Subset) Datasets.split(ds, 0.75, 99).train()).indices());
+        assertTrue(!Arrays.equals(
+                train.indices(), ((Subset) Datasets.split(ds, 0.75, 100).train()).indices()));
         assertEquals(ds.classNames(), train.classNames());
         assertTrue(train.describe().startsWith("150 of synthetic shapes"), train.describe());
     }

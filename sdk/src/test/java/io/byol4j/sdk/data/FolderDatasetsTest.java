@@ -36,8 +36,13 @@ class FolderDatasetsTest {
         assertTrue(ds.isLabeled());
         assertEquals(4, ds.size());
         assertEquals(3, ds.channels());
-        assertEquals(List.of("cats/nested/y.png", "cats/z.PNG", "dogs/a.bmp", "dogs/b.png"),
-                List.of(ds.get(0).id(), ds.get(1).id(), ds.get(2).id(), ds.get(3).id()));
+        assertEquals(
+                List.of("cats/nested/y.png", "cats/z.PNG", "dogs/a.bmp", "dogs/b.png"),
+                List.of(
+                        ds.get(0).id(),
+                        ds.get(1).id(),
+                        ds.get(2).id(),
+                        ds.get(3).id()));
         assertEquals(0, ds.label(1));
         assertEquals(1, ds.label(2));
 
@@ -58,8 +63,8 @@ class FolderDatasetsTest {
     @Test
     void imageFolderRejectsBadLayoutsWithTheFolderName(@TempDir Path tmp) throws Exception {
         Path missing = tmp.resolve("nope");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ImageFolderDataset(missing, 3, decoder));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new ImageFolderDataset(missing, 3, decoder));
         assertTrue(e.getMessage().contains("does not exist") && e.getMessage().contains("nope"), e.getMessage());
 
         Path flat = tmp.resolve("flat");
@@ -104,15 +109,17 @@ class FolderDatasetsTest {
         assertEquals(3, ds.size());
         assertFalse(ds.isLabeled());
         assertEquals(List.of(), ds.classNames());
-        assertEquals(List.of("a.tiff", "a/c.jpg", "b.gif"), List.of(ds.get(0).id(), ds.get(1).id(), ds.get(2).id()));
+        assertEquals(
+                List.of("a.tiff", "a/c.jpg", "b.gif"),
+                List.of(ds.get(0).id(), ds.get(1).id(), ds.get(2).id()));
         assertEquals(Sample.UNLABELED, ds.get(0).label());
         assertEquals(Sample.UNLABELED, ds.label(2));
         DecodedImage green = ds.get(2).image();
         assertEquals(255, green.get(2, 2, 1));
 
         Path empty = Files.createDirectories(root.resolve("empty"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new FlatFolderDataset(empty, 3, decoder));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new FlatFolderDataset(empty, 3, decoder));
         assertTrue(e.getMessage().contains("no image files"), e.getMessage());
     }
 

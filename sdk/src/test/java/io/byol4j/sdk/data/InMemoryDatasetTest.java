@@ -48,8 +48,8 @@ class InMemoryDatasetTest {
 
     @Test
     void anEntryThatIsNotAnImageFailsOnlyItsOwnSample() throws Exception {
-        InMemoryDataset ds = new InMemoryDataset(
-                List.of(ppm(new byte[6]), "not an image".getBytes(StandardCharsets.US_ASCII)), 3);
+        InMemoryDataset ds =
+                new InMemoryDataset(List.of(ppm(new byte[6]), "not an image".getBytes(StandardCharsets.US_ASCII)), 3);
         assertThrows(ImageDecodeException.class, () -> ds.get(1));
         assertEquals(2, ds.get(0).image().width());
     }

@@ -48,8 +48,8 @@ class LabelFractionsTest {
     @Test
     void refusesAFractionWithoutOneImagePerClassNamingClassAndSmallestFraction() {
         int[] y = labels(500, 300, 20);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LabelFractions.select(y, NAMES, 0.01, 1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> LabelFractions.select(y, NAMES, 0.01, 1));
         assertTrue(e.getMessage().contains("class 'owl' (20 images)"), e.getMessage());
         assertTrue(e.getMessage().contains("0.025"), e.getMessage());
         assertEquals(13 + 8 + 1, LabelFractions.select(y, NAMES, 0.026, 1).length, "just above it works");
@@ -58,13 +58,14 @@ class LabelFractionsTest {
     @Test
     void refusesMissingLabelsAndAbsentClasses() {
         int[] unlabeled = {0, 1, -1, 2};
-        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> LabelFractions.select(unlabeled, NAMES, 0.5, 1));
+        IllegalArgumentException missing =
+                assertThrows(IllegalArgumentException.class, () -> LabelFractions.select(unlabeled, NAMES, 0.5, 1));
         assertTrue(missing.getMessage().contains("image 2 has no label"), missing.getMessage());
-        IllegalArgumentException absent = assertThrows(IllegalArgumentException.class,
-                () -> LabelFractions.select(new int[] {0, 1, 0, 1}, NAMES, 0.5, 1));
+        IllegalArgumentException absent = assertThrows(
+                IllegalArgumentException.class, () -> LabelFractions.select(new int[] {0, 1, 0, 1}, NAMES, 0.5, 1));
         assertTrue(absent.getMessage().contains("class 'owl' has no image"), absent.getMessage());
-        IllegalArgumentException unlabeledSet = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException unlabeledSet = assertThrows(
+                IllegalArgumentException.class,
                 () -> LabelFractions.labels(new InMemoryDataset(List.of(new byte[1]), 3)));
         assertTrue(unlabeledSet.getMessage().contains("has no labels"), unlabeledSet.getMessage());
     }
@@ -80,7 +81,8 @@ class LabelFractionsTest {
         }
         assertArrayEquals(new int[] {10, 5, 0}, held);
         assertEquals(y.length, parts[0].length + parts[1].length);
-        assertTrue(Arrays.stream(parts[0]).noneMatch(i -> Arrays.stream(parts[1]).anyMatch(j -> j == i)));
+        assertTrue(
+                Arrays.stream(parts[0]).noneMatch(i -> Arrays.stream(parts[1]).anyMatch(j -> j == i)));
         assertArrayEquals(parts[1], LabelFractions.holdOut(y, all, 0.25, 3)[1]);
     }
 

@@ -31,8 +31,9 @@ class SyntheticDatasetTest {
     @Test
     void hasTenNamedShapeClassesAndDescribesItself() {
         SyntheticDataset ds = new SyntheticDataset(50, 7, 24);
-        assertEquals(List.of("disk", "ring", "square", "triangle", "cross", "star", "crescent", "l-shape",
-                "bars", "bowtie"), SyntheticDataset.DEFAULT_CLASSES);
+        assertEquals(
+                List.of("disk", "ring", "square", "triangle", "cross", "star", "crescent", "l-shape", "bars", "bowtie"),
+                SyntheticDataset.DEFAULT_CLASSES);
         assertEquals(SyntheticDataset.DEFAULT_CLASSES, ds.classNames());
         assertEquals(50, ds.size());
         assertEquals(3, ds.channels());
@@ -91,7 +92,8 @@ class SyntheticDatasetTest {
         Set<String> distinct = new HashSet<>();
         int differingLabels = 0;
         for (int i = 0; i < 30; i++) {
-            assertFalse(Arrays.equals(a.get(i).image().pixels(), b.get(i).image().pixels()), "image " + i);
+            assertFalse(
+                    Arrays.equals(a.get(i).image().pixels(), b.get(i).image().pixels()), "image " + i);
             distinct.add(Arrays.toString(a.get(i).image().pixels()));
             if (a.label(i) != b.label(i)) {
                 differingLabels++;
@@ -147,7 +149,8 @@ class SyntheticDatasetTest {
     void theCopiesAreVisibleWithoutFillingThePicture() {
         SplittableRandom seeds = new SplittableRandom(9);
         for (int trial = 0; trial < 100; trial++) {
-            ShapeScene scene = new ShapeScene(SyntheticShape.values()[trial % 10], 32, new SplittableRandom(seeds.nextLong()));
+            ShapeScene scene =
+                    new ShapeScene(SyntheticShape.values()[trial % 10], 32, new SplittableRandom(seeds.nextLong()));
             double covered = 0;
             for (int y = 0; y < 32; y++) {
                 for (int x = 0; x < 32; x++) {

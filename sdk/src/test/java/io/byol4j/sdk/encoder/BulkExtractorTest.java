@@ -1,8 +1,5 @@
 package io.byol4j.sdk.encoder;
 
-import io.byol4j.sdk.internal.Durations;
-import io.byol4j.sdk.testing.TestModels;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +11,9 @@ import io.byol4j.sdk.features.FeatureFile;
 import io.byol4j.sdk.features.FeatureSet;
 import io.byol4j.sdk.image.DecodedImage;
 import io.byol4j.sdk.image.ImageDecodeException;
+import io.byol4j.sdk.internal.Durations;
 import io.byol4j.sdk.model.ModelContract;
+import io.byol4j.sdk.testing.TestModels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -89,13 +88,21 @@ class BulkExtractorTest {
         List<DecodedImage> images = EncoderTest.images(23, 17);
         Dataset dataset = new MemoryDataset(images, Set.of(5, 6, 22), -1);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (Encoder encoder = Encoder.open(model, EncoderOptions.builder().batchSize(4).build())) {
-            BulkExtractor extractor = BulkExtractor.builder(encoder).decodeThreads(3).prefetchBatches(2)
-                    .progress(new PrintStream(log, true, StandardCharsets.UTF_8)).build();
+        try (Encoder encoder =
+                Encoder.open(model, EncoderOptions.builder().batchSize(4).build())) {
+            BulkExtractor extractor = BulkExtractor.builder(encoder)
+                    .decodeThreads(3)
+                    .prefetchBatches(2)
+                    .progress(new PrintStream(log, true, StandardCharsets.UTF_8))
+                    .build();
             BulkExtractor.Summary summary = extractor.extract(dataset, out);
             assertEquals(20, summary.count());
             assertEquals(3, summary.skipped());
-            assertEquals(List.of(5, 6, 22), summary.skippedImages().stream().map(BulkExtractor.Skipped::index).toList());
+            assertEquals(
+                    List.of(5, 6, 22),
+                    summary.skippedImages().stream()
+                            .map(BulkExtractor.Skipped::index)
+                            .toList());
             assertTrue(summary.skippedImages().get(0).reason().contains("TRUNCATED"));
             assertTrue(summary.imagesPerSecond() > 0);
 
@@ -121,8 +128,10 @@ class BulkExtractorTest {
     @Test
     void aFailureLeavesNoOutput() throws IOException {
         Dataset dataset = new MemoryDataset(EncoderTest.images(12, 3), Set.of(), 9);
-        try (Encoder encoder = Encoder.open(model, EncoderOptions.builder().batchSize(4).build())) {
-            BulkExtractor extractor = BulkExtractor.builder(encoder).decodeThreads(2).build();
+        try (Encoder encoder =
+                Encoder.open(model, EncoderOptions.builder().batchSize(4).build())) {
+            BulkExtractor extractor =
+                    BulkExtractor.builder(encoder).decodeThreads(2).build();
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> extractor.extract(dataset, out));
             assertEquals("dataset bug at 9", e.getMessage());
         }
@@ -136,8 +145,8 @@ class BulkExtractorTest {
         long[] now = {0};
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        ExtractionProgress reporter = new ExtractionProgress(stream, "extract", 1000, Duration.ofSeconds(2).toNanos(),
-                () -> now[0]);
+        ExtractionProgress reporter = new ExtractionProgress(
+                stream, "extract", 1000, Duration.ofSeconds(2).toNanos(), () -> now[0]);
         now[0] = 1_000_000_000L;
         reporter.advance(100);
         assertEquals("", buffer.toString(StandardCharsets.UTF_8), "nothing within the first interval");
@@ -149,8 +158,8 @@ class BulkExtractorTest {
         assertEquals("extract: 250/1000 images (25.0%), 100.0 images/s, ETA 7.5 s" + System.lineSeparator(), text);
         now[0] = 5_000_000_000L;
         reporter.advance(200);
-        assertTrue(buffer.toString(StandardCharsets.UTF_8).endsWith(
-                "extract: 500/1000 images (50.0%), 100.0 images/s, ETA 5.0 s" + System.lineSeparator()));
+        assertTrue(buffer.toString(StandardCharsets.UTF_8)
+                .endsWith("extract: 500/1000 images (50.0%), 100.0 images/s, ETA 5.0 s" + System.lineSeparator()));
         assertEquals("1 h 01 min 05 s", Durations.seconds(3665));
         assertEquals("2 min 05 s", Durations.seconds(125));
     }
@@ -164,7 +173,9 @@ class BulkExtractorTest {
         writePng(images.resolve("line.png"), 10_000_000, 1); // 224 * 10^7 pixels wide after the resize
         writePng(images.resolve("z.png"), 30, 40);
         try (Encoder encoder = Encoder.open(bigModel)) {
-            BulkExtractor.Summary s = BulkExtractor.builder(encoder).decodeThreads(2).build()
+            BulkExtractor.Summary s = BulkExtractor.builder(encoder)
+                    .decodeThreads(2)
+                    .build()
                     .extract(io.byol4j.sdk.data.Datasets.open("folder:" + data.resolve("imgs"), 3), out);
             assertEquals(2, s.count());
             assertEquals(1, s.skipped());
@@ -175,8 +186,8 @@ class BulkExtractorTest {
     }
 
     private static void writePng(Path file, int width, int height) throws IOException {
-        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height,
-                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.image.BufferedImage img =
+                new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
         javax.imageio.ImageIO.write(img, "png", file.toFile());
     }
 }

@@ -18,13 +18,20 @@ class DeviceSelectionTest {
     private final List<Integer> registered = new ArrayList<>();
 
     private static EncoderOptions cuda(boolean required) {
-        return EncoderOptions.builder().device(Device.CUDA).deviceId(1).requireGpu(required).build();
+        return EncoderOptions.builder()
+                .device(Device.CUDA)
+                .deviceId(1)
+                .requireGpu(required)
+                .build();
     }
 
     @Test
     void cpuRequestNeverTouchesCuda() {
-        Device d = DeviceSelection.select(EncoderOptions.defaults(), EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA),
-                registered::add, warnings::add);
+        Device d = DeviceSelection.select(
+                EncoderOptions.defaults(),
+                EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA),
+                registered::add,
+                warnings::add);
         assertEquals(Device.CPU, d);
         assertTrue(registered.isEmpty());
         assertTrue(warnings.isEmpty());
@@ -32,8 +39,8 @@ class DeviceSelectionTest {
 
     @Test
     void cudaIsRegisteredWhenAvailable() {
-        Device d = DeviceSelection.select(cuda(true), EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA),
-                registered::add, warnings::add);
+        Device d = DeviceSelection.select(
+                cuda(true), EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA), registered::add, warnings::add);
         assertEquals(Device.CUDA, d);
         assertEquals(List.of(1), registered);
         assertTrue(warnings.isEmpty());
@@ -51,28 +58,37 @@ class DeviceSelectionTest {
 
     @Test
     void missingCudaProviderFailsWhenGpuRequired() {
-        EncoderException e = assertThrows(EncoderException.class, () -> DeviceSelection.select(cuda(true),
-                EnumSet.of(OrtProvider.CPU), registered::add, warnings::add));
+        EncoderException e = assertThrows(
+                EncoderException.class,
+                () -> DeviceSelection.select(cuda(true), EnumSet.of(OrtProvider.CPU), registered::add, warnings::add));
         assertTrue(e.getMessage().startsWith("GPU required"), e.getMessage());
         assertTrue(warnings.isEmpty());
     }
 
     @Test
     void cudaRegistrationFailureFallsBack() {
-        Device d = DeviceSelection.select(cuda(false), EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA),
+        Device d = DeviceSelection.select(
+                cuda(false),
+                EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA),
                 id -> {
                     throw new OrtException("libcudart.so.12: cannot open shared object file");
-                }, warnings::add);
+                },
+                warnings::add);
         assertEquals(Device.CPU, d);
         assertTrue(warnings.get(0).contains("libcudart"), warnings.get(0));
     }
 
     @Test
     void missingNativeLibraryFailsWhenGpuRequired() {
-        EncoderException e = assertThrows(EncoderException.class, () -> DeviceSelection.select(cuda(true),
-                EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA), id -> {
-                    throw new UnsatisfiedLinkError("no onnxruntime_providers_cuda");
-                }, warnings::add));
+        EncoderException e = assertThrows(
+                EncoderException.class,
+                () -> DeviceSelection.select(
+                        cuda(true),
+                        EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA),
+                        id -> {
+                            throw new UnsatisfiedLinkError("no onnxruntime_providers_cuda");
+                        },
+                        warnings::add));
         assertTrue(e.getMessage().contains("onnxruntime_providers_cuda"), e.getMessage());
         assertTrue(e.getCause() instanceof UnsatisfiedLinkError);
     }

@@ -50,7 +50,8 @@ class DynamicBatcherTest {
     static void openEncoder() throws IOException {
         ModelContract contract = TestModels.contract(3, 8, DIM);
         Path model = TestModels.write(dir, "encoder.onnx", TestModels.model(contract));
-        encoder = Encoder.open(model, EncoderOptions.builder().batchSize(16).intraOpThreads(1).build());
+        encoder = Encoder.open(
+                model, EncoderOptions.builder().batchSize(16).intraOpThreads(1).build());
     }
 
     @AfterAll
@@ -117,15 +118,22 @@ class DynamicBatcherTest {
     @Test
     void resultsEqualEmbeddingEachImageAlone() throws Exception {
         List<DecodedImage> images = EncoderTest.images(40, 5);
-        try (DynamicBatcher batcher = DynamicBatcher.start(encoder,
-                BatcherOptions.builder().maxBatchSize(8).maxQueueDelay(Duration.ofMillis(20)).build())) {
+        try (DynamicBatcher batcher = DynamicBatcher.start(
+                encoder,
+                BatcherOptions.builder()
+                        .maxBatchSize(8)
+                        .maxQueueDelay(Duration.ofMillis(20))
+                        .build())) {
             List<CompletableFuture<float[]>> futures = new ArrayList<>();
             for (DecodedImage image : images) {
                 futures.add(batcher.submit(image));
             }
             for (int i = 0; i < images.size(); i++) {
-                assertArrayEquals(encoder.embed(images.get(i)), futures.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS),
-                        1e-5f, "image " + i);
+                assertArrayEquals(
+                        encoder.embed(images.get(i)),
+                        futures.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS),
+                        1e-5f,
+                        "image " + i);
             }
             BatcherStats stats = batcher.stats();
             assertEquals(40, stats.submitted());
@@ -157,8 +165,12 @@ class DynamicBatcherTest {
             return encoder.embedFloats(batch, count);
         };
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (DynamicBatcher batcher = batcher(embedder,
-                BatcherOptions.builder().maxBatchSize(16).maxQueueDelay(Duration.ofMillis(2)).build())) {
+        try (DynamicBatcher batcher = batcher(
+                embedder,
+                BatcherOptions.builder()
+                        .maxBatchSize(16)
+                        .maxQueueDelay(Duration.ofMillis(2))
+                        .build())) {
             holder[0] = batcher;
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -190,8 +202,13 @@ class DynamicBatcherTest {
     void fullQueueRejectsAtOnceNamingTheCapacity() throws Exception {
         GatedEmbedder gate = new GatedEmbedder();
         List<DecodedImage> images = EncoderTest.images(5, 3);
-        try (DynamicBatcher batcher = batcher(gate,
-                BatcherOptions.builder().maxBatchSize(1).maxQueueDelay(Duration.ZERO).queueCapacity(3).build())) {
+        try (DynamicBatcher batcher = batcher(
+                gate,
+                BatcherOptions.builder()
+                        .maxBatchSize(1)
+                        .maxQueueDelay(Duration.ZERO)
+                        .queueCapacity(3)
+                        .build())) {
             CompletableFuture<float[]> running = batcher.submit(images.get(0));
             await(gate.entered);
             List<CompletableFuture<float[]>> waiting = new ArrayList<>();
@@ -208,8 +225,8 @@ class DynamicBatcherTest {
             gate.open.countDown();
             assertArrayEquals(encoder.embed(images.get(0)), running.get(WAIT_SECONDS, TimeUnit.SECONDS), 1e-5f);
             for (int i = 0; i < 3; i++) {
-                assertArrayEquals(encoder.embed(images.get(i + 1)), waiting.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS),
-                        1e-5f);
+                assertArrayEquals(
+                        encoder.embed(images.get(i + 1)), waiting.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS), 1e-5f);
             }
             assertEquals(1, batcher.stats().rejected());
             assertEquals(4, gate.imagesEmbedded(), "the rejected image was never run");
@@ -220,8 +237,12 @@ class DynamicBatcherTest {
     void expiredRequestFailsWithoutBeingRun() throws Exception {
         GatedEmbedder gate = new GatedEmbedder();
         List<DecodedImage> images = EncoderTest.images(3, 4);
-        try (DynamicBatcher batcher = batcher(gate,
-                BatcherOptions.builder().maxBatchSize(1).maxQueueDelay(Duration.ZERO).build())) {
+        try (DynamicBatcher batcher = batcher(
+                gate,
+                BatcherOptions.builder()
+                        .maxBatchSize(1)
+                        .maxQueueDelay(Duration.ZERO)
+                        .build())) {
             CompletableFuture<float[]> blocker = batcher.submit(images.get(0));
             await(gate.entered);
             CompletableFuture<float[]> late = batcher.submit(images.get(1), Duration.ofMillis(1));
@@ -247,8 +268,8 @@ class DynamicBatcherTest {
         int bad = 3;
         int sampleSize = encoder.preprocessor().inputSize();
         float[] badInput = encoder.preprocessor().apply(images.get(bad));
-        BiPredicate<float[], Integer> isBad = (batch, i) ->
-                Arrays.equals(batch, i * sampleSize, (i + 1) * sampleSize, badInput, 0, sampleSize);
+        BiPredicate<float[], Integer> isBad =
+                (batch, i) -> Arrays.equals(batch, i * sampleSize, (i + 1) * sampleSize, badInput, 0, sampleSize);
 
         // The "model" returns NaN for the bad image only.
         DynamicBatcher.BatchEmbedder nanForOne = (batch, count) -> {
@@ -274,11 +295,16 @@ class DynamicBatcherTest {
         assertOnlyOneFails(throwsForOne, images, bad, "inference failed");
     }
 
-    private static void assertOnlyOneFails(DynamicBatcher.BatchEmbedder embedder, List<DecodedImage> images, int bad,
-            String message) throws Exception {
+    private static void assertOnlyOneFails(
+            DynamicBatcher.BatchEmbedder embedder, List<DecodedImage> images, int bad, String message)
+            throws Exception {
         GatedEmbedder gate = new GatedEmbedder(embedder);
-        try (DynamicBatcher batcher = batcher(gate,
-                BatcherOptions.builder().maxBatchSize(images.size()).maxQueueDelay(Duration.ZERO).build())) {
+        try (DynamicBatcher batcher = batcher(
+                gate,
+                BatcherOptions.builder()
+                        .maxBatchSize(images.size())
+                        .maxQueueDelay(Duration.ZERO)
+                        .build())) {
             // Hold the worker on a first request so that all the images are queued, then batched together.
             CompletableFuture<float[]> first = batcher.submit(images.get(0));
             await(gate.entered);
@@ -294,8 +320,11 @@ class DynamicBatcherTest {
                     assertInstanceOf(EncoderException.class, cause);
                     assertTrue(cause.getMessage().contains(message), cause.getMessage());
                 } else {
-                    assertArrayEquals(encoder.embed(images.get(i)), futures.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS),
-                            1e-5f, "image " + i);
+                    assertArrayEquals(
+                            encoder.embed(images.get(i)),
+                            futures.get(i).get(WAIT_SECONDS, TimeUnit.SECONDS),
+                            1e-5f,
+                            "image " + i);
                 }
             }
             assertEquals(images.size(), batcher.stats().largestBatch(), "the images were batched together");
@@ -307,8 +336,13 @@ class DynamicBatcherTest {
     void closeDrainsQueuedRequestsThenRefusesNewOnes() throws Exception {
         GatedEmbedder gate = new GatedEmbedder();
         List<DecodedImage> images = EncoderTest.images(6, 9);
-        DynamicBatcher batcher = batcher(gate,
-                BatcherOptions.builder().maxBatchSize(2).maxQueueDelay(Duration.ZERO).workers(2).build());
+        DynamicBatcher batcher = batcher(
+                gate,
+                BatcherOptions.builder()
+                        .maxBatchSize(2)
+                        .maxQueueDelay(Duration.ZERO)
+                        .workers(2)
+                        .build());
         List<CompletableFuture<float[]>> futures = new ArrayList<>();
         futures.add(batcher.submit(images.get(0)));
         await(gate.entered);
@@ -338,18 +372,26 @@ class DynamicBatcherTest {
 
     @Test
     void badArgumentsAreRefusedClearly() {
-        IllegalArgumentException capacity = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException capacity = assertThrows(
+                IllegalArgumentException.class,
                 () -> BatcherOptions.builder().queueCapacity(0).build());
         assertTrue(capacity.getMessage().contains("queueCapacity"), capacity.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> BatcherOptions.builder().maxBatchSize(0).build());
-        assertThrows(IllegalArgumentException.class,
-                () -> BatcherOptions.builder().maxQueueDelay(Duration.ofMillis(-1)).build());
-        assertThrows(IllegalArgumentException.class, () -> BatcherOptions.builder().workers(0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BatcherOptions.builder().maxBatchSize(0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BatcherOptions.builder()
+                        .maxQueueDelay(Duration.ofMillis(-1))
+                        .build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BatcherOptions.builder().workers(0).build());
         try (DynamicBatcher batcher = DynamicBatcher.start(encoder)) {
             DecodedImage image = EncoderTest.images(1, 2).get(0);
             assertThrows(NullPointerException.class, () -> batcher.submit(null));
-            IllegalArgumentException deadline = assertThrows(IllegalArgumentException.class,
-                    () -> batcher.submit(image, Duration.ZERO));
+            IllegalArgumentException deadline =
+                    assertThrows(IllegalArgumentException.class, () -> batcher.submit(image, Duration.ZERO));
             assertTrue(deadline.getMessage().contains("deadline"), deadline.getMessage());
         }
     }
@@ -359,23 +401,31 @@ class DynamicBatcherTest {
         List<DecodedImage> images = EncoderTest.images(6, 9);
         List<int[]> observed = Collections.synchronizedList(new ArrayList<>());
         GatedEmbedder gate = new GatedEmbedder();
-        try (DynamicBatcher batcher = new DynamicBatcher(encoder.preprocessor(), gate,
-                BatcherOptions.builder().maxBatchSize(8).maxQueueDelay(Duration.ofMillis(1)).build(),
-                (size, waited, computed) -> observed.add(new int[] {size, waited >= 0 ? 1 : 0, computed >= 0 ? 1 : 0}))) {
-            CompletableFuture<float[]> first = batcher.submitPreprocessed(encoder.preprocessor().apply(images.get(0)), null);
+        try (DynamicBatcher batcher = new DynamicBatcher(
+                encoder.preprocessor(),
+                gate,
+                BatcherOptions.builder()
+                        .maxBatchSize(8)
+                        .maxQueueDelay(Duration.ofMillis(1))
+                        .build(),
+                (size, waited, computed) ->
+                        observed.add(new int[] {size, waited >= 0 ? 1 : 0, computed >= 0 ? 1 : 0}))) {
+            CompletableFuture<float[]> first =
+                    batcher.submitPreprocessed(encoder.preprocessor().apply(images.get(0)), null);
             await(gate.entered);
             List<CompletableFuture<float[]>> rest = new ArrayList<>();
             for (int i = 1; i < images.size(); i++) {
-                rest.add(batcher.submitPreprocessed(encoder.preprocessor().apply(images.get(i)), Duration.ofMinutes(1)));
+                rest.add(
+                        batcher.submitPreprocessed(encoder.preprocessor().apply(images.get(i)), Duration.ofMinutes(1)));
             }
-            CompletableFuture<float[]> late = batcher.submitPreprocessed(
-                    encoder.preprocessor().apply(images.get(0)), Duration.ofNanos(1));
+            CompletableFuture<float[]> late =
+                    batcher.submitPreprocessed(encoder.preprocessor().apply(images.get(0)), Duration.ofNanos(1));
             assertEquals(images.size(), batcher.queued(), "five waiting samples plus the late one");
             gate.open.countDown();
             assertArrayEquals(encoder.embed(images.get(0)), first.get(WAIT_SECONDS, TimeUnit.SECONDS), 1e-6f);
             for (int i = 1; i < images.size(); i++) {
-                assertArrayEquals(encoder.embed(images.get(i)), rest.get(i - 1).get(WAIT_SECONDS, TimeUnit.SECONDS),
-                        1e-6f);
+                assertArrayEquals(
+                        encoder.embed(images.get(i)), rest.get(i - 1).get(WAIT_SECONDS, TimeUnit.SECONDS), 1e-6f);
             }
             assertInstanceOf(TimeoutException.class, failure(late));
             assertEquals(List.of(1, images.size() - 1), gate.batchSizes, "the queued samples ran as one batch");

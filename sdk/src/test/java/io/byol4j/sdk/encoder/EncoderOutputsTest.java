@@ -1,10 +1,10 @@
 package io.byol4j.sdk.encoder;
 
-import io.byol4j.sdk.internal.Vectors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.byol4j.sdk.image.DecodedImage;
+import io.byol4j.sdk.internal.Vectors;
 import io.byol4j.sdk.model.ModelContract;
 import io.byol4j.sdk.testing.TestModels;
 import java.nio.file.Path;
@@ -23,7 +23,8 @@ class EncoderOutputsTest {
         ModelContract contract = TestModels.contract(3, 8, 5);
         Path model = TestModels.write(dir, "head.onnx", TestModels.headModel(contract));
         List<DecodedImage> images = EncoderTest.images(7, 3);
-        try (Encoder encoder = Encoder.open(model, EncoderOptions.builder().batchSize(4).build())) {
+        try (Encoder encoder =
+                Encoder.open(model, EncoderOptions.builder().batchSize(4).build())) {
             var shapes = encoder.outputShapes();
             assertEquals(List.of("embedding", "probabilities"), List.copyOf(shapes.keySet()));
             assertArrayEquals(new long[] {-1, 5}, shapes.get("probabilities"));

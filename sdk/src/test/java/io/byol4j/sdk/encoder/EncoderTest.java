@@ -1,7 +1,5 @@
 package io.byol4j.sdk.encoder;
 
-import io.byol4j.sdk.testing.TestModels;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,12 +12,13 @@ import io.byol4j.sdk.encoder.EncoderOptions.Device;
 import io.byol4j.sdk.image.DecodedImage;
 import io.byol4j.sdk.image.Preprocessor;
 import io.byol4j.sdk.model.ModelContract;
-import java.nio.charset.StandardCharsets;
+import io.byol4j.sdk.testing.TestModels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,8 +84,10 @@ class EncoderTest {
             assertEquals(DIM, encoder.embeddingDim());
             assertEquals(Device.CPU, encoder.device());
             assertEquals("test-conv", encoder.metadata().get(ModelContract.KEY_ARCHITECTURE));
-            assertEquals(TestModels.sha256Hex(TestModels.graphModel(contract, TestModels.dynamicInput(contract), 1,
-                    contract.toMetadata())), encoder.metadata().get(ModelContract.KEY_DIGEST));
+            assertEquals(
+                    TestModels.sha256Hex(TestModels.graphModel(
+                            contract, TestModels.dynamicInput(contract), 1, contract.toMetadata())),
+                    encoder.metadata().get(ModelContract.KEY_DIGEST));
         }
     }
 
@@ -94,8 +95,12 @@ class EncoderTest {
     void embeddingMatchesAHandWrittenConvolution() throws IOException {
         DecodedImage image = images(1, 3).get(0);
         float[] x = new Preprocessor(contract).apply(image);
-        ByteBuffer raw = ByteBuffer.wrap(ModelProto.parseFrom(modelBytes).getGraph().getInitializer(0)
-                .getRawData().toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer raw = ByteBuffer.wrap(ModelProto.parseFrom(modelBytes)
+                        .getGraph()
+                        .getInitializer(0)
+                        .getRawData()
+                        .toByteArray())
+                .order(ByteOrder.LITTLE_ENDIAN);
         float[] w = new float[DIM * 3 * 9];
         raw.asFloatBuffer().get(w);
         float[] expected = new float[DIM];
@@ -129,8 +134,9 @@ class EncoderTest {
     @Test
     void batchesEqualOneAtATime() throws IOException {
         List<DecodedImage> images = images(7, 11);
-        try (Encoder batched = Encoder.open(model, EncoderOptions.builder().batchSize(3).build());
-             Encoder single = Encoder.open(model)) {
+        try (Encoder batched = Encoder.open(
+                        model, EncoderOptions.builder().batchSize(3).build());
+                Encoder single = Encoder.open(model)) {
             float[][] all = batched.embed(images);
             assertEquals(7, all.length);
             for (int i = 0; i < images.size(); i++) {
@@ -149,14 +155,15 @@ class EncoderTest {
         for (int i = 0; i < images.size(); i++) {
             pre.apply(images.get(i), batch, i * size);
         }
-        try (Encoder encoder = Encoder.open(model, EncoderOptions.builder().batchSize(2).build())) {
+        try (Encoder encoder =
+                Encoder.open(model, EncoderOptions.builder().batchSize(2).build())) {
             float[][] fromFloats = encoder.embedFloats(batch, images.size());
             float[][] fromImages = encoder.embed(images);
             for (int i = 0; i < images.size(); i++) {
                 assertArrayEquals(fromImages[i], fromFloats[i], 1e-6f);
             }
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> encoder.embedFloats(new float[size * 2 - 1], 2));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> encoder.embedFloats(new float[size * 2 - 1], 2));
             assertTrue(e.getMessage().contains("need " + (2 * size)), e.getMessage());
             assertEquals(0, encoder.embedFloats(new float[0], 0).length);
         }
@@ -172,11 +179,14 @@ class EncoderTest {
         byte[] truncated = Arrays.copyOf(encoded.get(2), 40);
         encoded.set(2, truncated);
         encoded.add("definitely not an image".getBytes(StandardCharsets.US_ASCII));
-        try (Encoder encoder = Encoder.open(model, EncoderOptions.builder().batchSize(2).build())) {
+        try (Encoder encoder =
+                Encoder.open(model, EncoderOptions.builder().batchSize(2).build())) {
             List<EmbedResult> results = encoder.embedEncoded(encoded);
             assertEquals(5, results.size());
             for (int i : new int[] {0, 1, 3}) {
-                assertTrue(results.get(i).ok(), "image " + i + ": " + results.get(i).error());
+                assertTrue(
+                        results.get(i).ok(),
+                        "image " + i + ": " + results.get(i).error());
                 assertNull(results.get(i).error());
                 assertArrayEquals(encoder.embed(images.get(i)), results.get(i).features(), 1e-5f);
             }
@@ -185,7 +195,9 @@ class EncoderTest {
                 assertNull(results.get(i).features());
                 assertFalse(results.get(i).error().isBlank());
             }
-            assertTrue(results.get(4).error().startsWith("UNKNOWN_FORMAT"), results.get(4).error());
+            assertTrue(
+                    results.get(4).error().startsWith("UNKNOWN_FORMAT"),
+                    results.get(4).error());
         }
     }
 
@@ -206,7 +218,8 @@ class EncoderTest {
     void normalisedEmbeddingsHaveUnitLength() throws IOException {
         List<DecodedImage> images = images(3, 4);
         try (Encoder raw = Encoder.open(model);
-             Encoder unit = Encoder.open(model, EncoderOptions.builder().normalize(true).build())) {
+                Encoder unit = Encoder.open(
+                        model, EncoderOptions.builder().normalize(true).build())) {
             float[][] a = raw.embed(images);
             float[][] b = unit.embed(images);
             for (int i = 0; i < a.length; i++) {
@@ -227,7 +240,8 @@ class EncoderTest {
     @Test
     void concurrentCallersGetTheSameResults() throws Exception {
         List<DecodedImage> images = images(10, 99);
-        try (Encoder encoder = Encoder.open(model, EncoderOptions.builder().batchSize(4).build())) {
+        try (Encoder encoder =
+                Encoder.open(model, EncoderOptions.builder().batchSize(4).build())) {
             float[][] expected = encoder.embed(images);
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {

@@ -31,8 +31,11 @@ class ErrorMessagesTest {
     void aModelPathThatIsAFolderIsNamedAsSuch() throws IOException {
         Path folder = Files.createDirectories(tmp.resolve("models"));
         IOException e = assertThrows(IOException.class, () -> Encoder.open(folder));
-        assertTrue(e.getMessage().contains(folder.toString()) && e.getMessage().contains("is a directory")
-                && e.getMessage().contains(".onnx"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(folder.toString())
+                        && e.getMessage().contains("is a directory")
+                        && e.getMessage().contains(".onnx"),
+                e.getMessage());
     }
 
     @Test
@@ -40,11 +43,14 @@ class ErrorMessagesTest {
         // tests may run as root, who reads any file: the message is checked on the exception the JDK throws
         Path model = tmp.resolve("m.onnx");
         IOException e = ModelLoader.readFailure(model, new AccessDeniedException(model.toString()));
-        assertTrue(e.getMessage().contains(model.toString()) && e.getMessage().contains("permission denied"),
+        assertTrue(
+                e.getMessage().contains(model.toString()) && e.getMessage().contains("permission denied"),
                 e.getMessage());
         IOException other = ModelLoader.readFailure(model, new IOException("Input/output error"));
-        assertTrue(other.getMessage().contains(model.toAbsolutePath().toString())
-                && other.getMessage().contains("Input/output error"), other.getMessage());
+        assertTrue(
+                other.getMessage().contains(model.toAbsolutePath().toString())
+                        && other.getMessage().contains("Input/output error"),
+                other.getMessage());
     }
 
     @Test
@@ -57,8 +63,10 @@ class ErrorMessagesTest {
                     w.append(new float[] {1, 2}, -1, "a");
                 }
             });
-            assertTrue(e.getMessage().contains(out.resolve("features.npy").toString())
-                    && e.getMessage().contains("No space left on device"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains(out.resolve("features.npy").toString())
+                            && e.getMessage().contains("No space left on device"),
+                    e.getMessage());
         }
     }
 
@@ -66,9 +74,10 @@ class ErrorMessagesTest {
     void aSymbolicLinkLoopIsNamed() throws IOException {
         Path root = Files.createDirectories(tmp.resolve("imgs/cls"));
         Path link = Files.createSymbolicLink(root.resolve("loop"), root.getParent());
-        UncheckedIOException e = assertThrows(UncheckedIOException.class,
-                () -> Datasets.open("folder:" + tmp.resolve("imgs"), 3));
-        assertTrue(e.getMessage().contains("symbolic link loop at " + link), e.getMessage()); // the link, not just a path
+        UncheckedIOException e =
+                assertThrows(UncheckedIOException.class, () -> Datasets.open("folder:" + tmp.resolve("imgs"), 3));
+        assertTrue(
+                e.getMessage().contains("symbolic link loop at " + link), e.getMessage()); // the link, not just a path
     }
 
     @Test
@@ -77,8 +86,7 @@ class ErrorMessagesTest {
         ImageIO.write(new BufferedImage(48, 40, BufferedImage.TYPE_INT_RGB), "png", png);
         byte[] bytes = png.toByteArray();
         bytes[8 + 8 + 4] = (byte) 0xFF; // high byte of the IHDR height: 40 -> -16777176, CRC now wrong
-        ImageDecodeException e = assertThrows(ImageDecodeException.class,
-                () -> new ImageDecoder().decode(bytes, 3));
+        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> new ImageDecoder().decode(bytes, 3));
         assertEquals(ImageDecodeException.Reason.CORRUPT, e.reason());
         assertTrue(e.getMessage().contains("CRC") && !e.getMessage().contains("-16777176"), e.getMessage());
     }

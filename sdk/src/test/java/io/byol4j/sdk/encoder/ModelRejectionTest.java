@@ -1,13 +1,12 @@
 package io.byol4j.sdk.encoder;
 
-import io.byol4j.sdk.testing.TestModels;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.byol4j.sdk.encoder.ModelRejectedException.Reason;
 import io.byol4j.sdk.model.ModelContract;
+import io.byol4j.sdk.testing.TestModels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -41,8 +40,8 @@ class ModelRejectionTest {
 
     @Test
     void notOnnx() throws IOException {
-        ModelRejectedException e = rejected("this is a text file, not a model".getBytes(StandardCharsets.UTF_8),
-                EncoderOptions.defaults());
+        ModelRejectedException e = rejected(
+                "this is a text file, not a model".getBytes(StandardCharsets.UTF_8), EncoderOptions.defaults());
         assertEquals(Reason.NOT_ONNX, e.reason());
         assertMessage(e, "is not a loadable ONNX model");
     }
@@ -74,7 +73,8 @@ class ModelRejectionTest {
         ModelRejectedException e = rejected(bytes, EncoderOptions.defaults());
         assertEquals(Reason.DIGEST_MISMATCH, e.reason());
         assertMessage(e, "fails its digest check");
-        try (Encoder unchecked = Encoder.open(dir.resolve("model.onnx"),
+        try (Encoder unchecked = Encoder.open(
+                dir.resolve("model.onnx"),
                 EncoderOptions.builder().verifyDigest(false).build())) {
             assertEquals(4, unchecked.embeddingDim());
         }
@@ -92,8 +92,8 @@ class ModelRejectionTest {
 
     @Test
     void inputGeometryDisagreesWithContract() throws IOException {
-        byte[] bytes = TestModels.seal(TestModels.graphModel(CONTRACT, new long[] {-1, 3, 16, 16}, 1,
-                CONTRACT.toMetadata()));
+        byte[] bytes =
+                TestModels.seal(TestModels.graphModel(CONTRACT, new long[] {-1, 3, 16, 16}, 1, CONTRACT.toMetadata()));
         ModelRejectedException e = rejected(bytes, EncoderOptions.defaults());
         assertEquals(Reason.SHAPE_MISMATCH, e.reason());
         assertMessage(e, "has shape [N, 3, 16, 16] but the contract says [N, 3, 8, 8]");
@@ -101,8 +101,8 @@ class ModelRejectionTest {
 
     @Test
     void fixedBatchDimension() throws IOException {
-        byte[] bytes = TestModels.seal(TestModels.graphModel(CONTRACT, new long[] {1, 3, 8, 8}, 1,
-                CONTRACT.toMetadata()));
+        byte[] bytes =
+                TestModels.seal(TestModels.graphModel(CONTRACT, new long[] {1, 3, 8, 8}, 1, CONTRACT.toMetadata()));
         ModelRejectedException e = rejected(bytes, EncoderOptions.defaults());
         assertEquals(Reason.SHAPE_MISMATCH, e.reason());
         assertMessage(e, "fixed batch dimension of 1");
@@ -111,8 +111,8 @@ class ModelRejectionTest {
     @Test
     void embeddingSizeDisagreesWithContract() throws IOException {
         ModelContract wider = TestModels.contract(3, 8, 5);
-        byte[] bytes = TestModels.seal(TestModels.graphModel(CONTRACT, TestModels.dynamicInput(CONTRACT), 1,
-                wider.toMetadata()));
+        byte[] bytes = TestModels.seal(
+                TestModels.graphModel(CONTRACT, TestModels.dynamicInput(CONTRACT), 1, wider.toMetadata()));
         ModelRejectedException e = rejected(bytes, EncoderOptions.defaults());
         assertEquals(Reason.SHAPE_MISMATCH, e.reason());
         assertMessage(e, "the contract says [N, 5]");
@@ -120,10 +120,10 @@ class ModelRejectionTest {
 
     @Test
     void contractNamesAnInputTheGraphLacks() throws IOException {
-        ModelContract renamed = new ModelContract("pixels", TestModels.OUTPUT, 3, 8, 8, 8, CONTRACT.mean(),
-                CONTRACT.std(), 4, "test-conv");
-        byte[] bytes = TestModels.seal(TestModels.graphModel(CONTRACT, TestModels.dynamicInput(CONTRACT), 1,
-                renamed.toMetadata()));
+        ModelContract renamed = new ModelContract(
+                "pixels", TestModels.OUTPUT, 3, 8, 8, 8, CONTRACT.mean(), CONTRACT.std(), 4, "test-conv");
+        byte[] bytes = TestModels.seal(
+                TestModels.graphModel(CONTRACT, TestModels.dynamicInput(CONTRACT), 1, renamed.toMetadata()));
         ModelRejectedException e = rejected(bytes, EncoderOptions.defaults());
         assertEquals(Reason.SHAPE_MISMATCH, e.reason());
         assertMessage(e, "names input 'pixels'");

@@ -23,6 +23,7 @@ class FeatureFileTest {
     /** What {@code np.save} writes for a (2, 3) float32 array: magic, v1.0, length 118, dict, padding. */
     private static final String NUMPY_FLOAT_HEADER = "\u0093NUMPY\u0001\u0000v\u0000"
             + "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }" + " ".repeat(58) + "\n";
+
     private static final String NUMPY_INT_HEADER = "\u0093NUMPY\u0001\u0000v\u0000"
             + "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }" + " ".repeat(60) + "\n";
 
@@ -83,7 +84,8 @@ class FeatureFileTest {
         assertEquals(1, ints.getInt());
         assertEquals(-1, ints.getInt());
 
-        assertEquals("cat/ä 1.png\nunlabeled/2.png\n",
+        assertEquals(
+                "cat/ä 1.png\nunlabeled/2.png\n",
                 Files.readString(dir.resolve(FeatureFile.IDS), StandardCharsets.UTF_8));
         assertEquals("bird\ncat\n", Files.readString(dir.resolve(FeatureFile.CLASSES)));
     }
@@ -97,8 +99,8 @@ class FeatureFileTest {
             assertEquals(1000, writer.count());
             assertFalse(Files.exists(dir.resolve(FeatureFile.FEATURES)), "nothing is visible before close");
         }
-        String header = new String(Files.readAllBytes(dir.resolve(FeatureFile.FEATURES)), 0, 128,
-                StandardCharsets.ISO_8859_1);
+        String header =
+                new String(Files.readAllBytes(dir.resolve(FeatureFile.FEATURES)), 0, 128, StandardCharsets.ISO_8859_1);
         assertTrue(header.contains("'shape': (1000, 4), }"), header);
         FeatureSet set = FeatureFile.read(dir);
         assertEquals(1000, set.size());
@@ -141,17 +143,19 @@ class FeatureFileTest {
 
     @Test
     void writeRejectsBadInput() throws IOException {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> FeatureFile.write(dir, FEATURES, new int[] {2, 0}, IDS, CLASSES));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> FeatureFile.write(dir, FEATURES, new int[] {2, 0}, IDS, CLASSES));
         assertTrue(e.getMessage().contains("label 2"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> FeatureFile.write(dir, FEATURES, LABELS, List.of("a\nb", "c"), CLASSES));
         assertTrue(e.getMessage().contains("line break"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> FeatureFile.write(dir, new float[][] {{1, 2}, {3}}, LABELS, IDS, CLASSES));
         assertTrue(e.getMessage().contains("row 1 has 1"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> FeatureFile.write(dir, FEATURES, new int[] {0}, IDS, CLASSES));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> FeatureFile.write(dir, FEATURES, new int[] {0}, IDS, CLASSES));
         assertTrue(e.getMessage().contains("disagree"), e.getMessage());
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(0, files.count(), "a refused write leaves nothing behind");
@@ -208,7 +212,9 @@ class FeatureFileTest {
         FeatureFile.write(dir, FEATURES, LABELS, IDS, CLASSES);
         Path other = dir.resolve("other");
         FeatureFile.write(other, new float[][] {{1, 2, 3}}, new int[] {0}, List.of("x"), CLASSES);
-        Files.copy(other.resolve(FeatureFile.LABELS), dir.resolve(FeatureFile.LABELS),
+        Files.copy(
+                other.resolve(FeatureFile.LABELS),
+                dir.resolve(FeatureFile.LABELS),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertReadFails("labels.npy has 1 labels but features.npy has 2 rows");
 
@@ -246,7 +252,8 @@ class FeatureFileTest {
 
     private void assertOnlyTheFourFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of(FeatureFile.CLASSES, FeatureFile.FEATURES, FeatureFile.IDS, FeatureFile.LABELS),
+            assertEquals(
+                    List.of(FeatureFile.CLASSES, FeatureFile.FEATURES, FeatureFile.IDS, FeatureFile.LABELS),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }

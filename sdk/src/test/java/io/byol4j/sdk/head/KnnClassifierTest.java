@@ -35,10 +35,15 @@ class KnnClassifierTest {
         float[] scores = flat.scores(query);
         assertEquals(1.0, scores[0] + scores[1] + scores[2], 1e-6);
         assertEquals(0f, scores[2], "class 2 is not among the 3 neighbours");
-        assertArrayEquals(sharp.scores(new float[] {1, 0}), sharp.scores(new float[] {7, 0}), 1e-6f,
+        assertArrayEquals(
+                sharp.scores(new float[] {1, 0}),
+                sharp.scores(new float[] {7, 0}),
+                1e-6f,
                 "only the direction of the query matters");
         assertEquals(2, KnnClassifier.fit(x, y, 3, 1, 0.07).predict(new float[] {0.1f, 2}));
-        assertEquals(sharp.predict(query), sharp.withSettings(3, 10).withSettings(3, 0.01).predict(query));
+        assertEquals(
+                sharp.predict(query),
+                sharp.withSettings(3, 10).withSettings(3, 0.01).predict(query));
     }
 
     @Test
@@ -53,8 +58,11 @@ class KnnClassifierTest {
         KnnClassifier four = three.withSettings(4, KnnClassifier.MAJORITY_VOTE);
         // 2 votes each; class 1 (rows 1, 2) is closer in sum than class 0 (rows 0, 3)
         assertEquals(1, four.predict(query));
-        assertEquals(0, KnnClassifier.fit(new float[][] {{1, 0}, {1, 0}}, new int[] {1, 0}, 2, 2,
-                KnnClassifier.MAJORITY_VOTE).predict(query), "a full tie goes to the lower class");
+        assertEquals(
+                0,
+                KnnClassifier.fit(new float[][] {{1, 0}, {1, 0}}, new int[] {1, 0}, 2, 2, KnnClassifier.MAJORITY_VOTE)
+                        .predict(query),
+                "a full tie goes to the lower class");
     }
 
     @Test
@@ -66,8 +74,7 @@ class KnnClassifierTest {
         // a fully collapsed set: every other sample is equally similar, the first k of them vote (samples 0 and
         // 1 see one vote per class and a tie in similarity, so the lower class wins)
         float[][] same = {{1, 2}, {1, 2}, {1, 2}, {1, 2}, {1, 2}};
-        KnnClassifier collapsed = KnnClassifier.fit(same, new int[] {1, 1, 0, 0, 0}, 2, 2,
-                KnnClassifier.MAJORITY_VOTE);
+        KnnClassifier collapsed = KnnClassifier.fit(same, new int[] {1, 1, 0, 0, 0}, 2, 2, KnnClassifier.MAJORITY_VOTE);
         assertArrayEquals(new int[] {0, 0, 1, 1, 1}, collapsed.leaveOneOutPredictions());
     }
 
@@ -86,10 +93,13 @@ class KnnClassifierTest {
         assertEquals(5.0 / 6.0, one.leaveOneOutAccuracy(), 1e-12);
         assertEquals(1.0, one.accuracy(x, y), 1e-12);
         // k larger than the other samples: every other sample votes
-        assertArrayEquals(new int[] {0, 0, 0, 0, 0, 0}, knn.withSettings(50, KnnClassifier.MAJORITY_VOTE)
-                .leaveOneOutPredictions());
-        assertThrows(IllegalStateException.class,
-                () -> KnnClassifier.fit(new float[][] {{1, 0}}, new int[] {0}, 2).leaveOneOutPredictions());
+        assertArrayEquals(
+                new int[] {0, 0, 0, 0, 0, 0},
+                knn.withSettings(50, KnnClassifier.MAJORITY_VOTE).leaveOneOutPredictions());
+        assertThrows(
+                IllegalStateException.class,
+                () -> KnnClassifier.fit(new float[][] {{1, 0}}, new int[] {0}, 2)
+                        .leaveOneOutPredictions());
     }
 
     @Test
@@ -122,10 +132,9 @@ class KnnClassifierTest {
         float[][] x = {{1, 0}, {0, 1}};
         assertThrows(IllegalArgumentException.class, () -> KnnClassifier.fit(x, new int[] {0, 1}, 2, 0, 0.07));
         assertThrows(IllegalArgumentException.class, () -> KnnClassifier.fit(x, new int[] {0, 1}, 2, 5, 0));
-        assertThrows(IllegalArgumentException.class,
-                () -> KnnClassifier.fit(x, new int[] {0, 1}, 2, 5, Double.NaN));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> KnnClassifier.fit(x, new int[] {0, -1}, 2));
+        assertThrows(IllegalArgumentException.class, () -> KnnClassifier.fit(x, new int[] {0, 1}, 2, 5, Double.NaN));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> KnnClassifier.fit(x, new int[] {0, -1}, 2));
         assertTrue(e.getMessage().contains("label -1"), e.getMessage());
         KnnClassifier knn = KnnClassifier.fit(x, new int[] {0, 1}, 2);
         assertThrows(IllegalArgumentException.class, () -> knn.predict(new float[] {1}));

@@ -96,7 +96,8 @@ class LabelPropagationTest {
     @Test
     void rejectsInputWithoutLabels() {
         float[][] x = {{1, 0}, {0, 1}};
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> LabelPropagation.defaults().propagate(x, new int[] {-1, -1}, 2));
         assertTrue(e.getMessage().contains("at least one labeled"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new LabelPropagation(5, 1.0, 3));

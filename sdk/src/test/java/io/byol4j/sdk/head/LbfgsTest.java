@@ -19,15 +19,17 @@ class LbfgsTest {
             target[i] = Math.sin(i) * 3;
             scale[i] = Math.pow(1000, i / (double) (n - 1));
         }
-        Lbfgs.Result r = PRECISE.minimize((x, g) -> {
-            double f = 0;
-            for (int i = 0; i < n; i++) {
-                double d = x[i] - target[i];
-                f += 0.5 * scale[i] * d * d;
-                g[i] = scale[i] * d;
-            }
-            return f;
-        }, new double[n]);
+        Lbfgs.Result r = PRECISE.minimize(
+                (x, g) -> {
+                    double f = 0;
+                    for (int i = 0; i < n; i++) {
+                        double d = x[i] - target[i];
+                        f += 0.5 * scale[i] * d * d;
+                        g[i] = scale[i] * d;
+                    }
+                    return f;
+                },
+                new double[n]);
         assertTrue(r.converged(), r.stopReason());
         for (int i = 0; i < n; i++) {
             assertEquals(target[i], r.x()[i], 1e-8, "coordinate " + i);
@@ -63,14 +65,16 @@ class LbfgsTest {
     @Test
     void survivesNonFiniteValuesAlongTheWay() {
         // f = x - log(x) is undefined for x <= 0, where it reports NaN; the minimum is at x = 1.
-        Lbfgs.Result r = PRECISE.minimize((x, g) -> {
-            if (x[0] <= 0) {
-                g[0] = Double.NaN;
-                return Double.NaN;
-            }
-            g[0] = 1 - 1 / x[0];
-            return x[0] - Math.log(x[0]);
-        }, new double[] {8});
+        Lbfgs.Result r = PRECISE.minimize(
+                (x, g) -> {
+                    if (x[0] <= 0) {
+                        g[0] = Double.NaN;
+                        return Double.NaN;
+                    }
+                    g[0] = 1 - 1 / x[0];
+                    return x[0] - Math.log(x[0]);
+                },
+                new double[] {8});
         assertEquals(1.0, r.x()[0], 1e-8);
     }
 
@@ -83,7 +87,8 @@ class LbfgsTest {
 
     @Test
     void rejectsANonFiniteStart() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> PRECISE.minimize((x, g) -> Double.POSITIVE_INFINITY, new double[] {0}));
     }
 

@@ -49,19 +49,24 @@ class LogisticRegressionTest {
         LogisticRegression model = LogisticRegression.fitWithValidation(train.x, train.y, 3, grid, 0.3, 7);
         assertTrue(Arrays.stream(grid).anyMatch(g -> g == model.l2()), "l2 " + model.l2());
         boolean[] validation = LogisticRegression.stratifiedSplit(train.y, 3, 0.3, 7);
-        int[] fitIdx = IntStream.range(0, train.y.length).filter(i -> !validation[i]).toArray();
-        int[] valIdx = IntStream.range(0, train.y.length).filter(i -> validation[i]).toArray();
+        int[] fitIdx =
+                IntStream.range(0, train.y.length).filter(i -> !validation[i]).toArray();
+        int[] valIdx =
+                IntStream.range(0, train.y.length).filter(i -> validation[i]).toArray();
         for (double l2 : grid) {
-            LogisticRegression candidate = LogisticRegression.fit(rows(train.x, fitIdx), labels(train.y, fitIdx), 3, l2);
+            LogisticRegression candidate =
+                    LogisticRegression.fit(rows(train.x, fitIdx), labels(train.y, fitIdx), 3, l2);
             double accuracy = candidate.accuracy(rows(train.x, valIdx), labels(train.y, valIdx));
-            assertTrue(accuracy <= model.validationAccuracy(), "l2 " + l2 + " scores " + accuracy + " > chosen "
-                    + model.validationAccuracy());
+            assertTrue(
+                    accuracy <= model.validationAccuracy(),
+                    "l2 " + l2 + " scores " + accuracy + " > chosen " + model.validationAccuracy());
             if (accuracy == model.validationAccuracy()) {
                 assertTrue(l2 <= model.l2(), "ties go to the larger penalty");
             }
         }
         assertTrue(model.accuracy(test.x, test.y) > 0.90);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> LogisticRegression.fitWithValidation(train.x, train.y, 3, grid, 1.0, 7));
         assertTrue(e.getMessage().contains("valFraction"), e.getMessage());
     }
@@ -202,12 +207,13 @@ class LogisticRegressionTest {
     @Test
     void rejectsBadInput() {
         float[][] x = {{1, 2}, {3, 4}};
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LogisticRegression.fit(x, new int[] {0, -1}, 2, 0.1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> LogisticRegression.fit(x, new int[] {0, -1}, 2, 0.1));
         assertTrue(e.getMessage().contains("label -1 of row 1"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> LogisticRegression.fit(x, new int[] {0, 2}, 2, 0.1));
         assertTrue(e.getMessage().contains("outside [0, 2)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> LogisticRegression.fit(new float[][] {{1, Float.NaN}}, new int[] {0}, 2, 0.1));
         assertTrue(e.getMessage().contains("non-finite"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> LogisticRegression.fit(x, new int[] {0, 1}, 2, -1));

@@ -32,7 +32,8 @@ class PseudoLabelProbeTest {
         for (float[] row : test.x) {
             assertArrayEquals(a.model().probabilities(row), b.model().probabilities(row));
         }
-        assertTrue(Arrays.stream(PseudoLabelProbe.KEEP_GRID).anyMatch(k -> k == a.choice().keep()));
+        assertTrue(Arrays.stream(PseudoLabelProbe.KEEP_GRID)
+                .anyMatch(k -> k == a.choice().keep()));
         assertTrue(a.choice().validationAccuracy() >= 0 && a.choice().validationAccuracy() <= 1);
         if (a.choice().keep() > 0) {
             assertTrue(a.pseudoLabels() > 0 && a.pseudoLabelAccuracy() > 0.5, a.toString());
@@ -47,8 +48,8 @@ class PseudoLabelProbeTest {
         TestData train = TestData.gaussians(2, 10, 4, 4, 1);
         int[] none = new int[train.y.length];
         Arrays.fill(none, -1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PseudoLabelProbe.fit(train.x, none, null, 2, 1e-3, 1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> PseudoLabelProbe.fit(train.x, none, null, 2, 1e-3, 1));
         assertTrue(e.getMessage().contains("at least one labeled image"), e.getMessage());
     }
 }

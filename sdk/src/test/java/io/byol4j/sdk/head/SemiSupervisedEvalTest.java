@@ -52,16 +52,15 @@ class SemiSupervisedEvalTest {
         return new TestDataSet(x, y);
     }
 
-    private record TestDataSet(float[][] x, int[] y) {
-    }
+    private record TestDataSet(float[][] x, int[] y) {}
 
     @Test
     void propagationBeatsLabeledOnlyHeadsWithOnePercentOfTheLabels() {
         TestDataSet train = bands(200, 1);
         TestDataSet test = bands(100, 2);
         List<SemiSupervisedEval.Run> heard = new ArrayList<>();
-        SemiSupervisedEval.Report report = SemiSupervisedEval.evaluate(train.x(), train.y(), test.x(), test.y(),
-                CLASSES, SemiSupervisedEval.Settings.defaults(), heard::add);
+        SemiSupervisedEval.Report report = SemiSupervisedEval.evaluate(
+                train.x(), train.y(), test.x(), test.y(), CLASSES, SemiSupervisedEval.Settings.defaults(), heard::add);
 
         assertEquals(1000, report.trainSize());
         assertEquals(500, report.testSize());
@@ -75,10 +74,12 @@ class SemiSupervisedEvalTest {
         assertEquals(10, onePercent.labeled(), "2 of the 200 samples of each of 5 classes");
         double best = Math.max(onePercent.linear().mean(), onePercent.knn().mean());
         assertTrue(onePercent.propagation().mean() > 0.95, "propagation " + onePercent.propagation());
-        assertTrue(onePercent.propagation().mean() > best + 0.08,
+        assertTrue(
+                onePercent.propagation().mean() > best + 0.08,
                 "propagation " + onePercent.propagation().mean() + " vs labeled-only best " + best);
         assertTrue(onePercent.pseudoLabelAccuracy().mean() > 0.95, "pseudo-labels " + onePercent.pseudoLabelAccuracy());
-        assertTrue(onePercent.semi().mean() > best + 0.08,
+        assertTrue(
+                onePercent.semi().mean() > best + 0.08,
                 "the validated semi-supervised head " + onePercent.semi().mean() + " vs labeled-only best " + best);
 
         SemiSupervisedEval.FractionSummary tenPercent = report.summaries().get(1);
@@ -90,8 +91,13 @@ class SemiSupervisedEvalTest {
                 assertTrue(accuracy >= 0 && accuracy <= 1, run.toString());
             }
         }
-        double[] linear = report.runs().subList(0, 3).stream().mapToDouble(SemiSupervisedEval.Run::linear).toArray();
-        assertEquals(Arrays.stream(linear).average().orElseThrow(), onePercent.linear().mean(), 1e-12);
+        double[] linear = report.runs().subList(0, 3).stream()
+                .mapToDouble(SemiSupervisedEval.Run::linear)
+                .toArray();
+        assertEquals(
+                Arrays.stream(linear).average().orElseThrow(),
+                onePercent.linear().mean(),
+                1e-12);
         assertTrue(onePercent.linear().std() > 0, "different seeds label different samples");
     }
 
@@ -108,7 +114,9 @@ class SemiSupervisedEvalTest {
         }
         assertArrayEquals(new int[] {3, 3, 3, 1}, perClass, "round(1% of n_c) per class");
         assertArrayEquals(subset, SemiSupervisedEval.labeledSubset(y, 4, 0.01, 42), "same seed, same subset");
-        assertArrayEquals(subset, io.byol4j.sdk.data.LabelFractions.select(y, List.of("a", "b", "c", "d"), 0.01, 42),
+        assertArrayEquals(
+                subset,
+                io.byol4j.sdk.data.LabelFractions.select(y, List.of("a", "b", "c", "d"), 0.01, 42),
                 "the same images as every other method");
         assertFalse(Arrays.equals(subset, SemiSupervisedEval.labeledSubset(y, 4, 0.01, 43)), "another seed");
         assertTrue(Arrays.stream(subset).distinct().count() == subset.length);
@@ -116,11 +124,11 @@ class SemiSupervisedEvalTest {
             assertTrue(subset[k - 1] < subset[k], "ascending");
         }
         assertEquals(1000, SemiSupervisedEval.labeledSubset(y, 4, 1.0, 1).length);
-        IllegalArgumentException tooSmall = assertThrows(IllegalArgumentException.class,
-                () -> SemiSupervisedEval.labeledSubset(y, 4, 0.004, 1));
+        IllegalArgumentException tooSmall =
+                assertThrows(IllegalArgumentException.class, () -> SemiSupervisedEval.labeledSubset(y, 4, 0.004, 1));
         assertTrue(tooSmall.getMessage().contains("keeps no image of class '#3' (100 images)"), tooSmall.getMessage());
-        IllegalArgumentException absent = assertThrows(IllegalArgumentException.class,
-                () -> SemiSupervisedEval.labeledSubset(y, 5, 0.5, 1));
+        IllegalArgumentException absent =
+                assertThrows(IllegalArgumentException.class, () -> SemiSupervisedEval.labeledSubset(y, 5, 0.5, 1));
         assertTrue(absent.getMessage().contains("class '#4' has no image"), absent.getMessage());
     }
 
@@ -128,26 +136,64 @@ class SemiSupervisedEvalTest {
     void badInputIsNamed() {
         float[][] train = {{1, 0}, {0, 1}, {1, 1}};
         int[] trainY = {0, 1, 1};
-        IllegalArgumentException dims = assertThrows(IllegalArgumentException.class, () -> SemiSupervisedEval.evaluate(
-                train, trainY, new float[][] {{1, 0, 0}}, new int[] {0}, 2, SemiSupervisedEval.Settings.defaults()));
-        assertTrue(dims.getMessage().contains("dimension 2") && dims.getMessage().contains("3"), dims.getMessage());
-
-        IllegalArgumentException unlabeled = assertThrows(IllegalArgumentException.class,
-                () -> SemiSupervisedEval.evaluate(train, new int[] {0, -1, 1}, train, trainY, 2,
+        IllegalArgumentException dims = assertThrows(
+                IllegalArgumentException.class,
+                () -> SemiSupervisedEval.evaluate(
+                        train,
+                        trainY,
+                        new float[][] {{1, 0, 0}},
+                        new int[] {0},
+                        2,
                         SemiSupervisedEval.Settings.defaults()));
+        assertTrue(
+                dims.getMessage().contains("dimension 2") && dims.getMessage().contains("3"), dims.getMessage());
+
+        IllegalArgumentException unlabeled = assertThrows(
+                IllegalArgumentException.class,
+                () -> SemiSupervisedEval.evaluate(
+                        train, new int[] {0, -1, 1}, train, trainY, 2, SemiSupervisedEval.Settings.defaults()));
         assertTrue(unlabeled.getMessage().contains("-1"), unlabeled.getMessage());
 
         SemiSupervisedEval.Settings d = SemiSupervisedEval.Settings.defaults();
-        IllegalArgumentException fraction = assertThrows(IllegalArgumentException.class,
-                () -> new SemiSupervisedEval.Settings(List.of(0.01, 1.5), d.seeds(), d.seed(), d.l2(), d.knnK(),
-                        d.knnTemperature(), d.propagationK(), d.propagationAlpha(), d.propagationGamma(),
+        IllegalArgumentException fraction = assertThrows(
+                IllegalArgumentException.class,
+                () -> new SemiSupervisedEval.Settings(
+                        List.of(0.01, 1.5),
+                        d.seeds(),
+                        d.seed(),
+                        d.l2(),
+                        d.knnK(),
+                        d.knnTemperature(),
+                        d.propagationK(),
+                        d.propagationAlpha(),
+                        d.propagationGamma(),
                         d.minConfidence()));
         assertTrue(fraction.getMessage().contains("(0, 1]"), fraction.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> new SemiSupervisedEval.Settings(d.fractions(), 0, d.seed(), d.l2(), d.knnK(), d.knnTemperature(),
-                        d.propagationK(), d.propagationAlpha(), d.propagationGamma(), d.minConfidence()));
-        assertThrows(IllegalArgumentException.class,
-                () -> new SemiSupervisedEval.Settings(d.fractions(), 1, d.seed(), d.l2(), d.knnK(), d.knnTemperature(),
-                        d.propagationK(), 1.0, d.propagationGamma(), d.minConfidence()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new SemiSupervisedEval.Settings(
+                        d.fractions(),
+                        0,
+                        d.seed(),
+                        d.l2(),
+                        d.knnK(),
+                        d.knnTemperature(),
+                        d.propagationK(),
+                        d.propagationAlpha(),
+                        d.propagationGamma(),
+                        d.minConfidence()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new SemiSupervisedEval.Settings(
+                        d.fractions(),
+                        1,
+                        d.seed(),
+                        d.l2(),
+                        d.knnK(),
+                        d.knnTemperature(),
+                        d.propagationK(),
+                        1.0,
+                        d.propagationGamma(),
+                        d.minConfidence()));
     }
 }

@@ -58,7 +58,9 @@ class ImageDecoderTest {
     @Test
     void progressiveJpegDecodesThroughTheImageIoFallback() throws Exception {
         byte[] jpeg = TestImages.jpeg(TestImages.quadrants(32), 0.95f, true);
-        assertThrows(Exception.class, () -> Imaging.getBufferedImage(jpeg),
+        assertThrows(
+                Exception.class,
+                () -> Imaging.getBufferedImage(jpeg),
                 "Commons Imaging is expected to reject progressive JPEG, so this test exercises the fallback");
         DecodedImage img = decoder.decode(jpeg, 3);
         assertQuadrantCentresClose(img, 32, 12);
@@ -159,8 +161,14 @@ class ImageDecoderTest {
     @Test
     void fromBufferedImageHandlesCommonTypes() {
         BufferedImage src = TestImages.pattern(5, 4);
-        int[] types = {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_BGR, BufferedImage.TYPE_3BYTE_BGR,
-            BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_INT_ARGB_PRE, BufferedImage.TYPE_USHORT_565_RGB};
+        int[] types = {
+            BufferedImage.TYPE_INT_RGB,
+            BufferedImage.TYPE_INT_BGR,
+            BufferedImage.TYPE_3BYTE_BGR,
+            BufferedImage.TYPE_4BYTE_ABGR,
+            BufferedImage.TYPE_INT_ARGB_PRE,
+            BufferedImage.TYPE_USHORT_565_RGB
+        };
         for (int type : types) {
             BufferedImage converted = new BufferedImage(5, 4, type);
             converted.createGraphics().drawImage(src, 0, 0, null);
@@ -260,8 +268,8 @@ class ImageDecoderTest {
     @Test
     void hugeDeclaredPngIsRejectedFromTheHeader() {
         byte[] png = pngHeaderOnly(100_000, 100_000);
-        ImageDecodeException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
-                () -> assertThrows(ImageDecodeException.class, () -> decoder.decode(png, 3)));
+        ImageDecodeException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(5), () -> assertThrows(ImageDecodeException.class, () -> decoder.decode(png, 3)));
         assertEquals(Reason.TOO_LARGE, e.reason(), e.getMessage());
         assertTrue(e.getMessage().contains("100000x100000"), e.getMessage());
     }
@@ -272,7 +280,8 @@ class ImageDecoderTest {
         bmp.put((byte) 'B').put((byte) 'M').putInt(54 + 16).putInt(0).putInt(54);
         bmp.putInt(40).putInt(100_000).putInt(100_000).putShort((short) 1).putShort((short) 24);
         bmp.putInt(0).putInt(0).putInt(2835).putInt(2835).putInt(0).putInt(0);
-        ImageDecodeException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
+        ImageDecodeException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(5),
                 () -> assertThrows(ImageDecodeException.class, () -> decoder.decode(bmp.array(), 3)));
         assertEquals(Reason.TOO_LARGE, e.reason(), e.getMessage());
     }
@@ -281,12 +290,16 @@ class ImageDecoderTest {
     void limitsAreConfigurable() throws Exception {
         byte[] png = TestImages.imageIo(TestImages.pattern(20, 10), "png");
         ImageDecoder strictPixels = new ImageDecoder(199, 1 << 20);
-        assertEquals(Reason.TOO_LARGE,
-                assertThrows(ImageDecodeException.class, () -> strictPixels.decode(png, 3)).reason());
+        assertEquals(
+                Reason.TOO_LARGE,
+                assertThrows(ImageDecodeException.class, () -> strictPixels.decode(png, 3))
+                        .reason());
         assertEquals(20, new ImageDecoder(200, 1 << 20).decode(png, 3).width());
         ImageDecoder strictBytes = new ImageDecoder(1 << 20, png.length - 1);
-        assertEquals(Reason.TOO_LARGE,
-                assertThrows(ImageDecodeException.class, () -> strictBytes.decode(png, 3)).reason());
+        assertEquals(
+                Reason.TOO_LARGE,
+                assertThrows(ImageDecodeException.class, () -> strictBytes.decode(png, 3))
+                        .reason());
         assertThrows(IllegalArgumentException.class, () -> new ImageDecoder(0, 10));
         assertThrows(IllegalArgumentException.class, () -> decoder.decode(png, 2));
     }
@@ -338,8 +351,14 @@ class ImageDecoderTest {
     private static byte[] pngHeaderOnly(int width, int height) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        ByteBuffer ihdr = ByteBuffer.allocate(13)
+                .putInt(width)
+                .putInt(height)
+                .put((byte) 8)
+                .put((byte) 2)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         writeChunk(out, "IHDR", ihdr.array());
         writeChunk(out, "IDAT", new byte[] {0x78, (byte) 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
         writeChunk(out, "IEND", new byte[0]);
@@ -401,13 +420,15 @@ class ImageDecoderTest {
     }
 
     private static void assertQuadrantCentresClose(DecodedImage img, int size, int tolerance) {
-        int[][] points = {{size / 4, size / 4}, {3 * size / 4, size / 4}, {size / 4, 3 * size / 4},
-            {3 * size / 4, 3 * size / 4}};
+        int[][] points = {
+            {size / 4, size / 4}, {3 * size / 4, size / 4}, {size / 4, 3 * size / 4}, {3 * size / 4, 3 * size / 4}
+        };
         for (int[] p : points) {
             int[] want = TestImages.quadrantColour(size, p[0], p[1]);
             for (int c = 0; c < 3; c++) {
                 int got = img.get(p[0], p[1], c);
-                assertTrue(Math.abs(got - want[c]) <= tolerance,
+                assertTrue(
+                        Math.abs(got - want[c]) <= tolerance,
                         "pixel " + Arrays.toString(p) + " channel " + c + ": " + got + " vs " + want[c]);
             }
         }

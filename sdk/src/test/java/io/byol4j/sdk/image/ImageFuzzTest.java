@@ -42,7 +42,9 @@ class ImageFuzzTest {
     static final long SLOW_CASE_MS = 3000;
     private static final int BATCH = 32;
     /** A size such as "48x-16777176" in a message: the reader trusted a damaged header. */
-    private static final java.util.regex.Pattern NEGATIVE_SIZE = java.util.regex.Pattern.compile("\\d+x-\\d+|-\\d+x\\d+");
+    private static final java.util.regex.Pattern NEGATIVE_SIZE =
+            java.util.regex.Pattern.compile("\\d+x-\\d+|-\\d+x\\d+");
+
     private static final String[] FORMATS = {"png", "jpeg", "gif", "bmp", "tiff"};
     private static final long[] EXTREMES = {0, 1, 65535, 0xFFFFFFFFL, 0x7FFFFFFFL, 0x80000000L, 0x10000L};
 
@@ -82,9 +84,11 @@ class ImageFuzzTest {
                 List<EmbedResult> results;
                 long t0 = System.nanoTime();
                 try {
-                    results = encoder.embedEncoded(batch.stream().map(Case::bytes).toList());
+                    results =
+                            encoder.embedEncoded(batch.stream().map(Case::bytes).toList());
                 } catch (Throwable t) {
-                    findings.add("embedEncoded threw " + t + " on a batch starting at case " + batch.get(0).id());
+                    findings.add("embedEncoded threw " + t + " on a batch starting at case "
+                            + batch.get(0).id());
                     done += batch.size();
                     continue;
                 }
@@ -102,16 +106,24 @@ class ImageFuzzTest {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long heapAfter = usedHeapAfterGc();
-        System.out.printf(Locale.ROOT, "image fuzz: %d cases (seed %d) in %.1f s; heap %d MB -> %d MB%n", done, seed,
-                elapsed, heapBefore >> 20, heapAfter >> 20);
+        System.out.printf(
+                Locale.ROOT,
+                "image fuzz: %d cases (seed %d) in %.1f s; heap %d MB -> %d MB%n",
+                done,
+                seed,
+                elapsed,
+                heapBefore >> 20,
+                heapAfter >> 20);
         outcomes.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-40s %7d%n", k, v));
         findings.forEach(f -> System.out.println("  FINDING " + f));
         assertTrue(findings.isEmpty(), () -> findings.size() + " findings, first: " + findings.get(0));
         assertTrue(heapAfter - heapBefore < 64L << 20, "heap grew from " + heapBefore + " to " + heapAfter);
         for (String format : FORMATS) {
-            assertTrue(outcomes.keySet().stream().anyMatch(k -> k.startsWith(format + " embed ok")),
+            assertTrue(
+                    outcomes.keySet().stream().anyMatch(k -> k.startsWith(format + " embed ok")),
                     "no " + format + " case was embedded: the mutator only produced garbage");
-            assertTrue(outcomes.keySet().stream().anyMatch(k -> k.startsWith(format + " embed rejected")),
+            assertTrue(
+                    outcomes.keySet().stream().anyMatch(k -> k.startsWith(format + " embed rejected")),
                     "no " + format + " case was rejected: the mutator changed nothing");
         }
     }

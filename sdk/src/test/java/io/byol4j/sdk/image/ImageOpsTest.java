@@ -14,7 +14,8 @@ class ImageOpsTest {
     void enlargingInterpolatesBetweenNeighboursAndClampsAtTheBorders() {
         DecodedImage img = gray(2, 1, 0, 100);
         // Output centres map to input positions -0.25, 0.25, 0.75, 1.25.
-        assertArrayEquals(bytes(0, 25, 75, 100), ImageOps.resizeBilinear(img, 4, 1).pixels());
+        assertArrayEquals(
+                bytes(0, 25, 75, 100), ImageOps.resizeBilinear(img, 4, 1).pixels());
     }
 
     @Test
@@ -57,12 +58,9 @@ class ImageOpsTest {
 
     @Test
     void centerCropTakesTheMiddleWindowFlooringOddMargins() {
-        DecodedImage img = gray(5, 4,
-                0, 1, 2, 3, 4,
-                10, 11, 12, 13, 14,
-                20, 21, 22, 23, 24,
-                30, 31, 32, 33, 34);
-        assertArrayEquals(bytes(11, 12, 13, 21, 22, 23), ImageOps.centerCrop(img, 3, 2).pixels());
+        DecodedImage img = gray(5, 4, 0, 1, 2, 3, 4, 10, 11, 12, 13, 14, 20, 21, 22, 23, 24, 30, 31, 32, 33, 34);
+        assertArrayEquals(
+                bytes(11, 12, 13, 21, 22, 23), ImageOps.centerCrop(img, 3, 2).pixels());
         assertArrayEquals(bytes(11, 12, 21, 22), ImageOps.centerCrop(img, 2, 2).pixels());
         assertSame(img, ImageOps.centerCrop(img, 5, 4));
         assertThrows(IllegalArgumentException.class, () -> ImageOps.centerCrop(img, 6, 1));
@@ -124,7 +122,10 @@ class ImageOpsTest {
                 for (int x = 0; x < ow; x++) {
                     for (int ch = 0; ch < c; ch++) {
                         double want = reference(img, ow, oh, x, y, ch);
-                        assertEquals(want, out.get(x, y, ch), 0.51 + 1e-3,
+                        assertEquals(
+                                want,
+                                out.get(x, y, ch),
+                                0.51 + 1e-3,
                                 "trial " + trial + " (" + x + "," + y + "," + ch + ")");
                     }
                 }

@@ -138,7 +138,8 @@ class PreprocessorTest {
             assertEquals(want[i], heap.get(3 + i), 1e-6f);
         }
 
-        FloatBuffer direct = ByteBuffer.allocateDirect(4 * 8).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer direct =
+                ByteBuffer.allocateDirect(4 * 8).order(ByteOrder.nativeOrder()).asFloatBuffer();
         direct.position(4);
         pre.apply(img, direct);
         assertEquals(8, direct.position());
@@ -157,8 +158,17 @@ class PreprocessorTest {
 
     @Test
     void buildsFromAModelContract() {
-        ModelContract contract = new ModelContract("input", "embedding", 3, 4, 4, 5,
-                new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f}, 8, "resnet-mini");
+        ModelContract contract = new ModelContract(
+                "input",
+                "embedding",
+                3,
+                4,
+                4,
+                5,
+                new float[] {0.5f, 0.5f, 0.5f},
+                new float[] {0.5f, 0.5f, 0.5f},
+                8,
+                "resnet-mini");
         Preprocessor pre = new Preprocessor(contract);
         assertEquals(48, pre.inputSize());
         assertEquals(5, pre.resizeShorter());
@@ -190,8 +200,8 @@ class PreprocessorTest {
             random.nextBytes(px);
             images.add(new DecodedImage(w, h, 3, px));
         }
-        Preprocessor pre = new Preprocessor(3, 16, 16, 18, new float[] {0.4f, 0.4f, 0.4f},
-                new float[] {0.2f, 0.2f, 0.2f});
+        Preprocessor pre =
+                new Preprocessor(3, 16, 16, 18, new float[] {0.4f, 0.4f, 0.4f}, new float[] {0.2f, 0.2f, 0.2f});
         List<float[]> sequential = new ArrayList<>();
         for (DecodedImage img : images) {
             sequential.add(pre.apply(img));

@@ -19,8 +19,7 @@ final class TestImages {
     /** Colours of the four quadrants of {@link #quadrants}: top-left, top-right, bottom-left, bottom-right. */
     static final int[][] QUADRANT_RGB = {{220, 30, 30}, {30, 200, 40}, {20, 40, 210}, {240, 230, 60}};
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** A {@code size × size} RGB image with four flat-coloured quadrants. */
     static BufferedImage quadrants(int size) {

@@ -1,6 +1,5 @@
 package io.byol4j.sdk.internal;
 
-import io.byol4j.sdk.model.ModelContract;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.byol4j.sdk.model.ModelContract;
 import io.byol4j.sdk.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -10,8 +10,17 @@ import org.junit.jupiter.api.Test;
 
 class ModelContractTest {
 
-    private static final ModelContract CONTRACT = new ModelContract("input", "embedding", 3, 24, 32, 40,
-            new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}, 128, "resnet18-w16-cifar-c3");
+    private static final ModelContract CONTRACT = new ModelContract(
+            "input",
+            "embedding",
+            3,
+            24,
+            32,
+            40,
+            new float[] {0.485f, 0.456f, 0.406f},
+            new float[] {0.229f, 0.224f, 0.225f},
+            128,
+            "resnet18-w16-cifar-c3");
 
     @Test
     void metadataRoundTripsIncludingTheResizeAndCropPolicy() {
@@ -30,8 +39,8 @@ class ModelContractTest {
     void anUnknownOrMissingCropPolicyIsRejected() {
         Map<String, String> meta = new LinkedHashMap<>(CONTRACT.toMetadata());
         meta.put(ModelContract.KEY_CROP, "random");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelContract.fromMetadata(meta));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ModelContract.fromMetadata(meta));
         assertTrue(e.getMessage().contains("crop policy random"), e.getMessage());
 
         meta.remove(ModelContract.KEY_CROP);
@@ -43,8 +52,8 @@ class ModelContractTest {
     void aResizeSmallerThanTheCropIsRejected() {
         Map<String, String> meta = new LinkedHashMap<>(CONTRACT.toMetadata());
         meta.put(ModelContract.KEY_RESIZE, "20");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelContract.fromMetadata(meta));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ModelContract.fromMetadata(meta));
         assertTrue(e.getMessage().contains("resize_shorter 20"), e.getMessage());
     }
 }

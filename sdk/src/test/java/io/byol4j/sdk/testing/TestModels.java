@@ -11,8 +11,8 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
-import io.byol4j.sdk.model.ModelContract;
 import io.byol4j.sdk.internal.ModelDigest;
+import io.byol4j.sdk.model.ModelContract;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,8 +34,7 @@ public final class TestModels {
     public static final String INPUT = "images";
     public static final String OUTPUT = "embedding";
 
-    private TestModels() {
-    }
+    private TestModels() {}
 
     /** A contract for square {@code size} inputs, resized so the shorter side is {@code size}. */
     public static ModelContract contract(int channels, int size, int dim) {
@@ -62,10 +61,15 @@ public final class TestModels {
         try {
             ModelProto base = ModelProto.parseFrom(graphModel(contract, dynamicInput(contract), 1, meta));
             GraphProto.Builder graph = base.getGraph().toBuilder()
-                    .addNode(NodeProto.newBuilder().setOpType("Softmax").setName("head")
-                            .addInput(OUTPUT).addOutput(PROBABILITIES)
-                            .addAttribute(AttributeProto.newBuilder().setName("axis")
-                                    .setType(AttributeProto.AttributeType.INT).setI(1)))
+                    .addNode(NodeProto.newBuilder()
+                            .setOpType("Softmax")
+                            .setName("head")
+                            .addInput(OUTPUT)
+                            .addOutput(PROBABILITIES)
+                            .addAttribute(AttributeProto.newBuilder()
+                                    .setName("axis")
+                                    .setType(AttributeProto.AttributeType.INT)
+                                    .setI(1)))
                     .addOutput(valueInfo(PROBABILITIES, new long[] {-1, contract.embeddingDim()}));
             return seal(base.toBuilder().setGraph(graph).build().toByteArray());
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
@@ -83,7 +87,8 @@ public final class TestModels {
      * conv layers of width {@code contract.embeddingDim()}; {@code metadata} is stored as given plus a
      * digest placeholder when it holds byol4j entries.
      */
-    public static byte[] graphModel(ModelContract contract, long[] inputShape, int layers, Map<String, String> metadata) {
+    public static byte[] graphModel(
+            ModelContract contract, long[] inputShape, int layers, Map<String, String> metadata) {
         Random random = new Random(42);
         int dim = contract.embeddingDim();
         GraphProto.Builder graph = GraphProto.newBuilder().setName("test_encoder");
@@ -94,28 +99,52 @@ public final class TestModels {
         for (int l = 0; l < layers; l++) {
             String weight = "conv" + l + ".weight";
             byte[] raw = gaussianWeights(random, dim * in * 9, Math.sqrt(2.0 / (in * 9)));
-            graph.addInitializer(TensorProto.newBuilder().setName(weight).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                    .addAllDims(List.of((long) dim, (long) in, 3L, 3L)).setRawData(ByteString.copyFrom(raw)));
-            graph.addNode(NodeProto.newBuilder().setOpType("Conv").setName("conv" + l)
-                    .addInput(current).addInput(weight).addOutput("conv" + l + ".out")
-                    .addAttribute(ints("pads", 1, 1, 1, 1)).addAttribute(ints("kernel_shape", 3, 3)));
-            graph.addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu" + l)
-                    .addInput("conv" + l + ".out").addOutput("relu" + l + ".out"));
+            graph.addInitializer(TensorProto.newBuilder()
+                    .setName(weight)
+                    .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                    .addAllDims(List.of((long) dim, (long) in, 3L, 3L))
+                    .setRawData(ByteString.copyFrom(raw)));
+            graph.addNode(NodeProto.newBuilder()
+                    .setOpType("Conv")
+                    .setName("conv" + l)
+                    .addInput(current)
+                    .addInput(weight)
+                    .addOutput("conv" + l + ".out")
+                    .addAttribute(ints("pads", 1, 1, 1, 1))
+                    .addAttribute(ints("kernel_shape", 3, 3)));
+            graph.addNode(NodeProto.newBuilder()
+                    .setOpType("Relu")
+                    .setName("relu" + l)
+                    .addInput("conv" + l + ".out")
+                    .addOutput("relu" + l + ".out"));
             current = "relu" + l + ".out";
             in = dim;
         }
-        graph.addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("pool")
-                .addInput(current).addOutput("pooled"));
-        graph.addNode(NodeProto.newBuilder().setOpType("Flatten").setName("flatten")
-                .addInput("pooled").addOutput(OUTPUT)
-                .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
-        ModelProto.Builder model = ModelProto.newBuilder().setIrVersion(8).setProducerName("byol4j-test")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).setGraph(graph);
+        graph.addNode(NodeProto.newBuilder()
+                .setOpType("GlobalAveragePool")
+                .setName("pool")
+                .addInput(current)
+                .addOutput("pooled"));
+        graph.addNode(NodeProto.newBuilder()
+                .setOpType("Flatten")
+                .setName("flatten")
+                .addInput("pooled")
+                .addOutput(OUTPUT)
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("axis")
+                        .setType(AttributeProto.AttributeType.INT)
+                        .setI(1)));
+        ModelProto.Builder model = ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("byol4j-test")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .setGraph(graph);
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         if (meta.containsKey(ModelContract.KEY_FORMAT)) {
             meta.putIfAbsent(ModelContract.KEY_DIGEST, ModelContract.DIGEST_PLACEHOLDER);
         }
-        meta.forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        meta.forEach((k, v) -> model.addMetadataProps(
+                StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return model.build().toByteArray();
     }
 
@@ -127,7 +156,11 @@ public final class TestModels {
     /** Offset in {@code model} of the first conv layer's raw weight bytes, to tamper with. */
     public static int firstWeightOffset(byte[] model) {
         try {
-            byte[] raw = ModelProto.parseFrom(model).getGraph().getInitializer(0).getRawData().toByteArray();
+            byte[] raw = ModelProto.parseFrom(model)
+                    .getGraph()
+                    .getInitializer(0)
+                    .getRawData()
+                    .toByteArray();
             return latin1(model).indexOf(latin1(raw));
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IllegalArgumentException(e);
@@ -146,11 +179,18 @@ public final class TestModels {
     private static ValueInfoProto valueInfo(String name, long[] shape) {
         TensorShapeProto.Builder dims = TensorShapeProto.newBuilder();
         for (long d : shape) {
-            dims.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+            dims.addDim(
+                    d < 0
+                            ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+                            : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(dims))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(dims)))
+                .build();
     }
 
     private static AttributeProto ints(String name, long... values) {

@@ -3,8 +3,7 @@ package io.byol4j.trainer.augment;
 /** Argument checks shared by the configuration records, with messages that name the field. */
 final class Checks {
 
-    private Checks() {
-    }
+    private Checks() {}
 
     static void probability(String name, double p) {
         if (!(p >= 0.0 && p <= 1.0)) {
@@ -26,7 +25,8 @@ final class Checks {
 
     static void ordered(String minName, double min, String maxName, double max) {
         if (min > max) {
-            throw new IllegalArgumentException(minName + " (" + min + ") must not exceed " + maxName + " (" + max + ")");
+            throw new IllegalArgumentException(
+                    minName + " (" + min + ") must not exceed " + maxName + " (" + max + ")");
         }
     }
 

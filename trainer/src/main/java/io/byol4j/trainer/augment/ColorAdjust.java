@@ -11,8 +11,7 @@ import static io.byol4j.trainer.augment.ResizedCrop.LUMA_R;
  */
 final class ColorAdjust {
 
-    private ColorAdjust() {
-    }
+    private ColorAdjust() {}
 
     /** {@code x -> clamp(f x)}. */
     static void brightness(float[] v, int off, int channels, int plane, float f) {

@@ -6,8 +6,7 @@ package io.byol4j.trainer.augment;
  * {@code [max(0, 1 - s), 1 + s]} for strength {@code s}, hue shift from {@code [-hue, hue]} (a fraction of a
  * full turn). A strength of 0 switches that adjustment off.
  */
-public record ColorJitterConfig(double probability, double brightness, double contrast, double saturation,
-        double hue) {
+public record ColorJitterConfig(double probability, double brightness, double contrast, double saturation, double hue) {
 
     /** Validates: probability in [0, 1], strengths finite and >= 0, {@code hue <= 0.5}. */
     public ColorJitterConfig {

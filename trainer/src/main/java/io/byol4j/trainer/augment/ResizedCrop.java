@@ -22,11 +22,19 @@ final class ResizedCrop {
         }
     }
 
-    private ResizedCrop() {
-    }
+    private ResizedCrop() {}
 
-    static void sample(DecodedImage img, int x0, int y0, int cropWidth, int cropHeight, boolean flip,
-            int outSize, int outChannels, float[] out, int offset) {
+    static void sample(
+            DecodedImage img,
+            int x0,
+            int y0,
+            int cropWidth,
+            int cropHeight,
+            boolean flip,
+            int outSize,
+            int outChannels,
+            float[] out,
+            int offset) {
         AxisFilter fx = AxisFilter.of(cropWidth, outSize);
         AxisFilter fy = AxisFilter.of(cropHeight, outSize);
         int workChannels = (outChannels == 3 && img.channels() == 3) ? 3 : 1;
@@ -41,8 +49,17 @@ final class ResizedCrop {
         }
     }
 
-    private static void horizontal(DecodedImage img, int x0, int y0, int cropWidth, int cropHeight, boolean flip,
-            int outSize, int workChannels, AxisFilter fx, float[] rows) {
+    private static void horizontal(
+            DecodedImage img,
+            int x0,
+            int y0,
+            int cropWidth,
+            int cropHeight,
+            boolean flip,
+            int outSize,
+            int workChannels,
+            AxisFilter fx,
+            float[] rows) {
         byte[] px = img.pixels();
         int sc = img.channels();
         int rowPlane = cropHeight * outSize;
@@ -94,14 +111,14 @@ final class ResizedCrop {
             }
         } else {
             for (int x = 0, q = p; x < width; x++, q += 3) {
-                line[x] = LUMA_R * UNIT[px[q] & 0xFF] + LUMA_G * UNIT[px[q + 1] & 0xFF]
-                        + LUMA_B * UNIT[px[q + 2] & 0xFF];
+                line[x] =
+                        LUMA_R * UNIT[px[q] & 0xFF] + LUMA_G * UNIT[px[q + 1] & 0xFF] + LUMA_B * UNIT[px[q + 2] & 0xFF];
             }
         }
     }
 
-    private static void vertical(float[] rows, int rowPlane, int outSize, int workChannels,
-            AxisFilter fy, float[] out, int offset) {
+    private static void vertical(
+            float[] rows, int rowPlane, int outSize, int workChannels, AxisFilter fy, float[] out, int offset) {
         int plane = outSize * outSize;
         for (int oy = 0; oy < outSize; oy++) {
             int n = fy.taps;

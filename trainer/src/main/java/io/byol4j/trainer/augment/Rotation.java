@@ -7,8 +7,7 @@ package io.byol4j.trainer.augment;
  */
 final class Rotation {
 
-    private Rotation() {
-    }
+    private Rotation() {}
 
     /**
      * Rotates {@code channels} planes of {@code size × size} floats at {@code data[offset ..]} by

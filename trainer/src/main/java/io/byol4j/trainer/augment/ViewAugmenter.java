@@ -46,8 +46,8 @@ public final class ViewAugmenter {
         Objects.requireNonNull(mean, "mean");
         Objects.requireNonNull(std, "std");
         if (mean.length != outChannels || std.length != outChannels) {
-            throw new IllegalArgumentException("mean and std need " + outChannels + " values each, got "
-                    + mean.length + " and " + std.length);
+            throw new IllegalArgumentException(
+                    "mean and std need " + outChannels + " values each, got " + mean.length + " and " + std.length);
         }
         this.outSize = outSize;
         this.outChannels = outChannels;
@@ -131,8 +131,20 @@ public final class ViewAugmenter {
             sigma = (float) (b.sigmaMin() + (b.sigmaMax() - b.sigmaMin()) * rng.nextDouble());
         }
         boolean solarize = chance(config.solarize().probability(), rng);
-        return new ViewParams(crop.x(), crop.y(), crop.width(), crop.height(), flip, order,
-                brightness, contrast, saturation, hue, grayscale, sigma, solarize,
+        return new ViewParams(
+                crop.x(),
+                crop.y(),
+                crop.width(),
+                crop.height(),
+                flip,
+                order,
+                brightness,
+                contrast,
+                saturation,
+                hue,
+                grayscale,
+                sigma,
+                solarize,
                 rotation);
     }
 
@@ -157,8 +169,17 @@ public final class ViewAugmenter {
                     + img.width() + "x" + img.height() + " image");
         }
         int plane = outSize * outSize;
-        ResizedCrop.sample(img, params.cropX(), params.cropY(), params.cropWidth(), params.cropHeight(),
-                params.flip(), outSize, outChannels, out, offset);
+        ResizedCrop.sample(
+                img,
+                params.cropX(),
+                params.cropY(),
+                params.cropWidth(),
+                params.cropHeight(),
+                params.flip(),
+                outSize,
+                outChannels,
+                out,
+                offset);
         Rotation.apply(out, offset, outChannels, outSize, params.rotationDegrees());
         for (ColorOp op : params.colorOrder()) {
             switch (op) {
@@ -175,7 +196,8 @@ public final class ViewAugmenter {
             blur.apply(out, offset, outChannels, params.blurSigma());
         }
         if (params.solarize()) {
-            ColorAdjust.solarize(out, offset, outChannels * plane, (float) config.solarize().threshold());
+            ColorAdjust.solarize(
+                    out, offset, outChannels * plane, (float) config.solarize().threshold());
         }
         ColorAdjust.normalize(out, offset, plane, mean, invStd);
     }

@@ -31,9 +31,20 @@ public record ViewConfig(
     }
 
     /** A view without rotation (the paper's operations only). */
-    public ViewConfig(CropConfig randomResizedCrop, double flipProbability, ColorJitterConfig colorJitter,
-            double grayscaleProbability, BlurConfig blur, SolarizeConfig solarize) {
-        this(randomResizedCrop, flipProbability, colorJitter, grayscaleProbability, blur, solarize,
+    public ViewConfig(
+            CropConfig randomResizedCrop,
+            double flipProbability,
+            ColorJitterConfig colorJitter,
+            double grayscaleProbability,
+            BlurConfig blur,
+            SolarizeConfig solarize) {
+        this(
+                randomResizedCrop,
+                flipProbability,
+                colorJitter,
+                grayscaleProbability,
+                blur,
+                solarize,
                 RotationConfig.disabled());
     }
 
@@ -42,14 +53,24 @@ public record ViewConfig(
      * colour jitter 0.8 (0.4, 0.4, 0.2, 0.1), grayscale 0.2, blur sigma [0.1, 2], solarise threshold 0.5.
      */
     public static ViewConfig paper(double blurProbability, double solarizeProbability) {
-        return new ViewConfig(CropConfig.standard(), 0.5, ColorJitterConfig.standard(), 0.2,
-                BlurConfig.withProbability(blurProbability), SolarizeConfig.withProbability(solarizeProbability));
+        return new ViewConfig(
+                CropConfig.standard(),
+                0.5,
+                ColorJitterConfig.standard(),
+                0.2,
+                BlurConfig.withProbability(blurProbability),
+                SolarizeConfig.withProbability(solarizeProbability));
     }
 
     /** No randomness at all: centre-square crop resized to the output size, then normalisation. */
     public static ViewConfig none() {
-        return new ViewConfig(CropConfig.disabled(), 0.0, ColorJitterConfig.disabled(), 0.0,
-                BlurConfig.disabled(), SolarizeConfig.disabled());
+        return new ViewConfig(
+                CropConfig.disabled(),
+                0.0,
+                ColorJitterConfig.disabled(),
+                0.0,
+                BlurConfig.disabled(),
+                SolarizeConfig.disabled());
     }
 
     /** A copy with another crop setting. */
@@ -59,12 +80,14 @@ public record ViewConfig(
 
     /** A copy with another flip probability. */
     public ViewConfig withFlipProbability(double probability) {
-        return new ViewConfig(randomResizedCrop, probability, colorJitter, grayscaleProbability, blur, solarize, rotation);
+        return new ViewConfig(
+                randomResizedCrop, probability, colorJitter, grayscaleProbability, blur, solarize, rotation);
     }
 
     /** A copy with another colour jitter setting. */
     public ViewConfig withColorJitter(ColorJitterConfig jitter) {
-        return new ViewConfig(randomResizedCrop, flipProbability, jitter, grayscaleProbability, blur, solarize, rotation);
+        return new ViewConfig(
+                randomResizedCrop, flipProbability, jitter, grayscaleProbability, blur, solarize, rotation);
     }
 
     /** A copy with another grayscale probability. */
@@ -74,17 +97,19 @@ public record ViewConfig(
 
     /** A copy with another blur setting. */
     public ViewConfig withBlur(BlurConfig newBlur) {
-        return new ViewConfig(randomResizedCrop, flipProbability, colorJitter, grayscaleProbability, newBlur, solarize, rotation);
+        return new ViewConfig(
+                randomResizedCrop, flipProbability, colorJitter, grayscaleProbability, newBlur, solarize, rotation);
     }
 
     /** A copy with another solarisation setting. */
     public ViewConfig withSolarize(SolarizeConfig newSolarize) {
-        return new ViewConfig(randomResizedCrop, flipProbability, colorJitter, grayscaleProbability, blur, newSolarize, rotation);
+        return new ViewConfig(
+                randomResizedCrop, flipProbability, colorJitter, grayscaleProbability, blur, newSolarize, rotation);
     }
 
     /** A copy with another rotation setting. */
     public ViewConfig withRotation(RotationConfig newRotation) {
-        return new ViewConfig(randomResizedCrop, flipProbability, colorJitter, grayscaleProbability, blur, solarize,
-                newRotation);
+        return new ViewConfig(
+                randomResizedCrop, flipProbability, colorJitter, grayscaleProbability, blur, solarize, newRotation);
     }
 }

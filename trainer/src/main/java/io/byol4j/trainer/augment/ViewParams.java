@@ -23,10 +23,16 @@ import java.util.Objects;
  * @param rotationDegrees rotation about the view centre in degrees, clockwise as displayed; 0 means none
  */
 public record ViewParams(
-        int cropX, int cropY, int cropWidth, int cropHeight,
+        int cropX,
+        int cropY,
+        int cropWidth,
+        int cropHeight,
         boolean flip,
         List<ColorOp> colorOrder,
-        float brightness, float contrast, float saturation, float hue,
+        float brightness,
+        float contrast,
+        float saturation,
+        float hue,
         boolean grayscale,
         float blurSigma,
         boolean solarize,
@@ -55,11 +61,35 @@ public record ViewParams(
     }
 
     /** Parameters without rotation. */
-    public ViewParams(int cropX, int cropY, int cropWidth, int cropHeight, boolean flip, List<ColorOp> colorOrder,
-            float brightness, float contrast, float saturation, float hue, boolean grayscale, float blurSigma,
+    public ViewParams(
+            int cropX,
+            int cropY,
+            int cropWidth,
+            int cropHeight,
+            boolean flip,
+            List<ColorOp> colorOrder,
+            float brightness,
+            float contrast,
+            float saturation,
+            float hue,
+            boolean grayscale,
+            float blurSigma,
             boolean solarize) {
-        this(cropX, cropY, cropWidth, cropHeight, flip, colorOrder, brightness, contrast, saturation, hue, grayscale,
-                blurSigma, solarize, 0f);
+        this(
+                cropX,
+                cropY,
+                cropWidth,
+                cropHeight,
+                flip,
+                colorOrder,
+                brightness,
+                contrast,
+                saturation,
+                hue,
+                grayscale,
+                blurSigma,
+                solarize,
+                0f);
     }
 
     /** Parameters that crop the whole {@code width × height} image and change nothing else. */

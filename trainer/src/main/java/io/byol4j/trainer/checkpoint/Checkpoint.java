@@ -15,5 +15,5 @@ import java.nio.file.Path;
  * @param state progress
  * @param metrics metrics recorded up to {@code state.step()}
  */
-public record Checkpoint(Path dir, TrainConfig config, String configJson, CheckpointState state,
-        MetricsHistory metrics) {}
+public record Checkpoint(
+        Path dir, TrainConfig config, String configJson, CheckpointState state, MetricsHistory metrics) {}

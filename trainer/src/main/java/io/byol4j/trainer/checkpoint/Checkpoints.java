@@ -1,7 +1,5 @@
 package io.byol4j.trainer.checkpoint;
 
-import io.byol4j.sdk.internal.io.AtomicFiles;
-
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.byol4j.sdk.internal.io.AtomicFiles;
 import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.metrics.MetricsHistory;
 import io.byol4j.trainer.network.ByolNetwork;
@@ -61,12 +60,13 @@ public final class Checkpoints {
     public static final String LATEST = "latest";
     /** Name of the config file in run and checkpoint directories. */
     public static final String CONFIG = "config.json";
+
     static final String STATE = "state.json";
     static final String ONLINE = "online.params";
     static final String TARGET = "target.params";
     static final String OPTIMIZER = "optimizer.bin";
-    private static final List<String> REQUIRED = List.of(CONFIG, STATE, ONLINE, TARGET, OPTIMIZER,
-            MetricsHistory.EPOCHS_FILE, MetricsHistory.STEPS_FILE);
+    private static final List<String> REQUIRED =
+            List.of(CONFIG, STATE, ONLINE, TARGET, OPTIMIZER, MetricsHistory.EPOCHS_FILE, MetricsHistory.STEPS_FILE);
     private static final Pattern NAME = Pattern.compile("ckpt-(\\d{8,})");
     private static final String TMP_SUFFIX = ".tmp";
 
@@ -88,8 +88,15 @@ public final class Checkpoints {
      *
      * @return the checkpoint directory
      */
-    public static Path write(Path runDir, TrainConfig config, ByolNetwork network, Optimizer optimizer,
-            CheckpointState state, MetricsHistory metrics, int keep) throws IOException {
+    public static Path write(
+            Path runDir,
+            TrainConfig config,
+            ByolNetwork network,
+            Optimizer optimizer,
+            CheckpointState state,
+            MetricsHistory metrics,
+            int keep)
+            throws IOException {
         Files.createDirectories(runDir);
         String name = directoryName(state.step());
         Path finalDir = runDir.resolve(name);
@@ -147,10 +154,26 @@ public final class Checkpoints {
         Files.createDirectories(runDir);
         writeAtomically(runDir.resolve(CONFIG), config.toJson() + "\n");
         try (ByolNetwork network = ByolNetwork.create(config, Device.cpu());
-                Optimizer optimizer = Optimizer.create(config.optimizer(),
-                        network.trainableParameters(config.optimizer().excludeBiasAndNorm()), network.manager())) {
-            CheckpointState state = new CheckpointState(CheckpointState.FORMAT, 0, 0, 0, 0, true,
-                    config.sha256(), config.dataset(), config.seed(), null, 0, 0.0, Instant.now().toString(), null, 0L);
+                Optimizer optimizer = Optimizer.create(
+                        config.optimizer(),
+                        network.trainableParameters(config.optimizer().excludeBiasAndNorm()),
+                        network.manager())) {
+            CheckpointState state = new CheckpointState(
+                    CheckpointState.FORMAT,
+                    0,
+                    0,
+                    0,
+                    0,
+                    true,
+                    config.sha256(),
+                    config.dataset(),
+                    config.seed(),
+                    null,
+                    0,
+                    0.0,
+                    Instant.now().toString(),
+                    null,
+                    0L);
             return write(runDir, config, network, optimizer, state, new MetricsHistory(), Integer.MAX_VALUE);
         }
     }
@@ -200,9 +223,11 @@ public final class Checkpoints {
         if (Files.exists(path.resolve(STATE))) {
             dir = path;
         } else {
-            dir = latest(path).orElseThrow(() -> new CheckpointException(path
-                    + " is neither a checkpoint directory (no " + STATE + ") nor a run directory with checkpoints"
-                    + " (no '" + LATEST + "' file and no ckpt-* directory)"));
+            dir = latest(path)
+                    .orElseThrow(() -> new CheckpointException(path
+                            + " is neither a checkpoint directory (no " + STATE
+                            + ") nor a run directory with checkpoints"
+                            + " (no '" + LATEST + "' file and no ckpt-* directory)"));
         }
         for (String file : REQUIRED) {
             if (!Files.isRegularFile(dir.resolve(file))) {
@@ -230,8 +255,8 @@ public final class Checkpoints {
         try {
             state = JSON.readValue(readText(dir.resolve(STATE)), CheckpointState.class);
         } catch (JsonProcessingException e) {
-            throw new CheckpointException("checkpoint " + dir + " has a corrupt " + STATE + ": "
-                    + e.getOriginalMessage(), e);
+            throw new CheckpointException(
+                    "checkpoint " + dir + " has a corrupt " + STATE + ": " + e.getOriginalMessage(), e);
         }
         if (state.format() != CheckpointState.FORMAT) {
             throw new CheckpointException("checkpoint " + dir + " has layout version " + state.format()
@@ -288,8 +313,15 @@ public final class Checkpoints {
         } catch (IOException | MalformedModelException | RuntimeException e) {
             throw corrupt(checkpoint.dir(), ONLINE, e);
         }
-        return new LoadedEncoder(encoder, cfg.encoder(), cfg.imageSize(), cfg.normalization().mean(),
-                cfg.normalization().std(), checkpoint.configJson(), checkpoint.state().step(), cfg.dataset());
+        return new LoadedEncoder(
+                encoder,
+                cfg.encoder(),
+                cfg.imageSize(),
+                cfg.normalization().mean(),
+                cfg.normalization().std(),
+                checkpoint.configJson(),
+                checkpoint.state().step(),
+                cfg.dataset());
     }
 
     private static CheckpointException corrupt(Path dir, String file, Exception e) {
@@ -302,7 +334,8 @@ public final class Checkpoints {
             return List.of();
         }
         try (Stream<Path> s = Files.list(runDir)) {
-            return s.filter(p -> Files.isDirectory(p) && NAME.matcher(p.getFileName().toString()).matches())
+            return s.filter(p -> Files.isDirectory(p)
+                            && NAME.matcher(p.getFileName().toString()).matches())
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + runDir, e);

@@ -17,8 +17,15 @@ import java.util.Objects;
  * @param step optimisation steps the weights have seen (0 for a random initialisation)
  * @param dataset the dataset spec the run trained on
  */
-public record LoadedEncoder(Block encoder, EncoderSpec spec, int imageSize, float[] mean, float[] std,
-        String configJson, long step, String dataset) {
+public record LoadedEncoder(
+        Block encoder,
+        EncoderSpec spec,
+        int imageSize,
+        float[] mean,
+        float[] std,
+        String configJson,
+        long step,
+        String dataset) {
 
     /** Copies the arrays. */
     public LoadedEncoder {

@@ -19,8 +19,7 @@ import java.util.TreeSet;
 /** JSON binding of {@link TrainConfig}: strict parsing, merge over defaults, translated error messages. */
 final class ConfigJson {
 
-    private static final ObjectMapper PRETTY = baseBuilder().build()
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper PRETTY = baseBuilder().build().enable(SerializationFeature.INDENT_OUTPUT);
 
     private static final ObjectMapper CANONICAL = baseBuilder()
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
@@ -65,8 +64,8 @@ final class ConfigJson {
         try {
             node = PRETTY.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(source + " is not valid JSON: " + e.getOriginalMessage()
-                    + location(e), e);
+            throw new IllegalArgumentException(
+                    source + " is not valid JSON: " + e.getOriginalMessage() + location(e), e);
         }
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException(source + " must hold a JSON object");
@@ -156,7 +155,8 @@ final class ConfigJson {
 
     private static String rootMessage(Throwable t) {
         Throwable cur = t;
-        while (cur.getCause() != null && cur.getCause() != cur
+        while (cur.getCause() != null
+                && cur.getCause() != cur
                 && (cur instanceof JsonMappingException || cur.getMessage() == null)) {
             cur = cur.getCause();
         }
@@ -179,7 +179,9 @@ final class ConfigJson {
     }
 
     private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        return e.getLocation() == null
+                ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
     }
 }

@@ -46,8 +46,8 @@ final class ConfigOverrides {
             node = child(node, parts[i], path);
             path = path.isEmpty() ? parts[i] : path + "." + parts[i];
             if (!node.isObject()) {
-                throw new IllegalArgumentException("'" + path + "' is a value, not a section, in override '"
-                        + dottedKey + "'");
+                throw new IllegalArgumentException(
+                        "'" + path + "' is a value, not a section, in override '" + dottedKey + "'");
             }
         }
         String leaf = parts[parts.length - 1];
@@ -70,8 +70,8 @@ final class ConfigOverrides {
         }
         String value = raw.trim();
         if (current.isObject()) {
-            throw new IllegalArgumentException("'" + key + "' is a section; override one of its keys: "
-                    + ConfigJson.knownKeys(current));
+            throw new IllegalArgumentException(
+                    "'" + key + "' is a section; override one of its keys: " + ConfigJson.knownKeys(current));
         }
         if (current.isTextual()) {
             return NODES.textNode(value);
@@ -103,8 +103,8 @@ final class ConfigOverrides {
             }
             return NODES.numberNode(new BigDecimal(value));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + key + "' expects " + (integral ? "an integer" : "a number")
-                    + ", got '" + value + "'", e);
+            throw new IllegalArgumentException(
+                    "'" + key + "' expects " + (integral ? "an integer" : "a number") + ", got '" + value + "'", e);
         }
     }
 

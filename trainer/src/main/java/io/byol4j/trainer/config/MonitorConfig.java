@@ -13,8 +13,8 @@ public record MonitorConfig(int knnEveryEpochs, int knnK, int knnSamples) {
         ConfigChecks.nonNegative("monitor.knnEveryEpochs", knnEveryEpochs);
         ConfigChecks.positive("monitor.knnK", knnK);
         if (knnSamples <= knnK) {
-            throw new IllegalArgumentException("monitor.knnSamples must be greater than monitor.knnK ("
-                    + knnK + "), got " + knnSamples);
+            throw new IllegalArgumentException(
+                    "monitor.knnSamples must be greater than monitor.knnK (" + knnK + "), got " + knnSamples);
         }
     }
 

@@ -112,16 +112,16 @@ public record TrainConfig(
         Objects.requireNonNull(normalization, "normalization is required");
         Objects.requireNonNull(monitor, "monitor is required");
         if (encoder.inputChannels() != channels) {
-            throw new IllegalArgumentException("encoder.inputChannels (" + encoder.inputChannels()
-                    + ") must equal channels (" + channels + ")");
+            throw new IllegalArgumentException(
+                    "encoder.inputChannels (" + encoder.inputChannels() + ") must equal channels (" + channels + ")");
         }
         if (normalization.channels() != channels) {
-            throw new IllegalArgumentException("normalization has " + normalization.channels()
-                    + " value(s) per list but channels is " + channels);
+            throw new IllegalArgumentException(
+                    "normalization has " + normalization.channels() + " value(s) per list but channels is " + channels);
         }
         if (batchSize < 2) {
-            throw new IllegalArgumentException("batchSize must be at least 2 (BatchNorm needs batch statistics), got "
-                    + batchSize);
+            throw new IllegalArgumentException(
+                    "batchSize must be at least 2 (BatchNorm needs batch statistics), got " + batchSize);
         }
         ConfigChecks.nonNegative("epochs", epochs);
         ConfigChecks.nonNegative("steps", steps);
@@ -141,8 +141,8 @@ public record TrainConfig(
         }
         memoryFormat = ConfigChecks.nonBlank("memoryFormat", memoryFormat).toLowerCase(Locale.ROOT);
         if (!MEMORY_FORMATS.contains(memoryFormat)) {
-            throw new IllegalArgumentException("memoryFormat must be one of " + MEMORY_FORMATS + ", got '"
-                    + memoryFormat + "'");
+            throw new IllegalArgumentException(
+                    "memoryFormat must be one of " + MEMORY_FORMATS + ", got '" + memoryFormat + "'");
         }
     }
 
@@ -153,16 +153,29 @@ public record TrainConfig(
      */
     public static TrainConfig defaults() {
         return new TrainConfig(
-                "", "synthetic", 3, 32,
+                "",
+                "synthetic",
+                3,
+                32,
                 new EncoderSpec("resnet18", 16, true, 3),
                 new HeadsConfig(512, 128, 512),
-                64, 10, 0,
+                64,
+                10,
+                0,
                 new OptimizerConfig("lars", 1.0, 1.5e-6, 0.9, 1e-3, true, false, 0.999, 1e-8),
-                1.0, 0.99,
+                1.0,
+                0.99,
                 AugmentConfig.light(),
                 NormalizationConfig.defaultFor(3),
-                42L, 2, 4, 500, 2, 10,
-                "runs/byol", "auto", "auto",
+                42L,
+                2,
+                4,
+                500,
+                2,
+                10,
+                "runs/byol",
+                "auto",
+                "auto",
                 MonitorConfig.off());
     }
 
@@ -181,8 +194,9 @@ public record TrainConfig(
             if (in == null) {
                 throw new IllegalStateException("preset resource " + resource + " is missing from the trainer jar");
             }
-            return ConfigJson.bind(ConfigJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    "preset " + key), "preset " + key);
+            return ConfigJson.bind(
+                    ConfigJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "preset " + key),
+                    "preset " + key);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read preset resource " + resource, e);
         }

@@ -44,8 +44,8 @@ final class FineTuneCheckpoints {
     static final String HEAD = "head.params";
     static final String OPTIMIZER = "optimizer.bin";
     static final String STATE = "state.json";
-    private static final List<String> REQUIRED = List.of(ENCODER, HEAD, OPTIMIZER, STATE,
-            FineTuneMetrics.EPOCHS_FILE, FineTuneMetrics.STEPS_FILE);
+    private static final List<String> REQUIRED =
+            List.of(ENCODER, HEAD, OPTIMIZER, STATE, FineTuneMetrics.EPOCHS_FILE, FineTuneMetrics.STEPS_FILE);
 
     static final ObjectMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -55,8 +55,9 @@ final class FineTuneCheckpoints {
     private FineTuneCheckpoints() {}
 
     /** Writes a checkpoint into {@code trialDir}, points {@code latest} at it and keeps only the newest two. */
-    static Path write(Path trialDir, ClassifierNetwork network, Optimizer optimizer, TrialState state,
-            FineTuneMetrics metrics) throws IOException {
+    static Path write(
+            Path trialDir, ClassifierNetwork network, Optimizer optimizer, TrialState state, FineTuneMetrics metrics)
+            throws IOException {
         Files.createDirectories(trialDir);
         String name = Checkpoints.directoryName(state.step());
         Path finalDir = trialDir.resolve(name);
@@ -93,10 +94,12 @@ final class FineTuneCheckpoints {
             return Optional.empty();
         }
         try {
-            Path dir = trialDir.resolve(Files.readString(pointer, StandardCharsets.UTF_8).trim());
+            Path dir = trialDir.resolve(
+                    Files.readString(pointer, StandardCharsets.UTF_8).trim());
             for (String f : REQUIRED) {
                 if (!Files.isRegularFile(dir.resolve(f))) {
-                    throw new CheckpointException("fine-tuning checkpoint " + dir + " is incomplete: " + f + " is missing");
+                    throw new CheckpointException(
+                            "fine-tuning checkpoint " + dir + " is incomplete: " + f + " is missing");
                 }
             }
             return Optional.of(dir);
@@ -109,8 +112,8 @@ final class FineTuneCheckpoints {
         try {
             return JSON.readValue(checkpoint.resolve(STATE).toFile(), TrialState.class);
         } catch (IOException e) {
-            throw new CheckpointException("fine-tuning checkpoint " + checkpoint + " has a corrupt " + STATE + ": "
-                    + e.getMessage(), e);
+            throw new CheckpointException(
+                    "fine-tuning checkpoint " + checkpoint + " has a corrupt " + STATE + ": " + e.getMessage(), e);
         }
     }
 
@@ -118,8 +121,8 @@ final class FineTuneCheckpoints {
         try {
             return FineTuneMetrics.read(checkpoint);
         } catch (IOException e) {
-            throw new CheckpointException("fine-tuning checkpoint " + checkpoint + " has corrupt metrics: "
-                    + e.getMessage(), e);
+            throw new CheckpointException(
+                    "fine-tuning checkpoint " + checkpoint + " has corrupt metrics: " + e.getMessage(), e);
         }
     }
 
@@ -148,8 +151,10 @@ final class FineTuneCheckpoints {
     private static void prune(Path trialDir, Path keep) throws IOException {
         List<Path> all;
         try (Stream<Path> s = Files.list(trialDir)) {
-            all = s.filter(p -> Files.isDirectory(p) && p.getFileName().toString().matches("ckpt-\\d{8,}"))
-                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+            all = s.filter(p ->
+                            Files.isDirectory(p) && p.getFileName().toString().matches("ckpt-\\d{8,}"))
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString())
+                            .reversed())
                     .toList();
         }
         for (int i = 2; i < all.size(); i++) {

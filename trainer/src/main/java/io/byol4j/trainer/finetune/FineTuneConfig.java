@@ -70,7 +70,9 @@ public record FineTuneConfig(
 
     /** Checks every field; the message names the field and the allowed range. */
     public FineTuneConfig {
-        require(checkpoint != null && !checkpoint.isBlank(), "checkpoint is required (a BYOL run or checkpoint folder)");
+        require(
+                checkpoint != null && !checkpoint.isBlank(),
+                "checkpoint is required (a BYOL run or checkpoint folder)");
         init = lower(init, "init");
         require(INITS.contains(init), "init must be one of " + INITS + ", got '" + init + "'");
         mode = lower(mode, "mode");
@@ -89,7 +91,8 @@ public record FineTuneConfig(
         }
         learningRates = List.copyOf(learningRates);
         epochs = List.copyOf(epochs);
-        require(validationShare > 0 && validationShare < 1,
+        require(
+                validationShare > 0 && validationShare < 1,
                 "validationShare must be strictly between 0 and 1, got " + validationShare);
         require(batchSize >= 1, "batchSize must be at least 1, got " + batchSize);
         require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
@@ -105,8 +108,29 @@ public record FineTuneConfig(
 
     /** The paper's recipe with a CPU-sized grid; {@code checkpoint}, {@code dataset} and {@code out} unset. */
     public static FineTuneConfig defaults(String checkpoint, String dataset, String out) {
-        return new FineTuneConfig(checkpoint, "byol", "full", dataset, null, 1.0, 1L, List.of(0.01, 0.05),
-                List.of(30), 0.2, true, 64, 0.9, 0.0, 0.2, false, "auto", 200, 20, 2, null, out);
+        return new FineTuneConfig(
+                checkpoint,
+                "byol",
+                "full",
+                dataset,
+                null,
+                1.0,
+                1L,
+                List.of(0.01, 0.05),
+                List.of(30),
+                0.2,
+                true,
+                64,
+                0.9,
+                0.0,
+                0.2,
+                false,
+                "auto",
+                200,
+                20,
+                2,
+                null,
+                out);
     }
 
     /** True when more than one setting is searched. */

@@ -9,7 +9,9 @@ public final class FineTuneDivergedException extends RuntimeException {
 
     FineTuneDivergedException(String trial, long step, String problem, Path lastCheckpoint) {
         super("fine-tuning diverged in trial " + trial + ": " + problem + " at step " + step + "; stopped without"
-                + " saving. " + (lastCheckpoint == null ? "No checkpoint was written before."
+                + " saving. "
+                + (lastCheckpoint == null
+                        ? "No checkpoint was written before."
                         : "The last good checkpoint is " + lastCheckpoint + ".")
                 + " Lower the learning rate (learningRates) and start again with --force.");
     }

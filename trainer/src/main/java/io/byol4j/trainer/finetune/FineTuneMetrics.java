@@ -34,11 +34,17 @@ public final class FineTuneMetrics {
     static final String STEP_HEADER = "step,epoch,loss,lr";
 
     /** One step. */
-    public record Step(long step, int epoch, double loss, double lr) { }
+    public record Step(long step, int epoch, double loss, double lr) {}
 
     /** One finished epoch; {@code valAccuracy} is NaN without a validation split. */
-    public record Epoch(int epoch, long step, double trainLoss, double valAccuracy, double lr, double imagesPerSecond,
-            double elapsedSeconds) { }
+    public record Epoch(
+            int epoch,
+            long step,
+            double trainLoss,
+            double valAccuracy,
+            double lr,
+            double imagesPerSecond,
+            double elapsedSeconds) {}
 
     private final List<Step> steps = new ArrayList<>();
     private final List<Epoch> epochs = new ArrayList<>();
@@ -63,15 +69,30 @@ public final class FineTuneMetrics {
     void write(Path dir) throws IOException {
         StringBuilder e = new StringBuilder(EPOCH_HEADER).append('\n');
         for (Epoch m : epochs) {
-            e.append(m.epoch()).append(',').append(m.step()).append(',').append(m.trainLoss()).append(',')
-                    .append(Double.isNaN(m.valAccuracy()) ? "" : Double.toString(m.valAccuracy())).append(',')
-                    .append(m.lr()).append(',')
-                    .append(String.format(Locale.ROOT, "%.2f", m.imagesPerSecond())).append(',')
-                    .append(String.format(Locale.ROOT, "%.1f", m.elapsedSeconds())).append('\n');
+            e.append(m.epoch())
+                    .append(',')
+                    .append(m.step())
+                    .append(',')
+                    .append(m.trainLoss())
+                    .append(',')
+                    .append(Double.isNaN(m.valAccuracy()) ? "" : Double.toString(m.valAccuracy()))
+                    .append(',')
+                    .append(m.lr())
+                    .append(',')
+                    .append(String.format(Locale.ROOT, "%.2f", m.imagesPerSecond()))
+                    .append(',')
+                    .append(String.format(Locale.ROOT, "%.1f", m.elapsedSeconds()))
+                    .append('\n');
         }
         StringBuilder s = new StringBuilder(STEP_HEADER).append('\n');
         for (Step r : steps) {
-            s.append(r.step()).append(',').append(r.epoch()).append(',').append(r.loss()).append(',').append(r.lr())
+            s.append(r.step())
+                    .append(',')
+                    .append(r.epoch())
+                    .append(',')
+                    .append(r.loss())
+                    .append(',')
+                    .append(r.lr())
                     .append('\n');
         }
         AtomicFiles.writeBytes(dir.resolve(EPOCHS_FILE), e.toString().getBytes(StandardCharsets.UTF_8));
@@ -89,9 +110,14 @@ public final class FineTuneMetrics {
         for (int i = 0; i < rows.size(); i++) {
             String[] c = rows.get(i);
             try {
-                m.epochs.add(new Epoch(Integer.parseInt(c[0]), Long.parseLong(c[1]), Double.parseDouble(c[2]),
-                        c[3].isEmpty() ? Double.NaN : Double.parseDouble(c[3]), Double.parseDouble(c[4]),
-                        Double.parseDouble(c[5]), Double.parseDouble(c[6])));
+                m.epochs.add(new Epoch(
+                        Integer.parseInt(c[0]),
+                        Long.parseLong(c[1]),
+                        Double.parseDouble(c[2]),
+                        c[3].isEmpty() ? Double.NaN : Double.parseDouble(c[3]),
+                        Double.parseDouble(c[4]),
+                        Double.parseDouble(c[5]),
+                        Double.parseDouble(c[6])));
             } catch (NumberFormatException ex) {
                 throw new IOException(dir.resolve(EPOCHS_FILE) + " line " + (i + 2) + ": bad number", ex);
             }
@@ -100,7 +126,10 @@ public final class FineTuneMetrics {
         for (int i = 0; i < rows.size(); i++) {
             String[] c = rows.get(i);
             try {
-                m.steps.add(new Step(Long.parseLong(c[0]), Integer.parseInt(c[1]), Double.parseDouble(c[2]),
+                m.steps.add(new Step(
+                        Long.parseLong(c[0]),
+                        Integer.parseInt(c[1]),
+                        Double.parseDouble(c[2]),
                         Double.parseDouble(c[3])));
             } catch (NumberFormatException ex) {
                 throw new IOException(dir.resolve(STEPS_FILE) + " line " + (i + 2) + ": bad number", ex);
@@ -124,8 +153,8 @@ public final class FineTuneMetrics {
             if (!lines.get(i).isBlank()) {
                 String[] cells = lines.get(i).split(",", -1);
                 if (cells.length != columns) {
-                    throw new IOException(file + " line " + (i + 1) + " has " + cells.length + " columns, expected "
-                            + columns);
+                    throw new IOException(
+                            file + " line " + (i + 1) + " has " + cells.length + " columns, expected " + columns);
                 }
                 out.add(cells);
             }
@@ -139,17 +168,29 @@ public final class FineTuneMetrics {
             return;
         }
         System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("step")
-                .yAxisTitle("cross-entropy").build();
-        XYSeries perStep = chart.addSeries("train loss", steps.stream().mapToDouble(Step::step).toArray(),
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(500)
+                .title(title)
+                .xAxisTitle("step")
+                .yAxisTitle("cross-entropy")
+                .build();
+        XYSeries perStep = chart.addSeries(
+                "train loss",
+                steps.stream().mapToDouble(Step::step).toArray(),
                 steps.stream().mapToDouble(Step::loss).toArray());
         perStep.setMarker(SeriesMarkers.NONE);
         if (!epochs.isEmpty()) {
-            chart.addSeries("epoch mean loss", epochs.stream().mapToDouble(Epoch::step).toArray(),
-                    epochs.stream().mapToDouble(Epoch::trainLoss).toArray()).setMarker(SeriesMarkers.CIRCLE);
-            List<Epoch> withVal = epochs.stream().filter(e -> !Double.isNaN(e.valAccuracy())).toList();
+            chart.addSeries(
+                            "epoch mean loss",
+                            epochs.stream().mapToDouble(Epoch::step).toArray(),
+                            epochs.stream().mapToDouble(Epoch::trainLoss).toArray())
+                    .setMarker(SeriesMarkers.CIRCLE);
+            List<Epoch> withVal =
+                    epochs.stream().filter(e -> !Double.isNaN(e.valAccuracy())).toList();
             if (!withVal.isEmpty()) {
-                XYSeries acc = chart.addSeries("validation accuracy",
+                XYSeries acc = chart.addSeries(
+                        "validation accuracy",
                         withVal.stream().mapToDouble(Epoch::step).toArray(),
                         withVal.stream().mapToDouble(Epoch::valAccuracy).toArray());
                 acc.setMarker(SeriesMarkers.DIAMOND);
@@ -157,6 +198,7 @@ public final class FineTuneMetrics {
                 chart.setYAxisGroupTitle(1, "validation accuracy");
             }
         }
-        AtomicFiles.writeBytes(dir.resolve(PLOT_FILE), BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        AtomicFiles.writeBytes(
+                dir.resolve(PLOT_FILE), BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -17,17 +17,43 @@ final class FineTuneProgress {
         out.flush();
     }
 
-    void step(String trial, int epoch, int epochs, long step, long total, double loss, double lr,
-            double imagesPerSecond, double etaSeconds) {
-        line(String.format(Locale.ROOT, "[%s] epoch %d/%d  step %d/%d  loss %.4f  lr %.5f  %.1f img/s  ETA %s",
-                trial, epoch, epochs, step, total, loss, lr, imagesPerSecond, duration(etaSeconds)));
+    void step(
+            String trial,
+            int epoch,
+            int epochs,
+            long step,
+            long total,
+            double loss,
+            double lr,
+            double imagesPerSecond,
+            double etaSeconds) {
+        line(String.format(
+                Locale.ROOT,
+                "[%s] epoch %d/%d  step %d/%d  loss %.4f  lr %.5f  %.1f img/s  ETA %s",
+                trial,
+                epoch,
+                epochs,
+                step,
+                total,
+                loss,
+                lr,
+                imagesPerSecond,
+                duration(etaSeconds)));
     }
 
     void epoch(String trial, FineTuneMetrics.Epoch e, int epochs) {
-        String acc = Double.isNaN(e.valAccuracy()) ? ""
+        String acc = Double.isNaN(e.valAccuracy())
+                ? ""
                 : String.format(Locale.ROOT, "  validation accuracy %.4f", e.valAccuracy());
-        line(String.format(Locale.ROOT, "[%s] == epoch %d/%d done: mean loss %.4f%s  %.1f img/s", trial, e.epoch(),
-                epochs, e.trainLoss(), acc, e.imagesPerSecond()));
+        line(String.format(
+                Locale.ROOT,
+                "[%s] == epoch %d/%d done: mean loss %.4f%s  %.1f img/s",
+                trial,
+                e.epoch(),
+                epochs,
+                e.trainLoss(),
+                acc,
+                e.imagesPerSecond()));
     }
 
     static String duration(double seconds) {

@@ -16,7 +16,18 @@ import java.util.List;
  * @param testImages images scored
  * @param classNames the classes, indexed by label, as the exported model names them
  */
-public record FineTuneResult(String init, String mode, double fraction, long seed, int labeledImages,
-        int trainImages, int validationImages, List<TrialResult> trials, double chosenLearningRate,
-        int chosenEpochs, TrialResult result, double testAccuracy, int testImages, List<String> classNames) {
-}
+public record FineTuneResult(
+        String init,
+        String mode,
+        double fraction,
+        long seed,
+        int labeledImages,
+        int trainImages,
+        int validationImages,
+        List<TrialResult> trials,
+        double chosenLearningRate,
+        int chosenEpochs,
+        TrialResult result,
+        double testAccuracy,
+        int testImages,
+        List<String> classNames) {}

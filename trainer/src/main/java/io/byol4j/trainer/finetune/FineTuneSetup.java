@@ -35,8 +35,14 @@ final class FineTuneSetup implements AutoCloseable {
     private final ViewAugmenter trainView;
     private final ViewAugmenter evalView;
 
-    FineTuneSetup(FineTuneConfig config, TrainConfig byol, Dataset dataset, int[] labels, List<String> classNames,
-            byte[] encoderWeights, Device device) {
+    FineTuneSetup(
+            FineTuneConfig config,
+            TrainConfig byol,
+            Dataset dataset,
+            int[] labels,
+            List<String> classNames,
+            byte[] encoderWeights,
+            Device device) {
         this.config = config;
         this.byol = byol;
         this.dataset = dataset;
@@ -93,13 +99,17 @@ final class FineTuneSetup implements AutoCloseable {
     /** A new network: the start weights (BYOL encoder or seeded random), a seeded fresh classifier. */
     ClassifierNetwork newNetwork() throws IOException {
         try {
-            return ClassifierNetwork.create(byol.encoder(), byol.imageSize(), classNames.size(),
+            return ClassifierNetwork.create(
+                    byol.encoder(),
+                    byol.imageSize(),
+                    classNames.size(),
                     "linear".equals(config.mode()),
                     encoderWeights == null ? null : new DataInputStream(new ByteArrayInputStream(encoderWeights)),
-                    config.seed(), device);
+                    config.seed(),
+                    device);
         } catch (MalformedModelException e) {
-            throw new IOException("the BYOL encoder weights do not fit " + byol.encoder().displayName() + ": "
-                    + e.getMessage(), e);
+            throw new IOException(
+                    "the BYOL encoder weights do not fit " + byol.encoder().displayName() + ": " + e.getMessage(), e);
         }
     }
 
@@ -116,7 +126,9 @@ final class FineTuneSetup implements AutoCloseable {
             LabeledImages.Batch b = source.evaluation(indices, from, count, evalView);
             try (NDManager m = network.manager().newSubManager()) {
                 NDArray x = m.create(b.images(), new Shape(count, channels(), imageSize(), imageSize()));
-                long[] predicted = network.logits(x, false).argMax(1).toType(ai.djl.ndarray.types.DataType.INT64, false)
+                long[] predicted = network.logits(x, false)
+                        .argMax(1)
+                        .toType(ai.djl.ndarray.types.DataType.INT64, false)
                         .toLongArray();
                 for (int i = 0; i < count; i++) {
                     if (predicted[i] == b.labels()[i]) {

@@ -40,22 +40,29 @@ public final class FineTunedClassifier implements AutoCloseable {
         }
         Path checkpoint = Path.of(run.resultCheckpoint());
         if (!Files.isDirectory(checkpoint)) {
-            throw new CheckpointException("the result checkpoint " + checkpoint + " named in " + runDir + " is missing");
+            throw new CheckpointException(
+                    "the result checkpoint " + checkpoint + " named in " + runDir + " is missing");
         }
         TrainConfig byol = TrainConfig.parse(run.byolConfig());
         FineTuneConfig cfg = FineTuneCheckpoints.JSON.readValue(run.fineTuneConfig(), FineTuneConfig.class);
         ClassifierNetwork network;
         try {
-            network = ClassifierNetwork.create(byol.encoder(), byol.imageSize(), run.classNames().size(), false, null,
-                    0, Device.cpu());
+            network = ClassifierNetwork.create(
+                    byol.encoder(), byol.imageSize(), run.classNames().size(), false, null, 0, Device.cpu());
         } catch (ai.djl.MalformedModelException e) {
             throw new IOException(e.getMessage(), e);
         }
         try {
             FineTuneCheckpoints.restore(checkpoint, network, null);
             TrialState state = FineTuneCheckpoints.readState(checkpoint);
-            LoadedEncoder encoder = new LoadedEncoder(network.encoder(), byol.encoder(), byol.imageSize(),
-                    byol.normalization().mean(), byol.normalization().std(), run.fineTuneConfig(), state.step(),
+            LoadedEncoder encoder = new LoadedEncoder(
+                    network.encoder(),
+                    byol.encoder(),
+                    byol.imageSize(),
+                    byol.normalization().mean(),
+                    byol.normalization().std(),
+                    run.fineTuneConfig(),
+                    state.step(),
                     cfg.dataset());
             return new FineTunedClassifier(network, encoder, run.classNames());
         } catch (RuntimeException e) {

@@ -62,9 +62,10 @@ public final class FineTuner {
     public static final String RESULT_FILE = "result.json";
     /** Folder of the result trial when the chosen setting is retrained on every labeled image. */
     public static final String FINAL_DIR = "final";
+
     static final String TRIALS_DIR = "trials";
-    private static final List<String> OUTPUTS = List.of(RUN_FILE, SPLIT_FILE, SEARCH_FILE, RESULT_FILE, FINAL_DIR,
-            TRIALS_DIR);
+    private static final List<String> OUTPUTS =
+            List.of(RUN_FILE, SPLIT_FILE, SEARCH_FILE, RESULT_FILE, FINAL_DIR, TRIALS_DIR);
 
     /**
      * What the exporter needs to rebuild the classifier.
@@ -75,8 +76,12 @@ public final class FineTuner {
      * @param classNames the class names, indexed by label
      * @param resultCheckpoint the checkpoint holding the result's weights (set when the run has finished)
      */
-    public record RunDescription(String byolCheckpoint, String byolConfig, String fineTuneConfig,
-            List<String> classNames, String resultCheckpoint) { }
+    public record RunDescription(
+            String byolCheckpoint,
+            String byolConfig,
+            String fineTuneConfig,
+            List<String> classNames,
+            String resultCheckpoint) {}
 
     private final DeviceSelector devices;
 
@@ -107,8 +112,9 @@ public final class FineTuner {
      * @throws IllegalArgumentException for every problem found before the work starts (nothing written)
      * @throws FineTuneDivergedException when the loss or weights become non-finite
      */
-    public FineTuneResult run(FineTuneConfig cfg, boolean resume, boolean force, PrintStream progress,
-            long stopAfterSteps) throws IOException, InterruptedException {
+    public FineTuneResult run(
+            FineTuneConfig cfg, boolean resume, boolean force, PrintStream progress, long stopAfterSteps)
+            throws IOException, InterruptedException {
         FineTuneProgress out = new FineTuneProgress(progress);
         Path runDir = Path.of(cfg.out());
         checkOutput(runDir, resume, force);
@@ -131,8 +137,10 @@ public final class FineTuner {
         }
         Files.createDirectories(runDir);
         String cfgJson = FineTuneCheckpoints.JSON.writeValueAsString(cfg);
-        writeJson(runDir.resolve(RUN_FILE), new RunDescription(byolCheckpoint.dir().toString(),
-                byolCheckpoint.configJson(), cfgJson, classNames, null));
+        writeJson(
+                runDir.resolve(RUN_FILE),
+                new RunDescription(
+                        byolCheckpoint.dir().toString(), byolCheckpoint.configJson(), cfgJson, classNames, null));
         Map<String, Object> split = new LinkedHashMap<>();
         split.put("fraction", cfg.fraction());
         split.put("seed", cfg.seed());
@@ -141,11 +149,24 @@ public final class FineTuner {
         split.put("validation", parts[1]);
         writeJson(runDir.resolve(SPLIT_FILE), split);
 
-        out.line(String.format(Locale.ROOT, "fine-tuning %s (%s, %s) on %s: %d classes, %d of %d images labeled"
-                        + " (fraction %s), %s; init %s from %s", byol.encoder().displayName(), cfg.mode(),
-                cfg.searches() ? "searching " + cfg.learningRates().size() * cfg.epochs().size() + " settings"
-                        : "one setting", dataset.describe(), classNames.size(), labeled.length, dataset.size(),
-                cfg.fraction(), device, cfg.init(), byolCheckpoint.dir()));
+        out.line(String.format(
+                Locale.ROOT,
+                "fine-tuning %s (%s, %s) on %s: %d classes, %d of %d images labeled"
+                        + " (fraction %s), %s; init %s from %s",
+                byol.encoder().displayName(),
+                cfg.mode(),
+                cfg.searches()
+                        ? "searching "
+                                + cfg.learningRates().size() * cfg.epochs().size() + " settings"
+                        : "one setting",
+                dataset.describe(),
+                classNames.size(),
+                labeled.length,
+                dataset.size(),
+                cfg.fraction(),
+                device,
+                cfg.init(),
+                byolCheckpoint.dir()));
         long[] budget = {stopAfterSteps};
         try (FineTuneSetup setup = new FineTuneSetup(cfg, byol, dataset, labels, classNames, weights, device)) {
             List<TrialResult> trials = new ArrayList<>();
@@ -154,8 +175,16 @@ public final class FineTuner {
                 for (double lr : cfg.learningRates()) {
                     for (int epochs : cfg.epochs()) {
                         String name = String.format(Locale.ROOT, "lr%s-ep%d", lr, epochs);
-                        TrialResult r = runTrial(setup, name, parts[0], parts[1], lr, epochs,
-                                runDir.resolve(TRIALS_DIR).resolve(name), out, budget);
+                        TrialResult r = runTrial(
+                                setup,
+                                name,
+                                parts[0],
+                                parts[1],
+                                lr,
+                                epochs,
+                                runDir.resolve(TRIALS_DIR).resolve(name),
+                                out,
+                                budget);
                         if (r == null) {
                             return null;
                         }
@@ -164,8 +193,10 @@ public final class FineTuner {
                 }
                 chosen = trials.stream()
                         .max(Comparator.comparingDouble(TrialResult::valAccuracy)
-                                .thenComparing(Comparator.comparingInt(TrialResult::epochs).reversed())
-                                .thenComparing(Comparator.comparingDouble(TrialResult::learningRate).reversed()))
+                                .thenComparing(Comparator.comparingInt(TrialResult::epochs)
+                                        .reversed())
+                                .thenComparing(Comparator.comparingDouble(TrialResult::learningRate)
+                                        .reversed()))
                         .orElseThrow();
                 writeJson(runDir.resolve(SEARCH_FILE), trials);
                 out.line("chosen on the validation split: " + Trial.describe(chosen));
@@ -176,8 +207,8 @@ public final class FineTuner {
             if (chosen == null || cfg.retrainOnAll()) {
                 double lr = chosen == null ? cfg.learningRates().get(0) : chosen.learningRate();
                 int epochs = chosen == null ? cfg.epochs().get(0) : chosen.epochs();
-                result = runTrial(setup, FINAL_DIR, labeled, new int[0], lr, epochs, runDir.resolve(FINAL_DIR), out,
-                        budget);
+                result = runTrial(
+                        setup, FINAL_DIR, labeled, new int[0], lr, epochs, runDir.resolve(FINAL_DIR), out, budget);
                 if (result == null) {
                     return null;
                 }
@@ -189,22 +220,50 @@ public final class FineTuner {
             if (test != null) {
                 testImages = test.size();
                 testAccuracy = testAccuracy(setup, test, Path.of(result.checkpoint()));
-                out.line(String.format(Locale.ROOT, "test accuracy %.4f on %d images of %s", testAccuracy, testImages,
+                out.line(String.format(
+                        Locale.ROOT,
+                        "test accuracy %.4f on %d images of %s",
+                        testAccuracy,
+                        testImages,
                         test.describe()));
             }
-            FineTuneResult done = new FineTuneResult(cfg.init(), cfg.mode(), cfg.fraction(), cfg.seed(),
-                    labeled.length, parts[0].length, parts[1].length, trials,
-                    result.learningRate(), result.epochs(), result, testAccuracy, testImages, classNames);
-            writeJson(runDir.resolve(RUN_FILE), new RunDescription(byolCheckpoint.dir().toString(),
-                    byolCheckpoint.configJson(), cfgJson, classNames, result.checkpoint()));
+            FineTuneResult done = new FineTuneResult(
+                    cfg.init(),
+                    cfg.mode(),
+                    cfg.fraction(),
+                    cfg.seed(),
+                    labeled.length,
+                    parts[0].length,
+                    parts[1].length,
+                    trials,
+                    result.learningRate(),
+                    result.epochs(),
+                    result,
+                    testAccuracy,
+                    testImages,
+                    classNames);
+            writeJson(
+                    runDir.resolve(RUN_FILE),
+                    new RunDescription(
+                            byolCheckpoint.dir().toString(),
+                            byolCheckpoint.configJson(),
+                            cfgJson,
+                            classNames,
+                            result.checkpoint()));
             writeJson(runDir.resolve(RESULT_FILE), done);
             return done;
         }
     }
 
     /** Everything the checks found, for the run. */
-    private record Plan(Checkpoint byolCheckpoint, Dataset dataset, int[] labels, List<String> classNames,
-            int[] labeled, Dataset test, int[][] parts) { }
+    private record Plan(
+            Checkpoint byolCheckpoint,
+            Dataset dataset,
+            int[] labels,
+            List<String> classNames,
+            int[] labeled,
+            Dataset test,
+            int[][] parts) {}
 
     /**
      * Checks {@code cfg} as {@link #run} does before any work: the checkpoint, the datasets and their labels and
@@ -243,8 +302,17 @@ public final class FineTuner {
         return new Plan(byolCheckpoint, dataset, labels, classNames, labeled, test, parts);
     }
 
-    private static TrialResult runTrial(FineTuneSetup setup, String name, int[] train, int[] validation, double lr,
-            int epochs, Path dir, FineTuneProgress out, long[] budget) throws IOException, InterruptedException {
+    private static TrialResult runTrial(
+            FineTuneSetup setup,
+            String name,
+            int[] train,
+            int[] validation,
+            double lr,
+            int epochs,
+            Path dir,
+            FineTuneProgress out,
+            long[] budget)
+            throws IOException, InterruptedException {
         Trial trial = new Trial(setup, name, train, validation, lr, epochs, dir, out);
         TrialResult r = trial.run(budget[0]);
         budget[0] -= trial.stepsThisSession();
@@ -256,7 +324,8 @@ public final class FineTuner {
         try (ClassifierNetwork network = setup.newNetwork();
                 LabeledImages images = new LabeledImages(test, setup.config().workers())) {
             FineTuneCheckpoints.restore(checkpoint, network, null);
-            return setup.accuracy(network, images, IntStream.range(0, test.size()).toArray());
+            return setup.accuracy(
+                    network, images, IntStream.range(0, test.size()).toArray());
         }
     }
 
@@ -274,7 +343,8 @@ public final class FineTuner {
                     + " --resume to continue it or --force to replace it");
         }
         if (resume && !Files.isRegularFile(runDir.resolve(RUN_FILE))) {
-            throw new IllegalArgumentException("--resume: " + runDir + " holds no fine-tuning run (no " + RUN_FILE + ")");
+            throw new IllegalArgumentException(
+                    "--resume: " + runDir + " holds no fine-tuning run (no " + RUN_FILE + ")");
         }
     }
 
@@ -293,17 +363,27 @@ public final class FineTuner {
         try {
             first = native0.get(0).image();
         } catch (ImageDecodeException e) {
-            throw new IllegalArgumentException(what + " " + native0.describe() + ": the first image cannot be decoded: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    what + " " + native0.describe() + ": the first image cannot be decoded: " + e.getMessage(), e);
         }
         boolean channelsDiffer = native0.channels() != want;
         boolean sizeDiffers = first.width() != byol.imageSize() || first.height() != byol.imageSize();
         if ((channelsDiffer || sizeDiffers) && !convert) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "the checkpoint's encoder reads %d-channel"
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "the checkpoint's encoder reads %d-channel"
                             + " %dx%d images but %s %s has %d-channel %dx%d images; pass --convert-inputs to convert"
                             + " them through the model's preprocessing (gray is replicated to RGB or RGB reduced to"
-                            + " luma, and images are resized to %dx%d)", want, byol.imageSize(), byol.imageSize(), what,
-                    native0.describe(), native0.channels(), first.width(), first.height(), byol.imageSize(),
+                            + " luma, and images are resized to %dx%d)",
+                    want,
+                    byol.imageSize(),
+                    byol.imageSize(),
+                    what,
+                    native0.describe(),
+                    native0.channels(),
+                    first.width(),
+                    first.height(),
+                    byol.imageSize(),
                     byol.imageSize()));
         }
         return Datasets.withChannels(native0, want);
@@ -315,8 +395,9 @@ public final class FineTuner {
             return fromData;
         }
         if (cfg.classNames().size() != fromData.size()) {
-            throw new IllegalArgumentException("classNames has " + cfg.classNames().size() + " names but the dataset"
-                    + " has " + fromData.size() + " classes " + fromData + "; give one name per class, in label order");
+            throw new IllegalArgumentException(
+                    "classNames has " + cfg.classNames().size() + " names but the dataset" + " has " + fromData.size()
+                            + " classes " + fromData + "; give one name per class, in label order");
         }
         if (cfg.classNames().stream().distinct().count() != fromData.size()
                 || cfg.classNames().stream().anyMatch(n -> n == null || n.isBlank())) {

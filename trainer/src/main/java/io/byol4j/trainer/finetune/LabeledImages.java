@@ -22,7 +22,7 @@ import java.util.concurrent.Future;
 final class LabeledImages implements AutoCloseable {
 
     /** A batch: NCHW floats and one label per image. */
-    record Batch(float[] images, int[] labels, int count) { }
+    record Batch(float[] images, int[] labels, int count) {}
 
     private final Dataset dataset;
     private final ExecutorService pool;
@@ -92,8 +92,8 @@ final class LabeledImages implements AutoCloseable {
         try {
             return dataset.get(index);
         } catch (ImageDecodeException e) {
-            throw new IllegalStateException("image " + index + " of " + dataset.describe() + " cannot be decoded: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "image " + index + " of " + dataset.describe() + " cannot be decoded: " + e.getMessage(), e);
         }
     }
 

@@ -26,7 +26,6 @@ final class Trial {
     /** File written into the trial folder when the trial has finished. */
     static final String RESULT = "result.json";
 
-
     private final FineTuneSetup setup;
     private final String name;
     private final int[] train;
@@ -37,7 +36,14 @@ final class Trial {
     private final FineTuneProgress out;
     private long stepsThisSession;
 
-    Trial(FineTuneSetup setup, String name, int[] train, int[] validation, double lr, int epochs, Path dir,
+    Trial(
+            FineTuneSetup setup,
+            String name,
+            int[] train,
+            int[] validation,
+            double lr,
+            int epochs,
+            Path dir,
             FineTuneProgress out) {
         this.setup = setup;
         this.name = name;
@@ -64,8 +70,11 @@ final class Trial {
         DataOrder order = new DataOrder(setup.config().seed(), train.length, batch, stepsPerEpoch);
         Optional<Path> resumeFrom = FineTuneCheckpoints.latest(dir);
         try (ClassifierNetwork network = setup.newNetwork();
-                Optimizer optimizer = new NesterovSgd(network.trainableParameters(), network.manager(),
-                        setup.config().momentum(), setup.config().weightDecay())) {
+                Optimizer optimizer = new NesterovSgd(
+                        network.trainableParameters(),
+                        network.manager(),
+                        setup.config().momentum(),
+                        setup.config().weightDecay())) {
             long step = 0;
             double elapsedBefore = 0;
             FineTuneMetrics metrics = new FineTuneMetrics();
@@ -84,9 +93,18 @@ final class Trial {
                 lastCheckpoint = resumeFrom.get();
                 out.line("trial " + name + ": resumed from " + lastCheckpoint + " at step " + step);
             }
-            out.line(String.format(Locale.ROOT, "trial %s: lr %s, %d epochs, %d training / %d validation images,"
-                    + " batch %d, %d steps, %s, %s", name, lr, epochs, train.length, validation.length, batch, total,
-                    network.frozenEncoder() ? "frozen encoder (linear)" : "full network", network.device()));
+            out.line(String.format(
+                    Locale.ROOT,
+                    "trial %s: lr %s, %d epochs, %d training / %d validation images," + " batch %d, %d steps, %s, %s",
+                    name,
+                    lr,
+                    epochs,
+                    train.length,
+                    validation.length,
+                    batch,
+                    total,
+                    network.frozenEncoder() ? "frozen encoder (linear)" : "full network",
+                    network.device()));
             long sessionStart = System.nanoTime();
             long sessionFirstStep = step;
             long endStep = stopAfterSteps >= total - step ? total : step + stopAfterSteps;
@@ -124,8 +142,14 @@ final class Trial {
                 if (endsEpoch) {
                     double seconds = Math.max((System.nanoTime() - epochStart) / 1e9, 1e-9);
                     double accuracy = validation.length == 0 ? Double.NaN : setup.accuracy(network, validation);
-                    FineTuneMetrics.Epoch e = new FineTuneMetrics.Epoch(epoch + 1, step, epochLoss / epochSteps,
-                            accuracy, rate, epochSteps * batch / seconds, elapsed);
+                    FineTuneMetrics.Epoch e = new FineTuneMetrics.Epoch(
+                            epoch + 1,
+                            step,
+                            epochLoss / epochSteps,
+                            accuracy,
+                            rate,
+                            epochSteps * batch / seconds,
+                            elapsed);
                     metrics.add(e);
                     out.epoch(name, e, epochs);
                     metrics.write(dir);
@@ -145,11 +169,20 @@ final class Trial {
             }
             double seconds = elapsedBefore + (System.nanoTime() - sessionStart) / 1e9;
             FineTuneMetrics.Epoch last = metrics.epochs().get(metrics.epochs().size() - 1);
-            TrialResult result = new TrialResult(name, lr, epochs, train.length, validation.length, last.valAccuracy(),
-                    last.trainLoss(), total, seconds, total * batch / Math.max(seconds, 1e-9),
+            TrialResult result = new TrialResult(
+                    name,
+                    lr,
+                    epochs,
+                    train.length,
+                    validation.length,
+                    last.valAccuracy(),
+                    last.trainLoss(),
+                    total,
+                    seconds,
+                    total * batch / Math.max(seconds, 1e-9),
                     lastCheckpoint.toString());
-            io.byol4j.sdk.internal.io.AtomicFiles.writeString(resultFile,
-                    FineTuneCheckpoints.JSON.writeValueAsString(result) + "\n");
+            io.byol4j.sdk.internal.io.AtomicFiles.writeString(
+                    resultFile, FineTuneCheckpoints.JSON.writeValueAsString(result) + "\n");
             out.line("trial " + name + " done: " + describe(result));
             return result;
         }
@@ -161,19 +194,34 @@ final class Trial {
     }
 
     static String describe(TrialResult r) {
-        return String.format(Locale.ROOT, "lr %s, %d epochs: validation accuracy %s, final loss %.4f, %.1f img/s",
-                r.learningRate(), r.epochs(), Double.isNaN(r.valAccuracy()) ? "n/a"
-                        : String.format(Locale.ROOT, "%.4f", r.valAccuracy()), r.finalLoss(), r.imagesPerSecond());
+        return String.format(
+                Locale.ROOT,
+                "lr %s, %d epochs: validation accuracy %s, final loss %.4f, %.1f img/s",
+                r.learningRate(),
+                r.epochs(),
+                Double.isNaN(r.valAccuracy()) ? "n/a" : String.format(Locale.ROOT, "%.4f", r.valAccuracy()),
+                r.finalLoss(),
+                r.imagesPerSecond());
     }
 
-    private Path checkpoint(ClassifierNetwork network, Optimizer optimizer, long step, long total, double elapsed,
-            FineTuneMetrics metrics, String trial) throws IOException {
+    private Path checkpoint(
+            ClassifierNetwork network,
+            Optimizer optimizer,
+            long step,
+            long total,
+            double elapsed,
+            FineTuneMetrics metrics,
+            String trial)
+            throws IOException {
         if (!network.isFinite()) {
-            throw new FineTuneDivergedException(trial, step, "the weights are no longer finite",
+            throw new FineTuneDivergedException(
+                    trial,
+                    step,
+                    "the weights are no longer finite",
                     FineTuneCheckpoints.latest(dir).orElse(null));
         }
-        Path written = FineTuneCheckpoints.write(dir, network, optimizer,
-                new TrialState(step, total, step == total, lr, epochs, elapsed), metrics);
+        Path written = FineTuneCheckpoints.write(
+                dir, network, optimizer, new TrialState(step, total, step == total, lr, epochs, elapsed), metrics);
         metrics.write(dir);
         out.line("checkpoint " + written);
         return written;
@@ -200,7 +248,10 @@ final class Trial {
             float loss;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = network.logits(x, true);
-                NDArray value = targets.mul(logits.logSoftmax(1)).sum(new int[] {1}).mean().neg();
+                NDArray value = targets.mul(logits.logSoftmax(1))
+                        .sum(new int[] {1})
+                        .mean()
+                        .neg();
                 gc.backward(value);
                 loss = value.getFloat();
             }

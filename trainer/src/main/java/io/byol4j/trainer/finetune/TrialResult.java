@@ -15,6 +15,15 @@ package io.byol4j.trainer.finetune;
  * @param imagesPerSecond training throughput
  * @param checkpoint the checkpoint holding the trial's final weights
  */
-public record TrialResult(String name, double learningRate, int epochs, int trainImages, int validationImages,
-        double valAccuracy, double finalLoss, long steps, double seconds, double imagesPerSecond,
-        String checkpoint) { }
+public record TrialResult(
+        String name,
+        double learningRate,
+        int epochs,
+        int trainImages,
+        int validationImages,
+        double valAccuracy,
+        double finalLoss,
+        long steps,
+        double seconds,
+        double imagesPerSecond,
+        String checkpoint) {}

@@ -10,5 +10,5 @@ package io.byol4j.trainer.finetune;
  * @param epochs the trial's epoch count
  * @param elapsedSeconds training time up to this checkpoint, over all sessions
  */
-record TrialState(long step, long totalSteps, boolean finished, double learningRate, int epochs,
-        double elapsedSeconds) { }
+record TrialState(
+        long step, long totalSteps, boolean finished, double learningRate, int epochs, double elapsedSeconds) {}

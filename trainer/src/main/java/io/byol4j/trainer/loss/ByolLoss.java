@@ -48,8 +48,8 @@ public final class ByolLoss {
         }
         for (NDArray a : new NDArray[] {p2, z1, z2}) {
             if (!a.getShape().equals(p1.getShape())) {
-                throw new IllegalArgumentException("loss inputs must share one shape, got " + p1.getShape()
-                        + ", " + p2.getShape() + ", " + z1.getShape() + ", " + z2.getShape());
+                throw new IllegalArgumentException("loss inputs must share one shape, got " + p1.getShape() + ", "
+                        + p2.getShape() + ", " + z1.getShape() + ", " + z2.getShape());
             }
         }
     }

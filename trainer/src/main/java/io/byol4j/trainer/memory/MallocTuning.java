@@ -87,8 +87,12 @@ public final class MallocTuning {
         boolean trimThresholdSet = libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES) == 1;
         boolean mmapThresholdSet = libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) == 1;
         boolean ok = topPadSet && trimThresholdSet && mmapThresholdSet;
-        String values = String.format(Locale.ROOT, "top pad %d MiB, trim threshold %d MiB, mmap threshold %d MiB",
-                TOP_PAD_BYTES >> 20, TRIM_THRESHOLD_BYTES >> 20, MMAP_THRESHOLD_BYTES >> 20);
+        String values = String.format(
+                Locale.ROOT,
+                "top pad %d MiB, trim threshold %d MiB, mmap threshold %d MiB",
+                TOP_PAD_BYTES >> 20,
+                TRIM_THRESHOLD_BYTES >> 20,
+                MMAP_THRESHOLD_BYTES >> 20);
         return ok
                 ? new Outcome(true, "glibc " + version + " malloc tuned for training: " + values)
                 : new Outcome(false, "glibc " + version + " refused part of the malloc tuning (" + values + ")");

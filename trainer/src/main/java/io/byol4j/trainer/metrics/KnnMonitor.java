@@ -39,16 +39,16 @@ public final class KnnMonitor {
         this.dataset = Objects.requireNonNull(dataset, "dataset");
         this.evalView = Objects.requireNonNull(evalView, "evalView");
         if (!dataset.isLabeled()) {
-            throw new IllegalArgumentException("the k-NN monitor needs a labeled dataset; " + dataset.describe()
-                    + " has no labels");
+            throw new IllegalArgumentException(
+                    "the k-NN monitor needs a labeled dataset; " + dataset.describe() + " has no labels");
         }
         if (k < 1) {
             throw new IllegalArgumentException("k must be positive, got " + k);
         }
         int n = Math.min(samples, dataset.size());
         if (n <= k) {
-            throw new IllegalArgumentException("the k-NN monitor needs more than k=" + k + " images, the dataset has "
-                    + dataset.size());
+            throw new IllegalArgumentException(
+                    "the k-NN monitor needs more than k=" + k + " images, the dataset has " + dataset.size());
         }
         this.k = k;
         this.indices = subset(dataset.size(), n, seed);
@@ -112,13 +112,20 @@ public final class KnnMonitor {
         if (embeddings.size() <= k) {
             throw new IllegalStateException("only " + embeddings.size() + " images decoded for the k-NN monitor");
         }
-        return leaveOneOutAccuracy(embeddings.toArray(new float[0][]),
-                labels.stream().mapToInt(Integer::intValue).toArray(), k);
+        return leaveOneOutAccuracy(
+                embeddings.toArray(new float[0][]),
+                labels.stream().mapToInt(Integer::intValue).toArray(),
+                k);
     }
 
     /** Embeds {@code count} images (exactly filling {@code images}) and collects embeddings and labels. */
-    private static void flush(Embedder embedder, float[] images, int count, List<Integer> batchLabels,
-            List<float[]> embeddings, List<Integer> labels) {
+    private static void flush(
+            Embedder embedder,
+            float[] images,
+            int count,
+            List<Integer> batchLabels,
+            List<float[]> embeddings,
+            List<Integer> labels) {
         float[][] out = embedder.embed(images, count);
         if (out.length != count) {
             throw new IllegalStateException("embedder returned " + out.length + " embeddings for " + count + " images");
@@ -142,6 +149,7 @@ public final class KnnMonitor {
             }
         }
         int classes = Math.max(2, Arrays.stream(labels).max().orElse(0) + 1);
-        return KnnClassifier.fit(embeddings, labels, classes, k, KnnClassifier.MAJORITY_VOTE).leaveOneOutAccuracy();
+        return KnnClassifier.fit(embeddings, labels, classes, k, KnnClassifier.MAJORITY_VOTE)
+                .leaveOneOutAccuracy();
     }
 }

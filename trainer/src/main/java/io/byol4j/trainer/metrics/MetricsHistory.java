@@ -23,8 +23,8 @@ public final class MetricsHistory {
     /** File name of the per-step table. */
     public static final String STEPS_FILE = "steps.csv";
 
-    static final String EPOCH_HEADER = "epoch,step,loss,lr,tau,images_per_sec,data_wait_pct,collapse_std,"
-            + "knn_top1,elapsed_s,skipped_images";
+    static final String EPOCH_HEADER =
+            "epoch,step,loss,lr,tau,images_per_sec,data_wait_pct,collapse_std," + "knn_top1,elapsed_s,skipped_images";
     static final String STEP_HEADER = "step,epoch,loss,lr,tau";
 
     private final List<StepRecord> steps = new ArrayList<>();
@@ -63,19 +63,41 @@ public final class MetricsHistory {
     public void write(Path dir) throws IOException {
         StringBuilder e = new StringBuilder(EPOCH_HEADER).append('\n');
         for (EpochMetrics m : epochs) {
-            e.append(m.epoch()).append(',').append(m.step()).append(',')
-                    .append(num(m.loss())).append(',').append(num(m.lr())).append(',').append(num(m.tau()))
-                    .append(',').append(String.format(Locale.ROOT, "%.2f", m.imagesPerSecond()))
-                    .append(',').append(String.format(Locale.ROOT, "%.2f", 100 * m.dataWaitShare()))
-                    .append(',').append(num(m.collapseStd()))
-                    .append(',').append(m.hasKnn() ? num(m.knnAccuracy()) : "")
-                    .append(',').append(String.format(Locale.ROOT, "%.1f", m.elapsedSeconds()))
-                    .append(',').append(m.skippedImages()).append('\n');
+            e.append(m.epoch())
+                    .append(',')
+                    .append(m.step())
+                    .append(',')
+                    .append(num(m.loss()))
+                    .append(',')
+                    .append(num(m.lr()))
+                    .append(',')
+                    .append(num(m.tau()))
+                    .append(',')
+                    .append(String.format(Locale.ROOT, "%.2f", m.imagesPerSecond()))
+                    .append(',')
+                    .append(String.format(Locale.ROOT, "%.2f", 100 * m.dataWaitShare()))
+                    .append(',')
+                    .append(num(m.collapseStd()))
+                    .append(',')
+                    .append(m.hasKnn() ? num(m.knnAccuracy()) : "")
+                    .append(',')
+                    .append(String.format(Locale.ROOT, "%.1f", m.elapsedSeconds()))
+                    .append(',')
+                    .append(m.skippedImages())
+                    .append('\n');
         }
         StringBuilder s = new StringBuilder(STEP_HEADER).append('\n');
         for (StepRecord r : steps) {
-            s.append(r.step()).append(',').append(r.epoch()).append(',').append(num(r.loss())).append(',')
-                    .append(num(r.lr())).append(',').append(num(r.tau())).append('\n');
+            s.append(r.step())
+                    .append(',')
+                    .append(r.epoch())
+                    .append(',')
+                    .append(num(r.loss()))
+                    .append(',')
+                    .append(num(r.lr()))
+                    .append(',')
+                    .append(num(r.tau()))
+                    .append('\n');
         }
         AtomicFiles.writeBytes(dir.resolve(EPOCHS_FILE), e.toString().getBytes(StandardCharsets.UTF_8));
         AtomicFiles.writeBytes(dir.resolve(STEPS_FILE), s.toString().getBytes(StandardCharsets.UTF_8));
@@ -92,10 +114,17 @@ public final class MetricsHistory {
         for (int i = 0; i < epochRows.size(); i++) {
             String[] c = epochRows.get(i);
             try {
-                h.epochs.add(new EpochMetrics(Integer.parseInt(c[0]), Long.parseLong(c[1]),
-                        Double.parseDouble(c[2]), Double.parseDouble(c[3]), Double.parseDouble(c[4]),
-                        Double.parseDouble(c[5]), Double.parseDouble(c[6]) / 100.0, Double.parseDouble(c[7]),
-                        c[8].isEmpty() ? Double.NaN : Double.parseDouble(c[8]), Double.parseDouble(c[9]),
+                h.epochs.add(new EpochMetrics(
+                        Integer.parseInt(c[0]),
+                        Long.parseLong(c[1]),
+                        Double.parseDouble(c[2]),
+                        Double.parseDouble(c[3]),
+                        Double.parseDouble(c[4]),
+                        Double.parseDouble(c[5]),
+                        Double.parseDouble(c[6]) / 100.0,
+                        Double.parseDouble(c[7]),
+                        c[8].isEmpty() ? Double.NaN : Double.parseDouble(c[8]),
+                        Double.parseDouble(c[9]),
                         Long.parseLong(c[10])));
             } catch (NumberFormatException ex) {
                 throw new IOException(dir.resolve(EPOCHS_FILE) + " line " + (i + 2) + ": bad number", ex);
@@ -105,8 +134,12 @@ public final class MetricsHistory {
         for (int i = 0; i < stepRows.size(); i++) {
             String[] c = stepRows.get(i);
             try {
-                h.addStep(new StepRecord(Long.parseLong(c[0]), Integer.parseInt(c[1]), Double.parseDouble(c[2]),
-                        Double.parseDouble(c[3]), Double.parseDouble(c[4])));
+                h.addStep(new StepRecord(
+                        Long.parseLong(c[0]),
+                        Integer.parseInt(c[1]),
+                        Double.parseDouble(c[2]),
+                        Double.parseDouble(c[3]),
+                        Double.parseDouble(c[4])));
             } catch (NumberFormatException ex) {
                 throw new IOException(dir.resolve(STEPS_FILE) + " line " + (i + 2) + ": bad number", ex);
             }
@@ -131,8 +164,8 @@ public final class MetricsHistory {
             }
             String[] cells = lines.get(i).split(",", -1);
             if (cells.length != columns) {
-                throw new IOException(file + " line " + (i + 1) + " has " + cells.length + " columns, expected "
-                        + columns);
+                throw new IOException(
+                        file + " line " + (i + 1) + " has " + cells.length + " columns, expected " + columns);
             }
             out.add(cells);
         }

@@ -45,8 +45,13 @@ public final class MetricsPlots {
     }
 
     static XYChart lossChart(MetricsHistory history) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("BYOL loss").xAxisTitle("step").yAxisTitle("loss").build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title("BYOL loss")
+                .xAxisTitle("step")
+                .yAxisTitle("loss")
+                .build();
         List<StepRecord> steps = history.steps();
         double[] x = steps.stream().mapToDouble(StepRecord::step).toArray();
         double[] y = steps.stream().mapToDouble(StepRecord::loss).toArray();
@@ -54,7 +59,8 @@ public final class MetricsPlots {
         perStep.setMarker(SeriesMarkers.NONE);
         List<EpochMetrics> epochs = history.epochs();
         if (!epochs.isEmpty()) {
-            XYSeries perEpoch = chart.addSeries("epoch mean",
+            XYSeries perEpoch = chart.addSeries(
+                    "epoch mean",
                     epochs.stream().mapToDouble(EpochMetrics::step).toArray(),
                     epochs.stream().mapToDouble(EpochMetrics::loss).toArray());
             perEpoch.setMarker(SeriesMarkers.CIRCLE);
@@ -63,10 +69,18 @@ public final class MetricsPlots {
     }
 
     static XYChart monitorChart(List<EpochMetrics> epochs, int projectionDim) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Representation monitors").xAxisTitle("epoch").yAxisTitle("collapse std").build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title("Representation monitors")
+                .xAxisTitle("epoch")
+                .yAxisTitle("collapse std")
+                .build();
         double[] x = epochs.stream().mapToDouble(EpochMetrics::epoch).toArray();
-        chart.addSeries("collapse std", x, epochs.stream().mapToDouble(EpochMetrics::collapseStd).toArray())
+        chart.addSeries(
+                        "collapse std",
+                        x,
+                        epochs.stream().mapToDouble(EpochMetrics::collapseStd).toArray())
                 .setMarker(SeriesMarkers.CIRCLE);
         double reference = CollapseMonitor.healthyReference(projectionDim);
         double[] ref = new double[x.length];
@@ -74,7 +88,8 @@ public final class MetricsPlots {
         chart.addSeries("1/sqrt(d)", x, ref).setMarker(SeriesMarkers.NONE);
         List<EpochMetrics> knn = epochs.stream().filter(EpochMetrics::hasKnn).toList();
         if (!knn.isEmpty()) {
-            XYSeries acc = chart.addSeries("k-NN top-1",
+            XYSeries acc = chart.addSeries(
+                    "k-NN top-1",
                     knn.stream().mapToDouble(EpochMetrics::epoch).toArray(),
                     knn.stream().mapToDouble(EpochMetrics::knnAccuracy).toArray());
             acc.setMarker(SeriesMarkers.DIAMOND);

@@ -17,8 +17,8 @@ public record EncoderSpec(String architecture, int width, boolean cifarStem, int
     public EncoderSpec {
         architecture = architecture == null ? "" : architecture.toLowerCase(Locale.ROOT);
         if (!Encoders.ARCHITECTURES.contains(architecture)) {
-            throw new IllegalArgumentException("unknown encoder architecture '" + architecture
-                    + "'; known: " + Encoders.ARCHITECTURES);
+            throw new IllegalArgumentException(
+                    "unknown encoder architecture '" + architecture + "'; known: " + Encoders.ARCHITECTURES);
         }
         if (width < 1) {
             throw new IllegalArgumentException("encoder width must be at least 1, got " + width);

@@ -38,7 +38,9 @@ public final class Encoders {
                 int stride = (b == 0 && stage > 0) ? 2 : 1;
                 int outChannels = planes * expansion;
                 Block shortcut = (stride != 1 || inChannels != outChannels)
-                        ? new SequentialBlock().add(conv(outChannels, 1, stride, 0)).add(bn())
+                        ? new SequentialBlock()
+                                .add(conv(outChannels, 1, stride, 0))
+                                .add(bn())
                         : null;
                 Block main = bottleneck ? bottleneck(planes, stride) : basic(planes, stride);
                 net.add(new ResidualBlock(main, shortcut));
@@ -64,15 +66,23 @@ public final class Encoders {
 
     private static Block basic(int planes, int stride) {
         return new SequentialBlock()
-                .add(conv(planes, 3, stride, 1)).add(bn()).add(new ReluBlock())
-                .add(conv(planes, 3, 1, 1)).add(bn());
+                .add(conv(planes, 3, stride, 1))
+                .add(bn())
+                .add(new ReluBlock())
+                .add(conv(planes, 3, 1, 1))
+                .add(bn());
     }
 
     private static Block bottleneck(int planes, int stride) {
         return new SequentialBlock()
-                .add(conv(planes, 1, 1, 0)).add(bn()).add(new ReluBlock())
-                .add(conv(planes, 3, stride, 1)).add(bn()).add(new ReluBlock())
-                .add(conv(planes * 4, 1, 1, 0)).add(bn());
+                .add(conv(planes, 1, 1, 0))
+                .add(bn())
+                .add(new ReluBlock())
+                .add(conv(planes, 3, stride, 1))
+                .add(bn())
+                .add(new ReluBlock())
+                .add(conv(planes * 4, 1, 1, 0))
+                .add(bn());
     }
 
     private static int[] blocksPerStage(String architecture) {

@@ -38,8 +38,12 @@ public final class MaxPoolBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(Pool.maxPool2d(inputs.singletonOrThrow(),
-                new Shape(kernel, kernel), new Shape(stride, stride), new Shape(padding, padding), false));
+        return new NDList(Pool.maxPool2d(
+                inputs.singletonOrThrow(),
+                new Shape(kernel, kernel),
+                new Shape(stride, stride),
+                new Shape(padding, padding),
+                false));
     }
 
     @Override

@@ -48,7 +48,9 @@ public final class ResidualBlock extends AbstractBlock {
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray y = main.forward(parameterStore, inputs, training, params).singletonOrThrow();
-        NDArray s = shortcut == null ? x : shortcut.forward(parameterStore, inputs, training, params).singletonOrThrow();
+        NDArray s = shortcut == null
+                ? x
+                : shortcut.forward(parameterStore, inputs, training, params).singletonOrThrow();
         return new NDList(Activation.relu(y.add(s)));
     }
 

@@ -161,8 +161,8 @@ public final class ByolNetwork implements AutoCloseable {
         try {
             Engine.getInstance().setRandomSeed((int) cfg.seed());
             Shape input = inputShape(cfg);
-            XavierInitializer he = new XavierInitializer(
-                    XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2);
+            XavierInitializer he =
+                    new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2);
             net.online.setInitializer(he, Parameter.Type.WEIGHT);
             net.target.setInitializer(he, Parameter.Type.WEIGHT);
             net.online.initialize(net.manager, DataType.FLOAT32, input);
@@ -181,7 +181,8 @@ public final class ByolNetwork implements AutoCloseable {
         Map<String, Parameter> onlineByName = online.getParameters().toMap();
         for (Pair<String, Parameter> t : target.getParameters()) {
             Parameter o = onlineByName.get(t.getKey());
-            if (o == null || !o.getArray().getShape().equals(t.getValue().getArray().getShape())) {
+            if (o == null
+                    || !o.getArray().getShape().equals(t.getValue().getArray().getShape())) {
                 throw new IllegalStateException("online and target networks differ at " + t.getKey());
             }
             Parameter.Type type = t.getValue().getType();
@@ -287,7 +288,9 @@ public final class ByolNetwork implements AutoCloseable {
             return views;
         }
         Shape s = views.getShape();
-        return views.transpose(0, 2, 3, 1).reshape(-1).reshape(s.get(0), s.get(2), s.get(3), s.get(1))
+        return views.transpose(0, 2, 3, 1)
+                .reshape(-1)
+                .reshape(s.get(0), s.get(2), s.get(3), s.get(1))
                 .transpose(0, 3, 1, 2);
     }
 

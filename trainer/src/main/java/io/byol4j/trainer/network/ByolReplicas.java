@@ -64,8 +64,10 @@ public final class ByolReplicas implements AutoCloseable {
                 continue;
             }
             List<Pair<Parameter, Parameter>> pairs = new ArrayList<>();
-            pairs.addAll(pair(primary.online().getParameters().toMap(), replica.online().getParameters()));
-            pairs.addAll(pair(primary.target().getParameters().toMap(), replica.target().getParameters()));
+            pairs.addAll(pair(
+                    primary.online().getParameters().toMap(), replica.online().getParameters()));
+            pairs.addAll(pair(
+                    primary.target().getParameters().toMap(), replica.target().getParameters()));
             copies.add(pairs);
             String name = "byol4j-replica-" + i;
             threads.add(Executors.newSingleThreadExecutor(task -> {
@@ -80,12 +82,13 @@ public final class ByolReplicas implements AutoCloseable {
         return parameters.stream().map(TrainableParameter::name).toList();
     }
 
-    private static List<Pair<Parameter, Parameter>> pair(Map<String, Parameter> sources,
-            Iterable<Pair<String, Parameter>> destinations) {
+    private static List<Pair<Parameter, Parameter>> pair(
+            Map<String, Parameter> sources, Iterable<Pair<String, Parameter>> destinations) {
         List<Pair<Parameter, Parameter>> out = new ArrayList<>();
         for (Pair<String, Parameter> d : destinations) {
             Parameter s = sources.get(d.getKey());
-            if (s == null || !s.getArray().getShape().equals(d.getValue().getArray().getShape())) {
+            if (s == null
+                    || !s.getArray().getShape().equals(d.getValue().getArray().getShape())) {
                 throw new IllegalStateException("replicas differ at parameter " + d.getKey());
             }
             out.add(new Pair<>(s, d.getValue()));

@@ -61,8 +61,15 @@ public final class ClassifierNetwork implements AutoCloseable {
      *     weights, encoder)
      * @throws MalformedModelException if {@code encoderWeights} do not fit {@code spec}
      */
-    public static ClassifierNetwork create(EncoderSpec spec, int imageSize, int classes, boolean frozenEncoder,
-            DataInputStream encoderWeights, long seed, Device device) throws IOException, MalformedModelException {
+    public static ClassifierNetwork create(
+            EncoderSpec spec,
+            int imageSize,
+            int classes,
+            boolean frozenEncoder,
+            DataInputStream encoderWeights,
+            long seed,
+            Device device)
+            throws IOException, MalformedModelException {
         if (classes < 2) {
             throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
         }
@@ -70,8 +77,8 @@ public final class ClassifierNetwork implements AutoCloseable {
         ClassifierNetwork net = new ClassifierNetwork(manager, spec, Encoders.build(spec), classes, frozenEncoder);
         try {
             Engine.getInstance().setRandomSeed((int) seed);
-            XavierInitializer he = new XavierInitializer(
-                    XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2);
+            XavierInitializer he =
+                    new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2);
             net.encoder.setInitializer(he, Parameter.Type.WEIGHT);
             net.encoder.initialize(manager, DataType.FLOAT32, new Shape(2, spec.inputChannels(), imageSize, imageSize));
             net.head.initialize(manager, DataType.FLOAT32, new Shape(2, spec.embeddingDim()));
@@ -133,8 +140,8 @@ public final class ClassifierNetwork implements AutoCloseable {
     private static void add(List<TrainableParameter> out, String prefix, Block block) {
         for (Pair<String, Parameter> p : block.getParameters()) {
             if (p.getValue().requiresGradient()) {
-                out.add(new TrainableParameter(prefix + p.getKey(), p.getValue(),
-                        !TrainableParameter.isBiasOrNorm(p.getValue())));
+                out.add(new TrainableParameter(
+                        prefix + p.getKey(), p.getValue(), !TrainableParameter.isBiasOrNorm(p.getValue())));
             }
         }
     }

@@ -19,7 +19,12 @@ final class AdamW extends Optimizer {
     private final float epsilon;
     private final float weightDecay;
 
-    AdamW(List<TrainableParameter> parameters, NDManager manager, double beta1, double beta2, double epsilon,
+    AdamW(
+            List<TrainableParameter> parameters,
+            NDManager manager,
+            double beta1,
+            double beta2,
+            double epsilon,
             double weightDecay) {
         super(parameters, manager, 2);
         this.beta1 = (float) beta1;

@@ -28,8 +28,13 @@ final class Lars extends Optimizer {
     private final float trustCoefficient;
     private final boolean clipLr;
 
-    Lars(List<TrainableParameter> parameters, NDManager manager, double momentum, double weightDecay,
-            double trustCoefficient, boolean clipLr) {
+    Lars(
+            List<TrainableParameter> parameters,
+            NDManager manager,
+            double momentum,
+            double weightDecay,
+            double trustCoefficient,
+            boolean clipLr) {
         super(parameters, manager, 1);
         this.momentum = (float) momentum;
         this.weightDecay = (float) weightDecay;

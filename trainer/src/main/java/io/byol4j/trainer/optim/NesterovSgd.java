@@ -27,8 +27,8 @@ public final class NesterovSgd extends Optimizer {
         this.weightDecay = (float) weightDecay;
     }
 
-    private static List<TrainableParameter> checked(List<TrainableParameter> parameters, double momentum,
-            double weightDecay) {
+    private static List<TrainableParameter> checked(
+            List<TrainableParameter> parameters, double momentum, double weightDecay) {
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
         }

@@ -55,11 +55,11 @@ public abstract class Optimizer implements AutoCloseable {
      */
     public static Optimizer create(OptimizerConfig cfg, List<TrainableParameter> parameters, NDManager manager) {
         return switch (cfg.type()) {
-            case "lars" -> new Lars(parameters, manager, cfg.momentum(), cfg.weightDecay(), cfg.trustCoefficient(),
-                    cfg.clipLr());
+            case "lars" ->
+                new Lars(parameters, manager, cfg.momentum(), cfg.weightDecay(), cfg.trustCoefficient(), cfg.clipLr());
             case "sgd" -> new Sgd(parameters, manager, cfg.momentum(), cfg.weightDecay());
-            case "adamw" -> new AdamW(parameters, manager, cfg.momentum(), cfg.beta2(), cfg.epsilon(),
-                    cfg.weightDecay());
+            case "adamw" ->
+                new AdamW(parameters, manager, cfg.momentum(), cfg.beta2(), cfg.epsilon(), cfg.weightDecay());
             default -> throw new IllegalArgumentException("unknown optimizer type " + cfg.type());
         };
     }
@@ -148,8 +148,8 @@ public abstract class Optimizer implements AutoCloseable {
                 }
                 int slots = in.readInt();
                 if (slots != current.length) {
-                    throw new IOException("parameter " + name + " has " + slots + " state slots, expected "
-                            + current.length);
+                    throw new IOException(
+                            "parameter " + name + " has " + slots + " state slots, expected " + current.length);
                 }
                 NDArray[] fresh = new NDArray[slots];
                 loaded.put(name, fresh);

@@ -48,9 +48,19 @@ public final class ByolTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(ByolTrainer.class);
 
     /** Config keys that may change between an interrupted run and its resumption. */
-    static final Set<String> RESUMABLE_CHANGES = Set.of("recipe", "workers", "prefetchBatches", "checkpointEverySteps",
-            "keepCheckpoints", "logEverySteps", "outputDir", "device", "memoryFormat", "monitor.knnEveryEpochs",
-            "monitor.knnK", "monitor.knnSamples");
+    static final Set<String> RESUMABLE_CHANGES = Set.of(
+            "recipe",
+            "workers",
+            "prefetchBatches",
+            "checkpointEverySteps",
+            "keepCheckpoints",
+            "logEverySteps",
+            "outputDir",
+            "device",
+            "memoryFormat",
+            "monitor.knnEveryEpochs",
+            "monitor.knnK",
+            "monitor.knnSamples");
 
     /** File in the run directory that records every resume onto a changed dataset. */
     public static final String RESUME_LOG = "resume-log.txt";
@@ -58,7 +68,7 @@ public final class ByolTrainer {
     private final DeviceSelector devices;
     private boolean allowDatasetChange;
     private long stopAfterSteps = Long.MAX_VALUE;
-    private StepHook hook = (step, network) -> { };
+    private StepHook hook = (step, network) -> {};
 
     /** A trainer that picks devices from what the engine sees. */
     public ByolTrainer() {
@@ -130,17 +140,20 @@ public final class ByolTrainer {
             });
         }
         boolean complete = from != null && from.state().step() >= from.state().totalSteps();
-        Optional<String> datasetChange = from == null || complete ? Optional.empty()
+        Optional<String> datasetChange = from == null || complete
+                ? Optional.empty()
                 : ResumeCheck.datasetChange(from.state(), cfg, dataset.size());
         if (datasetChange.isPresent() && !allowDatasetChange) {
             throw new IllegalArgumentException("cannot resume " + runDir + " exactly: the dataset " + dataset.describe()
                     + " changed since checkpoint " + from.dir().getFileName() + " (" + datasetChange.get() + "), so"
                     + " the data order and, for a run counted in epochs, the LR and tau schedules would change."
                     + " Restore the dataset the run started with, start a new run, or pass --allow-dataset-change to"
-                    + " continue on this dataset with the checkpoint's schedule (" + from.state().totalSteps()
+                    + " continue on this dataset with the checkpoint's schedule ("
+                    + from.state().totalSteps()
                     + " steps)");
         }
-        RunPlan plan = from == null ? RunPlan.of(cfg, dataset.size())
+        RunPlan plan = from == null
+                ? RunPlan.of(cfg, dataset.size())
                 : ResumeCheck.resumedPlan(from.state(), cfg, dataset.size());
         TrainingProgress out = new TrainingProgress(progress);
         List<Device> chosen = pickDevices(cfg);
@@ -159,12 +172,18 @@ public final class ByolTrainer {
         }
     }
 
-    private static void recordDatasetChange(Path runDir, Checkpoint from, Dataset dataset, String change,
-            TrainingProgress out) throws IOException {
-        String entry = String.format(Locale.ROOT, "%s resumed at step %d of %d on a changed dataset %s (%s),"
-                + " allowed by --allow-dataset-change; the LR and tau schedules keep the checkpoint's steps, the data"
-                + " order follows the new dataset%n", Instant.now(), from.state().step(), from.state().totalSteps(),
-                dataset.describe(), change);
+    private static void recordDatasetChange(
+            Path runDir, Checkpoint from, Dataset dataset, String change, TrainingProgress out) throws IOException {
+        String entry = String.format(
+                Locale.ROOT,
+                "%s resumed at step %d of %d on a changed dataset %s (%s),"
+                        + " allowed by --allow-dataset-change; the LR and tau schedules keep the checkpoint's steps, the data"
+                        + " order follows the new dataset%n",
+                Instant.now(),
+                from.state().step(),
+                from.state().totalSteps(),
+                dataset.describe(),
+                change);
         out.line("warning: " + entry.strip());
         Path log = runDir.resolve(RESUME_LOG);
         String before = Files.isRegularFile(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
@@ -177,10 +196,12 @@ public final class ByolTrainer {
         }
         Checkpoint from = Checkpoints.read(runDir);
         List<String> changed = cfg.differences(from.config()).stream()
-                .filter(k -> !RESUMABLE_CHANGES.contains(k)).toList();
+                .filter(k -> !RESUMABLE_CHANGES.contains(k))
+                .toList();
         if (!changed.isEmpty()) {
             throw new IllegalArgumentException("cannot resume " + runDir + " with a different training setup; "
-                    + "changed keys: " + changed + ". Only " + RESUMABLE_CHANGES.stream().sorted().toList()
+                    + "changed keys: " + changed + ". Only "
+                    + RESUMABLE_CHANGES.stream().sorted().toList()
                     + " may change; start a new run for anything else");
         }
         return from;
@@ -190,7 +211,10 @@ public final class ByolTrainer {
         List<Device> chosen = devices.select(cfg.device());
         ByolReplicas.checkBatch(cfg.batchSize(), chosen);
         if (chosen.size() > 1) {
-            LOG.info("data-parallel training on {} devices {}, {} images each per step", chosen.size(), chosen,
+            LOG.info(
+                    "data-parallel training on {} devices {}, {} images each per step",
+                    chosen.size(),
+                    chosen,
                     cfg.batchSize() / chosen.size());
         }
         return chosen;

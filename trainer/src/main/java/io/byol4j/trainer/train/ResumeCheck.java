@@ -31,8 +31,13 @@ final class ResumeCheck {
         String images = state.datasetImages() == null
                 ? "now " + datasetSize + " images"
                 : state.datasetImages() + " images then, " + datasetSize + " now";
-        return Optional.of(String.format(Locale.ROOT, "%s; %d steps per epoch then, %d now (batch %d)", images,
-                state.stepsPerEpoch(), newStepsPerEpoch, cfg.batchSize()));
+        return Optional.of(String.format(
+                Locale.ROOT,
+                "%s; %d steps per epoch then, %d now (batch %d)",
+                images,
+                state.stepsPerEpoch(),
+                newStepsPerEpoch,
+                cfg.batchSize()));
     }
 
     /**
@@ -44,7 +49,8 @@ final class ResumeCheck {
         if (state.stepsPerEpoch() <= 0) {
             return fresh;
         }
-        long warmup = state.warmupSteps() != null ? state.warmupSteps()
+        long warmup = state.warmupSteps() != null
+                ? state.warmupSteps()
                 : Math.min(state.totalSteps(), Math.round(cfg.warmupEpochs() * state.stepsPerEpoch()));
         return new RunPlan(fresh.stepsPerEpoch(), state.totalSteps(), warmup);
     }

@@ -16,7 +16,9 @@ public class TrainingDivergedException extends RuntimeException {
 
     TrainingDivergedException(long step, int epoch, String problem, Path lastCheckpoint) {
         super("training diverged: " + problem + " at step " + step + " (epoch " + epoch + "); stopped without "
-                + "saving. " + (lastCheckpoint == null ? "No checkpoint was written before."
+                + "saving. "
+                + (lastCheckpoint == null
+                        ? "No checkpoint was written before."
                         : "The last good checkpoint is " + lastCheckpoint + ".")
                 + " Lower optimizer.baseLr or raise warmupEpochs and start a new run.");
         this.step = step;

@@ -1,12 +1,12 @@
 package io.byol4j.trainer.train;
 
-import io.byol4j.sdk.internal.Durations;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.byol4j.sdk.data.Dataset;
+import io.byol4j.sdk.internal.Durations;
 import io.byol4j.trainer.augment.ViewAugmenter;
 import io.byol4j.trainer.augment.ViewConfig;
 import io.byol4j.trainer.checkpoint.Checkpoint;
@@ -72,8 +72,15 @@ final class TrainingSession {
     private long stepsSincePrint;
     private long waitSincePrint;
 
-    TrainingSession(TrainConfig cfg, Dataset dataset, RunPlan plan, Checkpoint from, TrainingProgress out,
-            List<Device> devices, long stopAfterSteps, StepHook hook) {
+    TrainingSession(
+            TrainConfig cfg,
+            Dataset dataset,
+            RunPlan plan,
+            Checkpoint from,
+            TrainingProgress out,
+            List<Device> devices,
+            long stopAfterSteps,
+            StepHook hook) {
         this.cfg = cfg;
         this.dataset = dataset;
         this.from = from;
@@ -105,13 +112,19 @@ final class TrainingSession {
             return result(from.dir(), 0, 0, Duration.ZERO, skippedBefore);
         }
         try (ByolReplicas replicas = ByolReplicas.create(cfg, devices);
-                Optimizer opt = Optimizer.create(cfg.optimizer(),
+                Optimizer opt = Optimizer.create(
+                        cfg.optimizer(),
                         replicas.primary().trainableParameters(cfg.optimizer().excludeBiasAndNorm()),
                         replicas.primary().manager())) {
-            out.line(String.format(Locale.ROOT,
+            out.line(String.format(
+                    Locale.ROOT,
                     "training BYOL on %s: %s, %d images, %d steps per epoch, %d steps, %s",
-                    dataset.describe(), cfg.encoder().displayName(), dataset.size(), plan.stepsPerEpoch(),
-                    plan.totalSteps(), describeDevices(replicas)));
+                    dataset.describe(),
+                    cfg.encoder().displayName(),
+                    dataset.size(),
+                    plan.stepsPerEpoch(),
+                    plan.totalSteps(),
+                    describeDevices(replicas)));
             ByolNetwork net = replicas.primary();
             this.network = net;
             this.optimizer = opt;
@@ -123,8 +136,11 @@ final class TrainingSession {
             }
             this.knn = knnMonitor();
             if (knn != null && startStep == 0) {
-                out.line(String.format(Locale.ROOT, "k-NN top-1 of the random initialisation: %.3f (%d images)",
-                        knn.evaluate(this::embed), knn.subsetSize()));
+                out.line(String.format(
+                        Locale.ROOT,
+                        "k-NN top-1 of the random initialisation: %.3f (%d images)",
+                        knn.evaluate(this::embed),
+                        knn.subsetSize()));
             }
             return loop();
         }
@@ -135,8 +151,13 @@ final class TrainingSession {
         if (replicas.size() == 1) {
             return "device " + replicas.primary().device() + ", " + layout;
         }
-        return String.format(Locale.ROOT, "data parallel on %d devices %s (%d images each), %s", replicas.size(),
-                replicas.devices(), replicas.shardSize(), layout);
+        return String.format(
+                Locale.ROOT,
+                "data parallel on %d devices %s (%d images each), %s",
+                replicas.size(),
+                replicas.devices(),
+                replicas.shardSize(),
+                layout);
     }
 
     private TrainResult loop() throws IOException, InterruptedException {
@@ -145,12 +166,11 @@ final class TrainingSession {
         float[] std = cfg.normalization().std();
         ViewAugmenter view1 = new ViewAugmenter(cfg.augment().view1(), cfg.imageSize(), cfg.channels(), mean, std);
         ViewAugmenter view2 = new ViewAugmenter(cfg.augment().view2(), cfg.imageSize(), cfg.channels(), mean, std);
-        long endStep = stopAfterSteps >= plan.totalSteps() - startStep
-                ? plan.totalSteps() : startStep + stopAfterSteps;
+        long endStep = stopAfterSteps >= plan.totalSteps() - startStep ? plan.totalSteps() : startStep + stopAfterSteps;
         long loopStart = System.nanoTime();
         long skipped;
-        try (TwoViewLoader loader = new TwoViewLoader(dataset, view1, view2, order, cfg.workers(),
-                cfg.prefetchBatches(), startStep, endStep, this::warn)) {
+        try (TwoViewLoader loader = new TwoViewLoader(
+                dataset, view1, view2, order, cfg.workers(), cfg.prefetchBatches(), startStep, endStep, this::warn)) {
             epochStart = loopStart;
             lastPrint = loopStart;
             while (step < endStep) {
@@ -176,17 +196,23 @@ final class TrainingSession {
         history.write(runDir);
         writePlots();
         Duration elapsed = sessionElapsed();
-        out.line(String.format(Locale.ROOT,
+        out.line(String.format(
+                Locale.ROOT,
                 "done: %d steps, final loss %.4f, %.1f img/s, data-wait %.0f%%, %d skipped images, %s; checkpoint %s",
-                step, lastLoss, imagesPerSecond, 100 * waitShare, skipped,
-                Durations.format(elapsed), lastCheckpoint));
+                step,
+                lastLoss,
+                imagesPerSecond,
+                100 * waitShare,
+                skipped,
+                Durations.format(elapsed),
+                lastCheckpoint));
         return result(lastCheckpoint, imagesPerSecond, waitShare, elapsed, skipped);
     }
 
-    private TrainResult result(Path checkpoint, double imagesPerSecond, double waitShare, Duration elapsed,
-            long skipped) {
-        return new TrainResult(runDir, checkpoint, step, plan.totalSteps(), lastLoss, imagesPerSecond, waitShare,
-                elapsed, skipped);
+    private TrainResult result(
+            Path checkpoint, double imagesPerSecond, double waitShare, Duration elapsed, long skipped) {
+        return new TrainResult(
+                runDir, checkpoint, step, plan.totalSteps(), lastLoss, imagesPerSecond, waitShare, elapsed, skipped);
     }
 
     private Duration sessionElapsed() {
@@ -230,7 +256,16 @@ final class TrainingSession {
         double imagesPerSecond = stepsSincePrint * cfg.batchSize() / seconds;
         double waitShare = Math.min(1.0, waitSincePrint / 1e9 / seconds);
         double perStep = (now - sessionStart) / 1e9 / Math.max(1, step - startStep);
-        out.step(epoch, plan.epochs(), step, plan.totalSteps(), loss, lr, tau, imagesPerSecond, waitShare,
+        out.step(
+                epoch,
+                plan.epochs(),
+                step,
+                plan.totalSteps(),
+                loss,
+                lr,
+                tau,
+                imagesPerSecond,
+                waitShare,
                 perStep * (plan.totalSteps() - step));
         lastPrint = now;
         stepsSincePrint = 0;
@@ -242,15 +277,24 @@ final class TrainingSession {
         double seconds = Math.max((now - epochStart) / 1e9, 1e-9);
         double imagesPerSecond = epochSteps * cfg.batchSize() / seconds;
         double waitShare = Math.min(1.0, epochWaitNanos / 1e9 / seconds);
-        double meanLoss = history.steps().stream().filter(r -> r.epoch() == epoch)
-                .mapToDouble(StepRecord::loss).average().orElse(Double.NaN);
+        double meanLoss = history.steps().stream()
+                .filter(r -> r.epoch() == epoch)
+                .mapToDouble(StepRecord::loss)
+                .average()
+                .orElse(Double.NaN);
         double collapse = epochCollapseSum / Math.max(1, epochSteps);
         double knnAccuracy = knn != null && cfg.monitor().knnDue(epoch) ? knn.evaluate(this::embed) : Double.NaN;
         double elapsed = elapsedBefore + (now - sessionStart) / 1e9;
-        history.addEpoch(new EpochMetrics(epoch, step, meanLoss, lr, tau, imagesPerSecond, waitShare, collapse,
-                knnAccuracy, elapsed, skipped));
-        out.epoch(epoch, plan.epochs(), meanLoss, collapse,
-                CollapseMonitor.healthyReference(cfg.heads().projectionDim()), knnAccuracy, imagesPerSecond,
+        history.addEpoch(new EpochMetrics(
+                epoch, step, meanLoss, lr, tau, imagesPerSecond, waitShare, collapse, knnAccuracy, elapsed, skipped));
+        out.epoch(
+                epoch,
+                plan.epochs(),
+                meanLoss,
+                collapse,
+                CollapseMonitor.healthyReference(cfg.heads().projectionDim()),
+                knnAccuracy,
+                imagesPerSecond,
                 waitShare);
         history.write(runDir);
         writePlots();
@@ -268,8 +312,12 @@ final class TrainingSession {
             out.line("note: the k-NN monitor needs labels; " + dataset.describe() + " has none, so it is off");
             return null;
         }
-        ViewAugmenter eval = new ViewAugmenter(ViewConfig.none(), cfg.imageSize(), cfg.channels(),
-                cfg.normalization().mean(), cfg.normalization().std());
+        ViewAugmenter eval = new ViewAugmenter(
+                ViewConfig.none(),
+                cfg.imageSize(),
+                cfg.channels(),
+                cfg.normalization().mean(),
+                cfg.normalization().std());
         return new KnnMonitor(dataset, eval, cfg.monitor().knnK(), cfg.monitor().knnSamples(), cfg.seed());
     }
 
@@ -292,14 +340,26 @@ final class TrainingSession {
     private Path checkpoint(boolean finished, long skipped) throws IOException {
         if (!network.isFinite()) {
             history.write(runDir);
-            throw new TrainingDivergedException(step, plan.epochOf(Math.max(0, step - 1)),
-                    "the weights are no longer finite", lastCheckpoint);
+            throw new TrainingDivergedException(
+                    step, plan.epochOf(Math.max(0, step - 1)), "the weights are no longer finite", lastCheckpoint);
         }
         double elapsed = elapsedBefore + (System.nanoTime() - sessionStart) / 1e9;
-        CheckpointState state = new CheckpointState(CheckpointState.FORMAT, step,
-                (int) (step / plan.stepsPerEpoch()), plan.stepsPerEpoch(), plan.totalSteps(), finished,
-                cfg.sha256(), cfg.dataset(), cfg.seed(), Double.isFinite(lastLoss) ? lastLoss : null,
-                skipped, elapsed, Instant.now().toString(), dataset.size(), plan.warmupSteps());
+        CheckpointState state = new CheckpointState(
+                CheckpointState.FORMAT,
+                step,
+                (int) (step / plan.stepsPerEpoch()),
+                plan.stepsPerEpoch(),
+                plan.totalSteps(),
+                finished,
+                cfg.sha256(),
+                cfg.dataset(),
+                cfg.seed(),
+                Double.isFinite(lastLoss) ? lastLoss : null,
+                skipped,
+                elapsed,
+                Instant.now().toString(),
+                dataset.size(),
+                plan.warmupSteps());
         Path dir = Checkpoints.write(runDir, cfg, network, optimizer, state, history, cfg.keepCheckpoints());
         out.line("checkpoint " + dir);
         return dir;

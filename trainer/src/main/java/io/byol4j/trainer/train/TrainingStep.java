@@ -138,8 +138,8 @@ public final class TrainingStep {
             }
             List<Shard> shards;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                shards = replicas.onEach((i, replica) ->
-                        forwardBackward(replica, shardManagers.get(i), view1, view2, i, collector));
+                shards = replicas.onEach(
+                        (i, replica) -> forwardBackward(replica, shardManagers.get(i), view1, view2, i, collector));
             }
             double lossSum = 0;
             for (Shard s : shards) {
@@ -165,8 +165,13 @@ public final class TrainingStep {
      * per-thread switch in libtorch that the (single, global) gradient collector turns on for the calling
      * thread only, so replica threads turn it on themselves for the duration of the pass.
      */
-    private Shard forwardBackward(ByolNetwork replica, NDManager manager, float[] view1, float[] view2,
-            int index, GradientCollector collector) {
+    private Shard forwardBackward(
+            ByolNetwork replica,
+            NDManager manager,
+            float[] view1,
+            float[] view2,
+            int index,
+            GradientCollector collector) {
         long per = inputShape.size() / replicas.size();
         int from = Math.toIntExact(index * per);
         int to = Math.toIntExact(from + per);

@@ -56,8 +56,16 @@ final class TwoViewLoader implements AutoCloseable {
      * @param endStep global step to stop before
      * @param warnings receives one message per image that fails to decode
      */
-    TwoViewLoader(Dataset dataset, ViewAugmenter view1, ViewAugmenter view2, DataOrder order, int workers,
-            int prefetch, long firstStep, long endStep, Consumer<String> warnings) {
+    TwoViewLoader(
+            Dataset dataset,
+            ViewAugmenter view1,
+            ViewAugmenter view2,
+            DataOrder order,
+            int workers,
+            int prefetch,
+            long firstStep,
+            long endStep,
+            Consumer<String> warnings) {
         this.dataset = Objects.requireNonNull(dataset, "dataset");
         this.view1 = Objects.requireNonNull(view1, "view1");
         this.view2 = Objects.requireNonNull(view2, "view2");
@@ -91,8 +99,8 @@ final class TwoViewLoader implements AutoCloseable {
             }
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw new IllegalStateException("preparing the batch of step " + (head.step + 1) + " failed: "
-                    + cause.getMessage(), cause);
+            throw new IllegalStateException(
+                    "preparing the batch of step " + (head.step + 1) + " failed: " + cause.getMessage(), cause);
         } catch (CancellationException e) {
             throw new IllegalStateException("the loader was closed", e);
         }
@@ -154,8 +162,8 @@ final class TwoViewLoader implements AutoCloseable {
             }
             index = substitutes.nextInt(dataset.size());
         }
-        throw new IllegalStateException(MAX_ATTEMPTS + " images in a row failed to decode ("
-                + badImages.size() + " bad images so far); is " + dataset.describe() + " readable?");
+        throw new IllegalStateException(MAX_ATTEMPTS + " images in a row failed to decode (" + badImages.size()
+                + " bad images so far); is " + dataset.describe() + " readable?");
     }
 
     /** Stops the worker threads and drops prepared batches. */

@@ -54,12 +54,11 @@ class AugmentConfigJsonTest {
 
         String badFlip = view.replace("\"flipProbability\": 0.5", "\"flipProbability\": 1.5");
         Exception e = assertThrows(JsonProcessingException.class, () -> mapper.readValue(badFlip, ViewConfig.class));
-        assertTrue(e.getMessage().contains("flipProbability must be a probability in [0, 1], got 1.5"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("flipProbability must be a probability in [0, 1], got 1.5"), e.getMessage());
 
         String noBlur = view.replaceAll("\"blur\": \\{[^}]*},", "");
-        Exception missing = assertThrows(JsonProcessingException.class,
-                () -> mapper.readValue(noBlur, ViewConfig.class));
+        Exception missing =
+                assertThrows(JsonProcessingException.class, () -> mapper.readValue(noBlur, ViewConfig.class));
         assertTrue(missing.getMessage().contains("blur is missing"), missing.getMessage());
     }
 

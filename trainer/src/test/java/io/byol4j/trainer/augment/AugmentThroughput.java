@@ -16,8 +16,7 @@ public final class AugmentThroughput {
     /** CPU time of this thread, so that other processes on a shared machine do not skew the rate. */
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
-    private AugmentThroughput() {
-    }
+    private AugmentThroughput() {}
 
     public static void main(String[] args) {
         float[] mean = {0.485f, 0.456f, 0.406f};
@@ -25,12 +24,30 @@ public final class AugmentThroughput {
         DecodedImage[] cifar = images(32, 32, 64);
         DecodedImage[] stl = images(96, 96, 64);
         DecodedImage[] photo = images(500, 375, 8);
-        run("32x32 <- 32x32,   light view2", new ViewAugmenter(AugmentConfig.light().view2(), 32, 3, mean, std), cifar);
-        run("32x32 <- 32x32,   paper view1", new ViewAugmenter(AugmentConfig.paper().view1(), 32, 3, mean, std), cifar);
-        run("32x32 <- 32x32,   paper view2", new ViewAugmenter(AugmentConfig.paper().view2(), 32, 3, mean, std), cifar);
-        run("96x96 <- 96x96,   paper view1", new ViewAugmenter(AugmentConfig.paper().view1(), 96, 3, mean, std), stl);
-        run("96x96 <- 96x96,   paper view2", new ViewAugmenter(AugmentConfig.paper().view2(), 96, 3, mean, std), stl);
-        run("96x96 <- 500x375, paper view1", new ViewAugmenter(AugmentConfig.paper().view1(), 96, 3, mean, std), photo);
+        run(
+                "32x32 <- 32x32,   light view2",
+                new ViewAugmenter(AugmentConfig.light().view2(), 32, 3, mean, std),
+                cifar);
+        run(
+                "32x32 <- 32x32,   paper view1",
+                new ViewAugmenter(AugmentConfig.paper().view1(), 32, 3, mean, std),
+                cifar);
+        run(
+                "32x32 <- 32x32,   paper view2",
+                new ViewAugmenter(AugmentConfig.paper().view2(), 32, 3, mean, std),
+                cifar);
+        run(
+                "96x96 <- 96x96,   paper view1",
+                new ViewAugmenter(AugmentConfig.paper().view1(), 96, 3, mean, std),
+                stl);
+        run(
+                "96x96 <- 96x96,   paper view2",
+                new ViewAugmenter(AugmentConfig.paper().view2(), 96, 3, mean, std),
+                stl);
+        run(
+                "96x96 <- 500x375, paper view1",
+                new ViewAugmenter(AugmentConfig.paper().view1(), 96, 3, mean, std),
+                photo);
     }
 
     private static void run(String label, ViewAugmenter aug, DecodedImage[] images) {
@@ -50,8 +67,13 @@ public final class AugmentThroughput {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         double cpu = (CPU.getCurrentThreadCpuTime() - cpuStart) / 1e9;
-        System.out.printf(Locale.ROOT, "%-32s %,10.0f views per CPU second, %,10.0f per wall second (checksum %.3f)%n",
-                label, views / cpu, views / wall, out[0]);
+        System.out.printf(
+                Locale.ROOT,
+                "%-32s %,10.0f views per CPU second, %,10.0f per wall second (checksum %.3f)%n",
+                label,
+                views / cpu,
+                views / wall,
+                out[0]);
     }
 
     private static DecodedImage[] images(int w, int h, int count) {

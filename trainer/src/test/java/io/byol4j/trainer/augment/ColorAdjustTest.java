@@ -70,11 +70,14 @@ class ColorAdjustTest {
     void hueShiftOfAThirdTurnsRedIntoGreenAndGreenIntoBlue() {
         float[] v = primaries();
         ColorAdjust.hue(v, 0, 3, 4, 1f / 3f);
-        assertArrayEquals(new float[] {
-            0f, 0f, 1f, 0.5f,
-            1f, 0f, 0f, 0.5f,
-            0f, 1f, 0f, 0.5f,
-        }, v, EPS);
+        assertArrayEquals(
+                new float[] {
+                    0f, 0f, 1f, 0.5f,
+                    1f, 0f, 0f, 0.5f,
+                    0f, 1f, 0f, 0.5f,
+                },
+                v,
+                EPS);
     }
 
     @Test

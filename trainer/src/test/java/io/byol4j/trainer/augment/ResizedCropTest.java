@@ -93,8 +93,8 @@ class ResizedCropTest {
         float[] out = view(RAMP, 0, 0, 4, 4, false, 4, 1);
         for (int y = 0; y < 4; y++) {
             for (int x = 0; x < 4; x++) {
-                float luma = (0.299f * RAMP.get(x, y, 0) + 0.587f * RAMP.get(x, y, 1) + 0.114f * RAMP.get(x, y, 2))
-                        / 255f;
+                float luma =
+                        (0.299f * RAMP.get(x, y, 0) + 0.587f * RAMP.get(x, y, 1) + 0.114f * RAMP.get(x, y, 2)) / 255f;
                 assertEquals(luma, out[y * 4 + x], 1e-5f);
             }
         }

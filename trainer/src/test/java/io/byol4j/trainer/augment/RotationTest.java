@@ -96,8 +96,11 @@ class RotationTest {
         new ViewAugmenter(plain, 24, 3, new float[] {0, 0, 0}, new float[] {1, 1, 1})
                 .apply(img, ViewParams.identity(24, 24), still, 0);
         ViewParams p = ViewParams.identity(24, 24);
-        aug.apply(img, new ViewParams(0, 0, 24, 24, false, p.colorOrder(), 1f, 1f, 1f, 0f, false, 0f, false, 90f),
-                turned, 0);
+        aug.apply(
+                img,
+                new ViewParams(0, 0, 24, 24, false, p.colorOrder(), 1f, 1f, 1f, 0f, false, 0f, false, 90f),
+                turned,
+                0);
         assertNotEquals(still[0], turned[0]);
         // The top-left pixel of a clockwise quarter turn is the source's bottom-left pixel.
         assertEquals(still[23 * 24], turned[0], 1e-4f);
@@ -105,13 +108,15 @@ class RotationTest {
 
     @Test
     void configsWithoutRotationReadAsNoRotationAndBadValuesAreRejected() throws Exception {
-        String json = new ObjectMapper().writeValueAsString(ViewConfig.none()).replaceAll(",\"rotation\":\\{[^}]*\\}", "");
+        String json =
+                new ObjectMapper().writeValueAsString(ViewConfig.none()).replaceAll(",\"rotation\":\\{[^}]*\\}", "");
         assertTrue(!json.contains("rotation"), json);
         ViewConfig read = new ObjectMapper().readValue(json, ViewConfig.class);
         assertEquals(RotationConfig.disabled(), read.rotation());
         assertThrows(IllegalArgumentException.class, () -> new RotationConfig(1.5, 10));
         assertThrows(IllegalArgumentException.class, () -> new RotationConfig(0.5, 181));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new ViewParams(0, 0, 1, 1, false, java.util.List.of(), 1f, 1f, 1f, 0f, false, 0f, false, 200f));
     }
 }

@@ -6,8 +6,7 @@ import java.util.SplittableRandom;
 /** Small in-memory images for the augmentation tests. */
 final class TestImages {
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** Gray image whose pixel (x, y) is {@code value(x, y)}. */
     static DecodedImage gray(int w, int h, PixelFunction value) {

@@ -31,13 +31,19 @@ class ViewAugmenterTest {
 
     /** Everything on, every time, so that each operation has a chance to break determinism. */
     private static ViewConfig always() {
-        return new ViewConfig(CropConfig.standard(), 1.0, new ColorJitterConfig(1.0, 0.4, 0.4, 0.2, 0.1), 0.0,
-                BlurConfig.withProbability(1.0), SolarizeConfig.withProbability(1.0));
+        return new ViewConfig(
+                CropConfig.standard(),
+                1.0,
+                new ColorJitterConfig(1.0, 0.4, 0.4, 0.2, 0.1),
+                0.0,
+                BlurConfig.withProbability(1.0),
+                SolarizeConfig.withProbability(1.0));
     }
 
     @Test
     void sameSeedGivesTheSameViewAndDifferentSeedsDiffer() {
-        for (ViewConfig cfg : List.of(always(), AugmentConfig.paper().view1(), AugmentConfig.paper().view2())) {
+        for (ViewConfig cfg : List.of(
+                always(), AugmentConfig.paper().view1(), AugmentConfig.paper().view2())) {
             ViewAugmenter aug = new ViewAugmenter(cfg, 16, 3, MEAN, STD);
             float[] a = view(aug, NOISE, 123);
             assertArrayEquals(a, view(aug, NOISE, 123));
@@ -73,8 +79,8 @@ class ViewAugmenterTest {
     @Test
     void noneIsACentreSquareResizeThenNormalise() {
         DecodedImage wide = TestImages.rgb(6, 4, (x, y, c) -> 10 * x + 50 * y + c);
-        ViewAugmenter aug = new ViewAugmenter(ViewConfig.none(), 4, 3, new float[] {0.5f, 0.5f, 0.5f},
-                new float[] {0.5f, 0.5f, 0.5f});
+        ViewAugmenter aug = new ViewAugmenter(
+                ViewConfig.none(), 4, 3, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f});
         float[] out = view(aug, wide, 1);
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < 4; y++) {
@@ -103,18 +109,23 @@ class ViewAugmenterTest {
         ViewConfig all = always().withGrayscaleProbability(1.0);
         SplittableRandom rng = new SplittableRandom(8);
         for (int i = 0; i < 200; i++) {
-            ViewParams noCrop = sampler(all.withRandomResizedCrop(CropConfig.disabled())).sample(40, 30, rng);
-            assertEquals(List.of(5, 0, 30, 30),
+            ViewParams noCrop =
+                    sampler(all.withRandomResizedCrop(CropConfig.disabled())).sample(40, 30, rng);
+            assertEquals(
+                    List.of(5, 0, 30, 30),
                     List.of(noCrop.cropX(), noCrop.cropY(), noCrop.cropWidth(), noCrop.cropHeight()));
             assertTrue(noCrop.flip() && noCrop.grayscale() && noCrop.solarize() && noCrop.blurSigma() > 0);
 
             ViewParams noFlip = sampler(all.withFlipProbability(0.0)).sample(40, 30, rng);
-            assertTrue(!noFlip.flip() && noFlip.grayscale() && noFlip.colorOrder().size() == 4);
+            assertTrue(
+                    !noFlip.flip() && noFlip.grayscale() && noFlip.colorOrder().size() == 4);
 
-            ViewParams noJitter = sampler(all.withColorJitter(ColorJitterConfig.disabled())).sample(40, 30, rng);
+            ViewParams noJitter =
+                    sampler(all.withColorJitter(ColorJitterConfig.disabled())).sample(40, 30, rng);
             assertTrue(noJitter.colorOrder().isEmpty() && noJitter.flip());
-            assertEquals(List.of(1f, 1f, 1f, 0f), List.of(noJitter.brightness(), noJitter.contrast(),
-                    noJitter.saturation(), noJitter.hue()));
+            assertEquals(
+                    List.of(1f, 1f, 1f, 0f),
+                    List.of(noJitter.brightness(), noJitter.contrast(), noJitter.saturation(), noJitter.hue()));
 
             ViewParams noGray = sampler(all.withGrayscaleProbability(0.0)).sample(40, 30, rng);
             assertTrue(!noGray.grayscale() && noGray.solarize());
@@ -122,7 +133,8 @@ class ViewAugmenterTest {
             ViewParams noBlur = sampler(all.withBlur(BlurConfig.disabled())).sample(40, 30, rng);
             assertTrue(noBlur.blurSigma() == 0f && noBlur.grayscale());
 
-            ViewParams noSolarize = sampler(all.withSolarize(SolarizeConfig.disabled())).sample(40, 30, rng);
+            ViewParams noSolarize =
+                    sampler(all.withSolarize(SolarizeConfig.disabled())).sample(40, 30, rng);
             assertTrue(!noSolarize.solarize() && noSolarize.blurSigma() > 0);
         }
     }
@@ -133,8 +145,24 @@ class ViewAugmenterTest {
         float[] plain = new float[aug.viewLength()];
         aug.apply(NOISE, new ViewParams(3, 2, 25, 25, false, List.of(), 1f, 1f, 1f, 0f, false, 0f, false), plain, 0);
         float[] neutralJitter = new float[aug.viewLength()];
-        aug.apply(NOISE, new ViewParams(3, 2, 25, 25, false, List.of(ColorOp.HUE, ColorOp.CONTRAST,
-                ColorOp.BRIGHTNESS, ColorOp.SATURATION), 1f, 1f, 1f, 0f, false, 0f, false), neutralJitter, 0);
+        aug.apply(
+                NOISE,
+                new ViewParams(
+                        3,
+                        2,
+                        25,
+                        25,
+                        false,
+                        List.of(ColorOp.HUE, ColorOp.CONTRAST, ColorOp.BRIGHTNESS, ColorOp.SATURATION),
+                        1f,
+                        1f,
+                        1f,
+                        0f,
+                        false,
+                        0f,
+                        false),
+                neutralJitter,
+                0);
         assertArrayEquals(plain, neutralJitter, 1e-5f);
     }
 
@@ -178,8 +206,11 @@ class ViewAugmenterTest {
             assertTrue(p.hue() >= -0.1f && p.hue() <= 0.1f);
             firstSeen[p.colorOrder().get(0).ordinal()] = true;
         }
-        assertTrue(firstSeen[ColorOp.BRIGHTNESS.ordinal()] && firstSeen[ColorOp.SATURATION.ordinal()]
-                && firstSeen[ColorOp.HUE.ordinal()], "the order is random");
+        assertTrue(
+                firstSeen[ColorOp.BRIGHTNESS.ordinal()]
+                        && firstSeen[ColorOp.SATURATION.ordinal()]
+                        && firstSeen[ColorOp.HUE.ordinal()],
+                "the order is random");
     }
 
     @Test
@@ -290,27 +321,38 @@ class ViewAugmenterTest {
 
     @Test
     void rejectsBadArgumentsWithSpecificMessages() {
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new ViewAugmenter(ViewConfig.none(), 8, 3, new float[] {0f}, ONE3))
-                .getMessage().contains("mean and std need 3 values"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new ViewAugmenter(ViewConfig.none(), 8, 3, ZERO3, new float[] {1f, 0f, 1f}))
-                .getMessage().contains("std[1]"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new ViewAugmenter(ViewConfig.none(), 8, 2, ZERO3, ONE3))
-                .getMessage().contains("outChannels"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new ViewAugmenter(ViewConfig.none(), 8, 3, new float[] {0f}, ONE3))
+                .getMessage()
+                .contains("mean and std need 3 values"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new ViewAugmenter(ViewConfig.none(), 8, 3, ZERO3, new float[] {1f, 0f, 1f}))
+                .getMessage()
+                .contains("std[1]"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class, () -> new ViewAugmenter(ViewConfig.none(), 8, 2, ZERO3, ONE3))
+                .getMessage()
+                .contains("outChannels"));
         assertThrows(IllegalArgumentException.class, () -> new ViewAugmenter(ViewConfig.none(), 0, 3, ZERO3, ONE3));
         ViewAugmenter aug = new ViewAugmenter(ViewConfig.none(), 8, 3, ZERO3, ONE3);
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> aug.apply(NOISE, new SplittableRandom(1), new float[aug.viewLength()], 1))
-                .getMessage().contains("needs 192 floats at offset 1"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> aug.apply(NOISE, new SplittableRandom(1), new float[aug.viewLength()], 1))
+                .getMessage()
+                .contains("needs 192 floats at offset 1"));
         ViewParams outside = new ViewParams(30, 0, 20, 10, false, List.of(), 1f, 1f, 1f, 0f, false, 0f, false);
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> aug.apply(NOISE, outside, new float[aug.viewLength()], 0))
-                .getMessage().contains("exceeds the 40x30 image"));
-        assertThrows(IllegalArgumentException.class,
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class, () -> aug.apply(NOISE, outside, new float[aug.viewLength()], 0))
+                .getMessage()
+                .contains("exceeds the 40x30 image"));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new ViewParams(0, 0, 0, 10, false, List.of(), 1f, 1f, 1f, 0f, false, 0f, false));
-        assertThrows(IllegalArgumentException.class, () -> new ViewParams(0, 0, 5, 5, false,
-                List.of(ColorOp.HUE, ColorOp.HUE), 1f, 1f, 1f, 0f, false, 0f, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ViewParams(
+                        0, 0, 5, 5, false, List.of(ColorOp.HUE, ColorOp.HUE), 1f, 1f, 1f, 0f, false, 0f, false));
     }
 }

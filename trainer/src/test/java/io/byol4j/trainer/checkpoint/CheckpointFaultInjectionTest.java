@@ -38,15 +38,18 @@ class CheckpointFaultInjectionTest {
         history.addEpoch(new EpochMetrics(1, 2, 3.375, 0.02, 0.991, 120.5, 0.125, 0.2, Double.NaN, 4.5, 1));
         try (ByolNetwork net = ByolNetwork.create(cfg, Device.cpu());
                 Optimizer opt = Optimizer.create(cfg.optimizer(), net.trainableParameters(true), net.manager())) {
-            List<String> steps = FaultInjection.assertAllOrNothing(run,
+            List<String> steps = FaultInjection.assertAllOrNothing(
+                    run,
                     () -> Checkpoints.write(run, cfg, net, opt, state(cfg, 2), history, 3),
                     () -> Checkpoints.write(run, cfg, net, opt, state(cfg, 4), history, 3));
-            for (String file : List.of(Checkpoints.CONFIG, "state.json", "online.params", "target.params",
-                    "optimizer.bin")) {
-                assertTrue(steps.stream().anyMatch(s -> s.startsWith("fsync ") && s.contains("/." + file + ".")),
+            for (String file :
+                    List.of(Checkpoints.CONFIG, "state.json", "online.params", "target.params", "optimizer.bin")) {
+                assertTrue(
+                        steps.stream().anyMatch(s -> s.startsWith("fsync ") && s.contains("/." + file + ".")),
                         file + " is not fsync'd: " + steps);
             }
-            assertTrue(steps.stream().anyMatch(s -> s.startsWith("rename ") && s.endsWith("ckpt-00000004.tmp")),
+            assertTrue(
+                    steps.stream().anyMatch(s -> s.startsWith("rename ") && s.endsWith("ckpt-00000004.tmp")),
                     steps.toString());
             int renamed = steps.indexOf("rename " + run.resolve("ckpt-00000004.tmp"));
             assertTrue(renamed > 0 && steps.get(renamed + 1).equals("fsync-folder " + run), steps.toString());
@@ -55,7 +58,21 @@ class CheckpointFaultInjectionTest {
     }
 
     private static CheckpointState state(TrainConfig cfg, long step) {
-        return new CheckpointState(CheckpointState.FORMAT, step, 0, 8, 16, false, cfg.sha256(), cfg.dataset(),
-                cfg.seed(), 3.25, 1, 4.5, "2020-01-01T00:00:00Z", 64, 0L);
+        return new CheckpointState(
+                CheckpointState.FORMAT,
+                step,
+                0,
+                8,
+                16,
+                false,
+                cfg.sha256(),
+                cfg.dataset(),
+                cfg.seed(),
+                3.25,
+                1,
+                4.5,
+                "2020-01-01T00:00:00Z",
+                64,
+                0L);
     }
 }

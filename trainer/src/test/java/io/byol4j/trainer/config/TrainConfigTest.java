@@ -60,8 +60,15 @@ class TrainConfigTest {
         assertEquals(false, cfg.optimizer().excludeBiasAndNorm());
         assertArrayEquals(new float[] {0.1f, 0.2f, 0.3f}, cfg.normalization().mean());
         assertEquals(0.5, cfg.augment().view2().solarize().probability());
-        assertEquals(List.of("epochs", "optimizer.type", "optimizer.baseLr", "optimizer.excludeBiasAndNorm",
-                "augment.view2.solarize.probability", "normalization.mean"), cfg.differences(TrainConfig.defaults()));
+        assertEquals(
+                List.of(
+                        "epochs",
+                        "optimizer.type",
+                        "optimizer.baseLr",
+                        "optimizer.excludeBiasAndNorm",
+                        "augment.view2.solarize.probability",
+                        "normalization.mean"),
+                cfg.differences(TrainConfig.defaults()));
     }
 
     @Test
@@ -74,16 +81,17 @@ class TrainConfigTest {
     @Test
     void errorsNameTheKey() {
         TrainConfig d = TrainConfig.defaults();
-        assertMessage(() -> d.withOverrides(Map.of("optimiser.baseLr", "1")), "unknown config key 'optimiser'",
-                "optimizer");
-        assertMessage(() -> d.withOverrides(Map.of("optimizer.lr", "1")), "unknown config key 'optimizer.lr'",
-                "baseLr");
+        assertMessage(
+                () -> d.withOverrides(Map.of("optimiser.baseLr", "1")), "unknown config key 'optimiser'", "optimizer");
+        assertMessage(
+                () -> d.withOverrides(Map.of("optimizer.lr", "1")), "unknown config key 'optimizer.lr'", "baseLr");
         assertMessage(() -> d.withOverrides(Map.of("epochs", "many")), "'epochs' expects an integer");
         assertMessage(() -> d.withOverrides(Map.of("optimizer", "lars")), "'optimizer' is a section");
         assertMessage(() -> d.withOverrides(Map.of("batchSize", "1")), "batchSize must be at least 2");
         assertMessage(() -> d.withOverrides(Map.of("optimizer.type", "adam")), "optimizer.type must be one of");
         assertMessage(() -> d.withOverrides(Map.of("optimizer.baseLr", "-1")), "optimizer.baseLr must be a positive");
-        assertMessage(() -> d.withOverrides(Map.of("encoder.inputChannels", "1")),
+        assertMessage(
+                () -> d.withOverrides(Map.of("encoder.inputChannels", "1")),
                 "encoder.inputChannels (1) must equal channels (3)");
         assertMessage(() -> d.withOverrides(Map.of("device", "tpu")), "device must be one of");
         assertMessage(() -> d.withOverrides(Map.of("encoder.architecture", "vgg")), "unknown encoder architecture");
@@ -120,8 +128,7 @@ class TrainConfigTest {
         assertEquals(300, imagenet.epochs());
         assertEquals(10, imagenet.warmupEpochs());
         assertEquals(0.99, imagenet.tauBase());
-        assertEquals(new OptimizerConfig("lars", 0.3, 1e-6, 0.9, 1e-3, true, false, 0.999, 1e-8),
-                imagenet.optimizer());
+        assertEquals(new OptimizerConfig("lars", 0.3, 1e-6, 0.9, 1e-3, true, false, 0.999, 1e-8), imagenet.optimizer());
         assertEquals(0.3 * 4096 / 256, imagenet.peakLr(), 1e-12);
         assertEquals(new HeadsConfig(4096, 256, 4096), imagenet.heads());
         assertEquals(AugmentConfig.paper(), imagenet.augment());

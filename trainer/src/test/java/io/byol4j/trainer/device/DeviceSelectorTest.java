@@ -24,8 +24,8 @@ class DeviceSelectorTest {
     @Test
     void gpuNeedsAGpu() {
         assertEquals(List.of(Device.gpu(0)), new DeviceSelector(() -> 1).select("gpu"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new DeviceSelector(() -> 0).select("gpu"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new DeviceSelector(() -> 0).select("gpu"));
         assertTrue(e.getMessage().contains("no GPU"), e.getMessage());
     }
 
@@ -42,8 +42,8 @@ class DeviceSelectorTest {
 
     @Test
     void unknownModeIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new DeviceSelector(() -> 0).select("tpu"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new DeviceSelector(() -> 0).select("tpu"));
         assertTrue(e.getMessage().contains("tpu") && e.getMessage().contains("auto, cpu or gpu"));
     }
 }

@@ -50,10 +50,39 @@ class FineTunerTest {
         Checkpoints.saveInitial(TinyConfigs.tiny(byol), byol);
     }
 
-    private static FineTuneConfig config(Path out, List<Double> lrs, List<Integer> epochs, double fraction,
-            String mode, String data, boolean convert, List<String> names, int checkpointEvery) {
-        return new FineTuneConfig(byol.toString(), "byol", mode, data, TEST, fraction, 4L, lrs, epochs, 0.34, true,
-                16, 0.9, 0.0, 0.3, convert, "cpu", checkpointEvery, 2, 2, names, out.toString());
+    private static FineTuneConfig config(
+            Path out,
+            List<Double> lrs,
+            List<Integer> epochs,
+            double fraction,
+            String mode,
+            String data,
+            boolean convert,
+            List<String> names,
+            int checkpointEvery) {
+        return new FineTuneConfig(
+                byol.toString(),
+                "byol",
+                mode,
+                data,
+                TEST,
+                fraction,
+                4L,
+                lrs,
+                epochs,
+                0.34,
+                true,
+                16,
+                0.9,
+                0.0,
+                0.3,
+                convert,
+                "cpu",
+                checkpointEvery,
+                2,
+                2,
+                names,
+                out.toString());
     }
 
     private static FineTuner tuner() {
@@ -68,13 +97,19 @@ class FineTunerTest {
     void searchesOnTheValidationSplitRetrainsOnAllLabelsAndWritesEveryOutput() throws Exception {
         Path out = dir.resolve("run");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        FineTuneResult r = tuner().run(config(out, List.of(0.02, 0.2), List.of(2), 0.5, "full", DATA, false, null, 0),
-                false, false, sink(log));
+        FineTuneResult r = tuner().run(
+                        config(out, List.of(0.02, 0.2), List.of(2), 0.5, "full", DATA, false, null, 0),
+                        false,
+                        false,
+                        sink(log));
 
         assertEquals(2, r.trials().size());
         assertTrue(r.trials().stream().allMatch(t -> t.validationImages() > 0 && !Double.isNaN(t.valAccuracy())));
-        double best = r.trials().stream().mapToDouble(TrialResult::valAccuracy).max().orElseThrow();
-        TrialResult chosen = r.trials().stream().filter(t -> t.learningRate() == r.chosenLearningRate()).findFirst()
+        double best =
+                r.trials().stream().mapToDouble(TrialResult::valAccuracy).max().orElseThrow();
+        TrialResult chosen = r.trials().stream()
+                .filter(t -> t.learningRate() == r.chosenLearningRate())
+                .findFirst()
                 .orElseThrow();
         assertEquals(best, chosen.valAccuracy(), "the chosen setting has the best validation accuracy");
         assertEquals("final", r.result().name());
@@ -84,13 +119,21 @@ class FineTunerTest {
         assertEquals(40, r.testImages());
 
         int[] expected = LabelFractions.select(Datasets.open(DATA, 3), 0.5, 4L);
-        JsonNode split = FineTuneCheckpoints.JSON.readTree(out.resolve(FineTuner.SPLIT_FILE).toFile());
+        JsonNode split = FineTuneCheckpoints.JSON.readTree(
+                out.resolve(FineTuner.SPLIT_FILE).toFile());
         assertEquals(expected.length, split.get("labeled").size(), "the same images as LabelFractions");
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], split.get("labeled").get(i).asInt());
         }
-        for (String f : List.of("run.json", "search.json", "result.json", "final/curves.png", "final/metrics.csv",
-                "final/steps.csv", "final/latest", "final/result.json")) {
+        for (String f : List.of(
+                "run.json",
+                "search.json",
+                "result.json",
+                "final/curves.png",
+                "final/metrics.csv",
+                "final/steps.csv",
+                "final/latest",
+                "final/result.json")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
         Path trial = out.resolve("trials").resolve(r.trials().get(0).name());
@@ -99,12 +142,17 @@ class FineTunerTest {
         assertEquals(3, metrics.size(), "one row per epoch");
         assertFalse(metrics.get(2).split(",", -1)[3].isEmpty(), "validation accuracy recorded");
         String text = log.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("img/s") && text.contains("ETA") && text.contains("chosen on the validation split"),
+        assertTrue(
+                text.contains("img/s") && text.contains("ETA") && text.contains("chosen on the validation split"),
                 text);
 
-        IllegalArgumentException again = assertThrows(IllegalArgumentException.class, () -> tuner().run(
-                config(out, List.of(0.02), List.of(1), 0.5, "full", DATA, false, null, 0), false, false,
-                sink(new ByteArrayOutputStream())));
+        IllegalArgumentException again = assertThrows(
+                IllegalArgumentException.class,
+                () -> tuner().run(
+                                config(out, List.of(0.02), List.of(1), 0.5, "full", DATA, false, null, 0),
+                                false,
+                                false,
+                                sink(new ByteArrayOutputStream())));
         assertTrue(again.getMessage().contains("--resume") && again.getMessage().contains("--force"));
 
         try (FineTunedClassifier loaded = FineTunedClassifier.load(out)) {
@@ -115,10 +163,12 @@ class FineTunerTest {
 
     @Test
     void resumesExactlyAfterAStop() throws Exception {
-        FineTuneConfig whole = config(dir.resolve("whole"), List.of(0.1), List.of(3), 0.5, "full", DATA, false, null, 2);
+        FineTuneConfig whole =
+                config(dir.resolve("whole"), List.of(0.1), List.of(3), 0.5, "full", DATA, false, null, 2);
         FineTuneResult reference = tuner().run(whole, false, false, sink(new ByteArrayOutputStream()));
 
-        FineTuneConfig parts = config(dir.resolve("parts"), List.of(0.1), List.of(3), 0.5, "full", DATA, false, null, 2);
+        FineTuneConfig parts =
+                config(dir.resolve("parts"), List.of(0.1), List.of(3), 0.5, "full", DATA, false, null, 2);
         assertNull(tuner().run(parts, false, false, sink(new ByteArrayOutputStream()), 5), "stopped after 5 steps");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         FineTuneResult resumed = tuner().run(parts, true, false, sink(log));
@@ -137,8 +187,11 @@ class FineTunerTest {
     @Test
     void linearModeTrainsOnlyTheClassifier() throws Exception {
         Path out = dir.resolve("linear");
-        tuner().run(config(out, List.of(0.5), List.of(2), 0.5, "linear", DATA, false, null, 0), false, false,
-                sink(new ByteArrayOutputStream()));
+        tuner().run(
+                        config(out, List.of(0.5), List.of(2), 0.5, "linear", DATA, false, null, 0),
+                        false,
+                        false,
+                        sink(new ByteArrayOutputStream()));
         byte[] before;
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             LoadedEncoder enc = Checkpoints.loadOnlineEncoder(byol, m);
@@ -148,34 +201,66 @@ class FineTunerTest {
             }
             before = bytes.toByteArray();
         }
-        Path ckpt = out.resolve("final").resolve(Files.readString(out.resolve("final/latest")).trim());
-        assertArrayEquals(before, Files.readAllBytes(ckpt.resolve(FineTuneCheckpoints.ENCODER)),
+        Path ckpt = out.resolve("final")
+                .resolve(Files.readString(out.resolve("final/latest")).trim());
+        assertArrayEquals(
+                before,
+                Files.readAllBytes(ckpt.resolve(FineTuneCheckpoints.ENCODER)),
                 "the frozen encoder, BatchNorm statistics included, is unchanged");
     }
 
     @Test
     void everyInputProblemIsReportedBeforeAnythingIsWritten() {
         Path out = dir.resolve("never");
-        IllegalArgumentException tooSmall = assertThrows(IllegalArgumentException.class, () -> tuner().run(
-                config(out, List.of(0.1), List.of(1), 0.01, "full", DATA, false, null, 0), false, false,
-                sink(new ByteArrayOutputStream())));
+        IllegalArgumentException tooSmall = assertThrows(
+                IllegalArgumentException.class,
+                () -> tuner().run(
+                                config(out, List.of(0.1), List.of(1), 0.01, "full", DATA, false, null, 0),
+                                false,
+                                false,
+                                sink(new ByteArrayOutputStream())));
         assertTrue(tooSmall.getMessage().contains("keeps no image of class"), tooSmall.getMessage());
 
-        IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> tuner().run(
-                config(out, List.of(0.1), List.of(1), 0.5, "full", "synthetic:size=60,seed=3,image=24", false, null, 0),
-                false, false, sink(new ByteArrayOutputStream())));
-        assertTrue(size.getMessage().contains("16x16") && size.getMessage().contains("24x24")
-                && size.getMessage().contains("--convert-inputs"), size.getMessage());
+        IllegalArgumentException size = assertThrows(
+                IllegalArgumentException.class,
+                () -> tuner().run(
+                                config(
+                                        out,
+                                        List.of(0.1),
+                                        List.of(1),
+                                        0.5,
+                                        "full",
+                                        "synthetic:size=60,seed=3,image=24",
+                                        false,
+                                        null,
+                                        0),
+                                false,
+                                false,
+                                sink(new ByteArrayOutputStream())));
+        assertTrue(
+                size.getMessage().contains("16x16")
+                        && size.getMessage().contains("24x24")
+                        && size.getMessage().contains("--convert-inputs"),
+                size.getMessage());
 
-        IllegalArgumentException names = assertThrows(IllegalArgumentException.class, () -> tuner().run(
-                config(out, List.of(0.1), List.of(1), 0.5, "full", DATA, false, List.of("a", "b"), 0), false, false,
-                sink(new ByteArrayOutputStream())));
-        assertTrue(names.getMessage().contains("classNames has 2 names but the dataset has 10 classes"),
+        IllegalArgumentException names = assertThrows(
+                IllegalArgumentException.class,
+                () -> tuner().run(
+                                config(out, List.of(0.1), List.of(1), 0.5, "full", DATA, false, List.of("a", "b"), 0),
+                                false,
+                                false,
+                                sink(new ByteArrayOutputStream())));
+        assertTrue(
+                names.getMessage().contains("classNames has 2 names but the dataset has 10 classes"),
                 names.getMessage());
 
-        IllegalArgumentException resume = assertThrows(IllegalArgumentException.class, () -> tuner().run(
-                config(out, List.of(0.1), List.of(1), 0.5, "full", DATA, false, null, 0), true, false,
-                sink(new ByteArrayOutputStream())));
+        IllegalArgumentException resume = assertThrows(
+                IllegalArgumentException.class,
+                () -> tuner().run(
+                                config(out, List.of(0.1), List.of(1), 0.5, "full", DATA, false, null, 0),
+                                true,
+                                false,
+                                sink(new ByteArrayOutputStream())));
         assertTrue(resume.getMessage().contains("holds no fine-tuning run"), resume.getMessage());
         assertFalse(Files.exists(out), "nothing written");
     }
@@ -183,10 +268,24 @@ class FineTunerTest {
     @Test
     void convertsSizeWhenAskedAndStopsOnANonFiniteLoss() throws Exception {
         Path out = dir.resolve("nan");
-        FineTuneDivergedException e = assertThrows(FineTuneDivergedException.class, () -> tuner().run(
-                config(out, List.of(1e30), List.of(2), 0.5, "full", "synthetic:size=60,seed=3,image=24", true, null,
-                        0), false, false, sink(new ByteArrayOutputStream())));
-        assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains("Lower the learning rate"),
+        FineTuneDivergedException e = assertThrows(
+                FineTuneDivergedException.class,
+                () -> tuner().run(
+                                config(
+                                        out,
+                                        List.of(1e30),
+                                        List.of(2),
+                                        0.5,
+                                        "full",
+                                        "synthetic:size=60,seed=3,image=24",
+                                        true,
+                                        null,
+                                        0),
+                                false,
+                                false,
+                                sink(new ByteArrayOutputStream())));
+        assertTrue(
+                e.getMessage().contains("diverged") && e.getMessage().contains("Lower the learning rate"),
                 e.getMessage());
         assertFalse(Files.exists(out.resolve("final/latest")), "no checkpoint of non-finite weights");
     }

@@ -17,6 +17,7 @@ class MallocTuningTest {
 
     /** Like a training step: 24 native buffers of 4 MiB (more than one 64 MiB arena heap), written, freed. */
     private static final int BUFFERS_PER_ROUND = 24;
+
     private static final long BUFFER_BYTES = 4L << 20;
     private static final int ROUNDS = 30;
 
@@ -57,8 +58,10 @@ class MallocTuningTest {
         worker.start();
         worker.join();
         long pagesWritten = ROUNDS * BUFFERS_PER_ROUND * (BUFFER_BYTES / 4096);
-        assertTrue(faults.get() < pagesWritten / 10,
-                "fresh page faults " + faults.get() + " for " + pagesWritten + " pages written: freed memory not reused");
+        assertTrue(
+                faults.get() < pagesWritten / 10,
+                "fresh page faults " + faults.get() + " for " + pagesWritten
+                        + " pages written: freed memory not reused");
     }
 
     private static void rounds(int n) {

@@ -81,8 +81,12 @@ class MonitorsTest {
             for (int j = 0; j < e.length; j++) {
                 sim[j] = cosine(e[i], e[j]);
             }
-            int[] ranked = IntStream.range(0, e.length).filter(j -> j != self).boxed()
-                    .sorted((a, b) -> Double.compare(sim[b], sim[a])).mapToInt(Integer::intValue).toArray();
+            int[] ranked = IntStream.range(0, e.length)
+                    .filter(j -> j != self)
+                    .boxed()
+                    .sorted((a, b) -> Double.compare(sim[b], sim[a]))
+                    .mapToInt(Integer::intValue)
+                    .toArray();
             int[] votes = new int[4];
             double[] sums = new double[4];
             for (int r = 0; r < k; r++) {
@@ -115,8 +119,8 @@ class MonitorsTest {
     @Test
     void knnEvaluatesADatasetThroughAnEmbedder() {
         InMemoryDataset data = new InMemoryDataset(40, 8, 4, 3L, Set.of(5));
-        ViewAugmenter eval = new ViewAugmenter(ViewConfig.none(), 8, 3, new float[] {0.5f, 0.5f, 0.5f},
-                new float[] {0.25f, 0.25f, 0.25f});
+        ViewAugmenter eval = new ViewAugmenter(
+                ViewConfig.none(), 8, 3, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
         KnnMonitor knn = new KnnMonitor(data, eval, 3, 100, 1L);
         assertEquals(40, knn.subsetSize());
         // the raw pixels separate the classes perfectly

@@ -23,8 +23,8 @@ import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.model.EncoderSpec;
 import io.byol4j.trainer.optim.Optimizer;
 import io.byol4j.trainer.optim.TrainableParameter;
-import io.byol4j.trainer.testing.TinyConfigs;
 import io.byol4j.trainer.testing.SingleThreadedTorch;
+import io.byol4j.trainer.testing.TinyConfigs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -48,8 +48,10 @@ class ByolNetworkTest {
             Map<String, Parameter> online = net.online().getParameters().toMap();
             int compared = 0;
             for (Pair<String, Parameter> t : net.target().getParameters()) {
-                assertArrayEquals(online.get(t.getKey()).getArray().toFloatArray(),
-                        t.getValue().getArray().toFloatArray(), t.getKey());
+                assertArrayEquals(
+                        online.get(t.getKey()).getArray().toFloatArray(),
+                        t.getValue().getArray().toFloatArray(),
+                        t.getKey());
                 compared++;
             }
             assertTrue(compared > 20);
@@ -61,7 +63,8 @@ class ByolNetworkTest {
     void sameSeedGivesSameInitialisation() {
         try (ByolNetwork a = ByolNetwork.create(cfg, Device.cpu());
                 ByolNetwork b = ByolNetwork.create(cfg, Device.cpu())) {
-            assertArrayEquals(a.online().getParameters().get(0).getValue().getArray().toFloatArray(),
+            assertArrayEquals(
+                    a.online().getParameters().get(0).getValue().getArray().toFloatArray(),
                     b.online().getParameters().get(0).getValue().getArray().toFloatArray());
         }
     }
@@ -69,12 +72,14 @@ class ByolNetworkTest {
     @Test
     void batchNormUpdatesRunningStatisticsInPlaceDuringTrainingForward() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            BatchNorm bn = BatchNorm.builder().optMomentum(0.9f).optEpsilon(1e-5f).build();
+            BatchNorm bn =
+                    BatchNorm.builder().optMomentum(0.9f).optEpsilon(1e-5f).build();
             bn.initialize(m, DataType.FLOAT32, new Shape(4, 2));
             NDArray runningMean = bn.getParameters().get("runningMean").getArray();
             NDArray runningVar = bn.getParameters().get("runningVar").getArray();
             NDArray x = m.create(new float[] {1, 10, 2, 20, 3, 30, 6, 40}, new Shape(4, 2));
-            NDArray y = bn.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+            NDArray y = bn.forward(new ParameterStore(m, false), new NDList(x), true)
+                    .singletonOrThrow();
             // batch statistics are used: every column of the output has mean 0
             assertArrayEquals(new float[] {0, 0}, y.mean(new int[] {0}).toFloatArray(), 1e-5f);
             // running = 0.9 * running + 0.1 * batch (unbiased variance), updated in the same array
@@ -100,12 +105,12 @@ class ByolNetworkTest {
         assertFalse(ByolNetwork.usesChannelsLast("auto", Device.cpu(), w8), "too narrow: falls back to nchw");
         assertTrue(ByolNetwork.usesChannelsLast("channels-last", gpu, w16));
         assertFalse(ByolNetwork.usesChannelsLast("nchw", Device.cpu(), w16));
-        IllegalArgumentException narrow = assertThrows(IllegalArgumentException.class,
-                () -> ByolNetwork.usesChannelsLast("channels-last", Device.cpu(), w8));
-        assertTrue(narrow.getMessage().contains("resnet18") && narrow.getMessage().contains("has 8"),
-                narrow.getMessage());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> cfg.withOverrides(Map.of("memoryFormat", "nhwc")));
+        IllegalArgumentException narrow = assertThrows(
+                IllegalArgumentException.class, () -> ByolNetwork.usesChannelsLast("channels-last", Device.cpu(), w8));
+        assertTrue(
+                narrow.getMessage().contains("resnet18") && narrow.getMessage().contains("has 8"), narrow.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> cfg.withOverrides(Map.of("memoryFormat", "nhwc")));
         assertTrue(e.getMessage().contains("memoryFormat must be one of [auto, channels-last, nchw]"), e.getMessage());
     }
 
@@ -135,8 +140,11 @@ class ByolNetworkTest {
             }
             assertTrue(scale > 0);
             for (int i = 0; i < pa.size(); i++) {
-                assertArrayEquals(pa.get(i).array().getGradient().toFloatArray(),
-                        pb.get(i).array().getGradient().toFloatArray(), 1e-4f * scale, pa.get(i).name());
+                assertArrayEquals(
+                        pa.get(i).array().getGradient().toFloatArray(),
+                        pb.get(i).array().getGradient().toFloatArray(),
+                        1e-4f * scale,
+                        pa.get(i).name());
             }
             List<float[]> statsA = values(a.online().getParameters());
             List<float[]> statsB = values(b.online().getParameters());
@@ -209,7 +217,8 @@ class ByolNetworkTest {
                 Parameter.Type type = t.getValue().getType();
                 for (int k = 0; k < now.length; k++) {
                     double expected = type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.RUNNING_VAR
-                            ? theta[k] : tau * (double) old[k] + (1 - tau) * (double) theta[k];
+                            ? theta[k]
+                            : tau * (double) old[k] + (1 - tau) * (double) theta[k];
                     assertEquals(expected, now[k], 1e-6, t.getKey() + "[" + k + "]");
                 }
                 ema++;
@@ -240,18 +249,31 @@ class ByolNetworkTest {
             try (NDManager m = net.manager().newSubManager();
                     Optimizer opt = Optimizer.create(cfg.optimizer(), net.trainableParameters(true), net.manager())) {
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    gc.backward(net.forward(m.randomNormal(new Shape(4, 3, 16, 16)),
-                            m.randomNormal(new Shape(4, 3, 16, 16))).loss());
+                    gc.backward(net.forward(
+                                    m.randomNormal(new Shape(4, 3, 16, 16)), m.randomNormal(new Shape(4, 3, 16, 16)))
+                            .loss());
                 }
                 opt.step(0.1);
-                assertFalse(java.util.Arrays.equals(expected.get(0), net.online().getParameters().get(0).getValue()
-                        .getArray().toFloatArray()));
-                assertFalse(net.target().getParameters().get(0).getValue().getArray().hasGradient());
+                assertFalse(java.util.Arrays.equals(
+                        expected.get(0),
+                        net.online()
+                                .getParameters()
+                                .get(0)
+                                .getValue()
+                                .getArray()
+                                .toFloatArray()));
+                assertFalse(net.target()
+                        .getParameters()
+                        .get(0)
+                        .getValue()
+                        .getArray()
+                        .hasGradient());
             }
         }
         TrainConfig wider = cfg.withOverrides(Map.of("encoder.width", "8"));
         try (ByolNetwork net = ByolNetwork.create(wider, Device.cpu())) {
-            MalformedModelException e = assertThrows(MalformedModelException.class,
+            MalformedModelException e = assertThrows(
+                    MalformedModelException.class,
                     () -> net.loadOnline(new DataInputStream(new ByteArrayInputStream(online.toByteArray()))));
             assertTrue(e.getMessage().contains("shape"), e.getMessage());
         }

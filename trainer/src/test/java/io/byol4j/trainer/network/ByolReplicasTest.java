@@ -52,18 +52,21 @@ class ByolReplicasTest {
     @Test
     void batchMustSplitIntoEqualShardsOfAtLeastTwo() {
         ByolReplicas.checkBatch(8, TWO_CPUS);
-        IllegalArgumentException uneven = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException uneven = assertThrows(
+                IllegalArgumentException.class,
                 () -> ByolReplicas.checkBatch(8, List.of(Device.cpu(), Device.cpu(), Device.cpu())));
-        assertTrue(uneven.getMessage().contains("batchSize 8 does not split evenly over the 3 training devices"),
+        assertTrue(
+                uneven.getMessage().contains("batchSize 8 does not split evenly over the 3 training devices"),
                 uneven.getMessage());
         assertTrue(uneven.getMessage().contains("multiple of 3"), uneven.getMessage());
-        IllegalArgumentException tiny = assertThrows(IllegalArgumentException.class,
-                () -> ByolReplicas.checkBatch(2, TWO_CPUS));
+        IllegalArgumentException tiny =
+                assertThrows(IllegalArgumentException.class, () -> ByolReplicas.checkBatch(2, TWO_CPUS));
         assertTrue(tiny.getMessage().contains("BatchNorm needs at least 2"), tiny.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ByolReplicas.checkBatch(8, List.of()));
 
         TrainConfig ten = TinyConfigs.tiny(Path.of("unused"), "batchSize=10");
-        IllegalArgumentException create = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException create = assertThrows(
+                IllegalArgumentException.class,
                 () -> ByolReplicas.create(ten, List.of(Device.cpu(), Device.cpu(), Device.cpu(), Device.cpu())));
         assertTrue(create.getMessage().contains("batchSize 10"), create.getMessage());
     }
@@ -92,14 +95,22 @@ class ByolReplicasTest {
             assertSameValues(values(replicas.primary().target()), values(other.target()), "target");
 
             // own arrays: changing the primary leaves the replica alone until the next broadcast
-            NDArray first = replicas.primary().online().getParameters().get(0).getValue().getArray();
-            assertNotSame(first, other.online().getParameters().get(0).getValue().getArray());
+            NDArray first = replicas.primary()
+                    .online()
+                    .getParameters()
+                    .get(0)
+                    .getValue()
+                    .getArray();
+            assertNotSame(
+                    first, other.online().getParameters().get(0).getValue().getArray());
             first.addi(1f);
-            assertNotEquals(first.toFloatArray()[0],
+            assertNotEquals(
+                    first.toFloatArray()[0],
                     other.online().getParameters().get(0).getValue().getArray().toFloatArray()[0]);
             replicas.broadcastFromPrimary();
             assertSameValues(values(replicas.primary().online()), values(other.online()), "online after broadcast");
-            assertTrue(other.online().getParameters().get(0).getValue().getArray().hasGradient(),
+            assertTrue(
+                    other.online().getParameters().get(0).getValue().getArray().hasGradient(),
                     "the replica's weights still take gradients after the in-place copy");
         }
     }
@@ -173,12 +184,14 @@ class ByolReplicasTest {
             assertEquals(caller, threads.get(0));
             assertEquals("byol4j-replica-1", threads.get(1));
 
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> replicas.onEach((i, r) -> {
-                if (i == 1) {
-                    throw new IllegalStateException("replica 1 failed");
-                }
-                return i;
-            }));
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
+                    () -> replicas.onEach((i, r) -> {
+                        if (i == 1) {
+                            throw new IllegalStateException("replica 1 failed");
+                        }
+                        return i;
+                    }));
             assertEquals("replica 1 failed", e.getMessage());
         }
     }

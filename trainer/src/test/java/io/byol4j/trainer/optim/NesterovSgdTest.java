@@ -48,7 +48,8 @@ class NesterovSgdTest {
     }
 
     private static TrainableParameter parameter(NDManager manager, String name, boolean regularized) {
-        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
+        Parameter p =
+                Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
         NDArray array = manager.create(new float[] {1f}).reshape(1);
         array.setRequiresGradient(true);
         p.setArray(array);

@@ -54,7 +54,8 @@ class OptimizerTest {
                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray loss = null;
             for (int i = 0; i < params.size(); i++) {
-                NDArray term = params.get(i).array().mul(scratch.create(grads[i])).sum();
+                NDArray term =
+                        params.get(i).array().mul(scratch.create(grads[i])).sum();
                 loss = loss == null ? term : loss.add(term);
             }
             gc.backward(loss);
@@ -140,8 +141,10 @@ class OptimizerTest {
             gradients(params, new float[] {0.5f, 0.25f});
             opt.step(0.1);
             // u = [0.5 + 0.00949, 0.25 - 0.02023] = [0.50949, 0.22977]; buf = 0.9 [0.51, 0.23] + u
-            assertArrayEquals(new float[] {0.949f - 0.1f * (0.459f + 0.50949f), -2.023f - 0.1f * (0.207f + 0.22977f)},
-                    w.array().toFloatArray(), 1e-6f);
+            assertArrayEquals(
+                    new float[] {0.949f - 0.1f * (0.459f + 0.50949f), -2.023f - 0.1f * (0.207f + 0.22977f)},
+                    w.array().toFloatArray(),
+                    1e-6f);
         }
     }
 
@@ -186,7 +189,8 @@ class OptimizerTest {
             assertArrayEquals(a.array().toFloatArray(), b.array().toFloatArray(), 0f);
 
             try (Optimizer sgd = Optimizer.create(config("sgd", 0, 1e-3), List.of(b), manager)) {
-                IOException e = assertThrows(IOException.class,
+                IOException e = assertThrows(
+                        IOException.class,
                         () -> sgd.load(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
                 assertTrue(e.getMessage().contains("adamw"), e.getMessage());
             }

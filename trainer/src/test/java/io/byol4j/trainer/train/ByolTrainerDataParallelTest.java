@@ -51,7 +51,10 @@ class ByolTrainerDataParallelTest {
     private static void assertSameLosses(List<StepRecord> expected, List<StepRecord> actual) {
         assertEquals(expected.size(), actual.size());
         for (int i = 0; i < expected.size(); i++) {
-            assertEquals(expected.get(i).loss(), actual.get(i).loss(), 1e-4 * Math.max(1, expected.get(i).loss()),
+            assertEquals(
+                    expected.get(i).loss(),
+                    actual.get(i).loss(),
+                    1e-4 * Math.max(1, expected.get(i).loss()),
                     "loss at step " + expected.get(i).step());
         }
     }
@@ -93,16 +96,18 @@ class ByolTrainerDataParallelTest {
         List<StepRecord> mixed = steps(onTwo);
         assertEquals(8, mixed.size());
         assertSameLosses(single.subList(0, 3), mixed.subList(0, 3));
-        assertFalse(Math.abs(single.get(3).loss() - mixed.get(3).loss()) < 1e-6,
+        assertFalse(
+                Math.abs(single.get(3).loss() - mixed.get(3).loss()) < 1e-6,
                 "step 4 ran data parallel: " + single.get(3) + " vs " + mixed.get(3));
     }
 
     @Test
     void batchThatDoesNotSplitOverTheDevicesIsAConfigErrorBeforeAnythingIsWritten() {
         TrainConfig cfg = TinyConfigs.tiny(tmp.resolve("c"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> onDevices(3).run(cfg, data, false, progress));
-        assertTrue(e.getMessage().contains("batchSize 8 does not split evenly over the 3 training devices"),
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> onDevices(3).run(cfg, data, false, progress));
+        assertTrue(
+                e.getMessage().contains("batchSize 8 does not split evenly over the 3 training devices"),
                 e.getMessage());
         assertFalse(Files.exists(tmp.resolve("c").resolve("config.json")));
     }

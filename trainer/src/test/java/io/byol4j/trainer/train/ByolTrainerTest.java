@@ -27,10 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @ExtendWith(SingleThreadedTorch.class)
 class ByolTrainerTest {
@@ -52,8 +52,8 @@ class ByolTrainerTest {
 
     @Test
     void trainsWritesOutputsAndReportsProgress() throws Exception {
-        TrainConfig cfg = TinyConfigs.tiny(tmp.resolve("run"), "monitor.knnEveryEpochs=1", "monitor.knnK=3",
-                "monitor.knnSamples=32");
+        TrainConfig cfg = TinyConfigs.tiny(
+                tmp.resolve("run"), "monitor.knnEveryEpochs=1", "monitor.knnK=3", "monitor.knnSamples=32");
         TrainResult result = trainer().run(cfg, data, false, progress);
 
         assertEquals(8, result.steps());
@@ -74,8 +74,20 @@ class ByolTrainerTest {
         assertTrue(Files.size(run.resolve("monitors.png")) > 1000);
 
         String out = output();
-        for (String expected : new String[] {"epoch 1/2", "step 4/8", "loss ", "lr ", "tau ", "img/s", "data-wait",
-                "ETA", "collapse-std", "knn-top1", "random initialisation", "done: 8 steps"}) {
+        for (String expected : new String[] {
+            "epoch 1/2",
+            "step 4/8",
+            "loss ",
+            "lr ",
+            "tau ",
+            "img/s",
+            "data-wait",
+            "ETA",
+            "collapse-std",
+            "knn-top1",
+            "random initialisation",
+            "done: 8 steps"
+        }) {
             assertTrue(out.contains(expected), "progress lacks '" + expected + "':\n" + out);
         }
 
@@ -93,24 +105,29 @@ class ByolTrainerTest {
     @ParameterizedTest
     @CsvSource({"nchw, 4", "channels-last, 16"})
     void resumedRunReproducesTheUninterruptedLossCurve(String memoryFormat, int width) throws Exception {
-        String[] overrides = {"checkpointEverySteps=3", "optimizer.type=lars", "memoryFormat=" + memoryFormat,
-            "encoder.width=" + width};
+        String[] overrides = {
+            "checkpointEverySteps=3", "optimizer.type=lars", "memoryFormat=" + memoryFormat, "encoder.width=" + width
+        };
         TrainConfig straight = TinyConfigs.tiny(tmp.resolve("a"), overrides);
         TrainResult full = trainer().run(straight, data, false, progress);
         assertTrue(output().contains("device cpu(), " + memoryFormat), output());
-        List<StepRecord> expected = Checkpoints.read(full.finalCheckpoint()).metrics().steps();
+        List<StepRecord> expected =
+                Checkpoints.read(full.finalCheckpoint()).metrics().steps();
 
         TrainConfig interrupted = TinyConfigs.tiny(tmp.resolve("b"), overrides);
         TrainResult killed = trainer().stopAfter(5).run(interrupted, data, false, progress);
         assertEquals(5, killed.steps());
         assertFalse(killed.complete());
-        assertEquals("ckpt-00000003", Checkpoints.latest(tmp.resolve("b")).orElseThrow().getFileName().toString());
+        assertEquals(
+                "ckpt-00000003",
+                Checkpoints.latest(tmp.resolve("b")).orElseThrow().getFileName().toString());
 
         TrainConfig resumedCfg = interrupted.withOverrides(Map.of("workers", "1", "logEverySteps", "1"));
         TrainResult resumed = trainer().run(resumedCfg, data, true, progress);
         assertEquals(8, resumed.steps());
         assertTrue(output().contains("resumed from"));
-        List<StepRecord> actual = Checkpoints.read(resumed.finalCheckpoint()).metrics().steps();
+        List<StepRecord> actual =
+                Checkpoints.read(resumed.finalCheckpoint()).metrics().steps();
 
         assertEquals(expected.size(), actual.size());
         for (int i = 0; i < expected.size(); i++) {
@@ -121,7 +138,9 @@ class ByolTrainerTest {
             assertEquals(e.tau(), a.tau(), 1e-12);
             assertEquals(e.loss(), a.loss(), 1e-4 * Math.max(1, Math.abs(e.loss())), "loss at step " + e.step());
         }
-        assertEquals(2, Checkpoints.read(resumed.finalCheckpoint()).metrics().epochs().size());
+        assertEquals(
+                2,
+                Checkpoints.read(resumed.finalCheckpoint()).metrics().epochs().size());
 
         // resuming a complete run does nothing
         TrainResult again = trainer().run(resumedCfg, data, true, progress);
@@ -144,20 +163,27 @@ class ByolTrainerTest {
 
         // 40 images: 5 steps per epoch instead of 4
         InMemoryDataset grown = new InMemoryDataset(40, 16, 4, 9L, Set.of());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> trainer().run(cfg, grown, true, progress));
-        for (String expected : new String[] {"cannot resume " + run, "32 images then, 40 now",
-                "4 steps per epoch then, 5 now", "--allow-dataset-change", "ckpt-00000003"}) {
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> trainer().run(cfg, grown, true, progress));
+        for (String expected : new String[] {
+            "cannot resume " + run,
+            "32 images then, 40 now",
+            "4 steps per epoch then, 5 now",
+            "--allow-dataset-change",
+            "ckpt-00000003"
+        }) {
             assertTrue(e.getMessage().contains(expected), "message lacks '" + expected + "': " + e.getMessage());
         }
         // 35 images: still 4 steps per epoch, but another permutation each epoch
         InMemoryDataset renamed = new InMemoryDataset(35, 16, 4, 9L, Set.of());
-        IllegalArgumentException same = assertThrows(IllegalArgumentException.class,
-                () -> trainer().run(cfg, renamed, true, progress));
+        IllegalArgumentException same =
+                assertThrows(IllegalArgumentException.class, () -> trainer().run(cfg, renamed, true, progress));
         assertTrue(same.getMessage().contains("32 images then, 35 now"), same.getMessage());
 
         // nothing was touched: same checkpoint, same config file, no log, no training output
-        assertEquals("ckpt-00000003", Checkpoints.latest(run).orElseThrow().getFileName().toString());
+        assertEquals(
+                "ckpt-00000003",
+                Checkpoints.latest(run).orElseThrow().getFileName().toString());
         assertArrayEquals(configBefore, Files.readAllBytes(run.resolve("config.json")));
         assertFalse(Files.exists(run.resolve(ByolTrainer.RESUME_LOG)));
         assertEquals(logBefore, log.size());
@@ -166,8 +192,10 @@ class ByolTrainerTest {
     @Test
     void allowedDatasetChangeKeepsTheScheduleAndIsRecorded() throws Exception {
         TrainConfig straight = TinyConfigs.tiny(tmp.resolve("straight"), "checkpointEverySteps=3");
-        List<StepRecord> expected = Checkpoints.read(trainer().run(straight, data, false, progress).finalCheckpoint())
-                .metrics().steps();
+        List<StepRecord> expected = Checkpoints.read(
+                        trainer().run(straight, data, false, progress).finalCheckpoint())
+                .metrics()
+                .steps();
         Path run = interruptedRun("run");
         TrainConfig cfg = TinyConfigs.tiny(run, "checkpointEverySteps=3");
         InMemoryDataset grown = new InMemoryDataset(40, 16, 4, 9L, Set.of());
@@ -177,7 +205,8 @@ class ByolTrainerTest {
         // the checkpoint's 8 steps, not 2 epochs x 5 steps of the new dataset; LR and tau continue unchanged
         assertEquals(8, resumed.totalSteps());
         assertEquals(8, resumed.steps());
-        List<StepRecord> actual = Checkpoints.read(resumed.finalCheckpoint()).metrics().steps();
+        List<StepRecord> actual =
+                Checkpoints.read(resumed.finalCheckpoint()).metrics().steps();
         assertEquals(expected.size(), actual.size());
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i).lr(), actual.get(i).lr(), 1e-12, "lr at step " + (i + 1));
@@ -204,17 +233,23 @@ class ByolTrainerTest {
         Files.writeString(state, legacy);
         TrainConfig cfg = TinyConfigs.tiny(run, "checkpointEverySteps=3");
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> trainer().run(cfg, new InMemoryDataset(40, 16, 4, 9L, Set.of()), true, progress));
         assertTrue(e.getMessage().contains("now 40 images; 4 steps per epoch then, 5 now"), e.getMessage());
         // same steps per epoch: an older checkpoint cannot tell, and the run continues
-        assertEquals(8, trainer().run(cfg, new InMemoryDataset(35, 16, 4, 9L, Set.of()), true, progress).steps());
+        assertEquals(
+                8,
+                trainer()
+                        .run(cfg, new InMemoryDataset(35, 16, 4, 9L, Set.of()), true, progress)
+                        .steps());
     }
 
     @Test
     void nanLossStopsWithTheStepAndKeepsTheLastGoodCheckpoint() {
         TrainConfig cfg = TinyConfigs.tiny(tmp, "checkpointEverySteps=2");
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        TrainingDivergedException e = assertThrows(
+                TrainingDivergedException.class,
                 () -> trainer().onStep(poisonAfter(3)).run(cfg, data, false, progress));
         assertEquals(4, e.step());
         assertTrue(e.getMessage().contains("loss is NaN at step 4"), e.getMessage());
@@ -226,7 +261,8 @@ class ByolTrainerTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             LoadedEncoder enc = Checkpoints.loadOnlineEncoder(tmp, m);
             assertEquals(2, enc.step());
-            for (float v : enc.encoder().getParameters().get(0).getValue().getArray().toFloatArray()) {
+            for (float v :
+                    enc.encoder().getParameters().get(0).getValue().getArray().toFloatArray()) {
                 assertTrue(Float.isFinite(v));
             }
         }
@@ -235,7 +271,8 @@ class ByolTrainerTest {
     @Test
     void nonFiniteWeightsAreNeverCheckpointed() {
         TrainConfig cfg = TinyConfigs.tiny(tmp, "checkpointEverySteps=2");
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        TrainingDivergedException e = assertThrows(
+                TrainingDivergedException.class,
                 () -> trainer().onStep(poisonAfter(2)).run(cfg, data, false, progress));
         assertEquals(2, e.step());
         assertTrue(e.getMessage().contains("weights are no longer finite at step 2"), e.getMessage());
@@ -258,38 +295,40 @@ class ByolTrainerTest {
         assertEquals(0, result.steps());
         assertNotNull(result.finalCheckpoint());
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            assertEquals(0, Checkpoints.loadOnlineEncoder(result.finalCheckpoint(), m).step());
+            assertEquals(
+                    0,
+                    Checkpoints.loadOnlineEncoder(result.finalCheckpoint(), m).step());
         }
     }
 
     @Test
     void refusesToOverwriteOrToResumeSomethingElse() {
         TrainConfig cfg = TinyConfigs.tiny(tmp, "epochs=0");
-        IllegalStateException nothing = assertThrows(IllegalStateException.class,
-                () -> trainer().run(cfg, data, true, progress));
+        IllegalStateException nothing =
+                assertThrows(IllegalStateException.class, () -> trainer().run(cfg, data, true, progress));
         assertTrue(nothing.getMessage().contains("nothing to resume"), nothing.getMessage());
 
         trainer().run(cfg, data, false, progress);
-        IllegalStateException exists = assertThrows(IllegalStateException.class,
-                () -> trainer().run(cfg, data, false, progress));
+        IllegalStateException exists =
+                assertThrows(IllegalStateException.class, () -> trainer().run(cfg, data, false, progress));
         assertTrue(exists.getMessage().contains("already holds a run"), exists.getMessage());
 
         TrainConfig changed = cfg.withOverrides(Map.of("batchSize", "16", "workers", "3"));
-        IllegalArgumentException diff = assertThrows(IllegalArgumentException.class,
-                () -> trainer().run(changed, data, true, progress));
+        IllegalArgumentException diff =
+                assertThrows(IllegalArgumentException.class, () -> trainer().run(changed, data, true, progress));
         assertTrue(diff.getMessage().contains("[batchSize]"), diff.getMessage());
     }
 
     @Test
     void tooSmallDatasetAndMissingGpuAreClearErrors() {
         TrainConfig cfg = TinyConfigs.tiny(tmp.resolve("x"), "batchSize=128");
-        IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
-                () -> trainer().run(cfg, data, false, progress));
+        IllegalArgumentException small =
+                assertThrows(IllegalArgumentException.class, () -> trainer().run(cfg, data, false, progress));
         assertTrue(small.getMessage().contains("fewer than batchSize 128"), small.getMessage());
 
         TrainConfig gpu = TinyConfigs.tiny(tmp.resolve("y"), "device=gpu");
-        IllegalArgumentException noGpu = assertThrows(IllegalArgumentException.class,
-                () -> trainer().run(gpu, data, false, progress));
+        IllegalArgumentException noGpu =
+                assertThrows(IllegalArgumentException.class, () -> trainer().run(gpu, data, false, progress));
         assertTrue(noGpu.getMessage().contains("no GPU"), noGpu.getMessage());
     }
 

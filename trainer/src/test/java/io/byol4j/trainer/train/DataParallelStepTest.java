@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -43,8 +41,8 @@ class DataParallelStepTest {
     private static final int IMAGE = 3 * 16 * 16;
 
     /** Plain SGD (no momentum, no weight decay): the update is exactly {@code w - lr·g}. */
-    private final TrainConfig cfg = TinyConfigs.tiny(Path.of("unused"), "optimizer.type=sgd",
-            "optimizer.momentum=0", "optimizer.weightDecay=0");
+    private final TrainConfig cfg = TinyConfigs.tiny(
+            Path.of("unused"), "optimizer.type=sgd", "optimizer.momentum=0", "optimizer.weightDecay=0");
 
     private static float[] views(long seed) {
         Random rng = new Random(seed);
@@ -64,8 +62,8 @@ class DataParallelStepTest {
         return out;
     }
 
-    private static void assertClose(Map<String, float[]> expected, Map<String, float[]> actual, float tolerance,
-            String what) {
+    private static void assertClose(
+            Map<String, float[]> expected, Map<String, float[]> actual, float tolerance, String what) {
         assertEquals(expected.keySet(), actual.keySet(), what);
         for (String k : expected.keySet()) {
             assertArrayEquals(expected.get(k), actual.get(k), tolerance, what + " " + k);
@@ -73,8 +71,8 @@ class DataParallelStepTest {
     }
 
     /** What a single network does on one half-batch: its loss, projections and gradients. */
-    private record Half(double loss, float[] projection, Map<String, float[]> gradients,
-            Map<String, float[]> onlineAfterForward) {}
+    private record Half(
+            double loss, float[] projection, Map<String, float[]> gradients, Map<String, float[]> onlineAfterForward) {}
 
     private static Half half(ByolNetwork net, float[] view1, float[] view2, int shard) {
         int per = BATCH / 2 * IMAGE;
@@ -93,8 +91,7 @@ class DataParallelStepTest {
                     grads.put(p.getKey(), p.getValue().getArray().getGradient().toFloatArray());
                 }
             }
-            return new Half(out.loss().getFloat(), out.onlineProjection().toFloatArray(), grads,
-                    values(net.online()));
+            return new Half(out.loss().getFloat(), out.onlineProjection().toFloatArray(), grads, values(net.online()));
         }
     }
 
@@ -107,7 +104,9 @@ class DataParallelStepTest {
         try (ByolNetwork a = ByolNetwork.create(cfg, Device.cpu());
                 ByolNetwork b = ByolNetwork.create(cfg, Device.cpu());
                 ByolReplicas replicas = ByolReplicas.create(cfg, TWO_CPUS);
-                Optimizer opt = Optimizer.create(cfg.optimizer(), replicas.primary().trainableParameters(true),
+                Optimizer opt = Optimizer.create(
+                        cfg.optimizer(),
+                        replicas.primary().trainableParameters(true),
                         replicas.primary().manager());
                 NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Map<String, float[]> onlineBefore = values(a.online());
@@ -156,14 +155,16 @@ class DataParallelStepTest {
 
             // both replicas hold exactly the primary's online and target values, BatchNorm statistics included
             assertClose(online, values(replicas.get(1).online()), 0f, "replica 1 online");
-            assertClose(values(replicas.primary().target()), values(replicas.get(1).target()), 0f,
-                    "replica 1 target");
+            assertClose(
+                    values(replicas.primary().target()), values(replicas.get(1).target()), 0f, "replica 1 target");
 
             // a second step reuses the replica threads and keeps the replicas in step
             TrainingStep.Result again = new TrainingStep(replicas, opt, cfg).run(view2, view1, lr, tau);
             assertTrue(again.applied());
-            assertClose(values(replicas.primary().online()), values(replicas.get(1).online()), 0f, "online, step 2");
-            assertClose(values(replicas.primary().target()), values(replicas.get(1).target()), 0f, "target, step 2");
+            assertClose(
+                    values(replicas.primary().online()), values(replicas.get(1).online()), 0f, "online, step 2");
+            assertClose(
+                    values(replicas.primary().target()), values(replicas.get(1).target()), 0f, "target, step 2");
         }
     }
 
@@ -184,7 +185,9 @@ class DataParallelStepTest {
             singleWeights = values(net.online());
         }
         try (ByolReplicas one = ByolReplicas.create(lars, List.of(Device.cpu()));
-                Optimizer opt = Optimizer.create(lars.optimizer(), one.primary().trainableParameters(true),
+                Optimizer opt = Optimizer.create(
+                        lars.optimizer(),
+                        one.primary().trainableParameters(true),
                         one.primary().manager())) {
             TrainingStep step = new TrainingStep(one, opt, lars);
             for (int i = 0; i < 3; i++) {
@@ -198,10 +201,13 @@ class DataParallelStepTest {
     @Test
     void viewsOfAnotherBatchSizeAreRejected() {
         try (ByolReplicas replicas = ByolReplicas.create(cfg, TWO_CPUS);
-                Optimizer opt = Optimizer.create(cfg.optimizer(), replicas.primary().trainableParameters(true),
+                Optimizer opt = Optimizer.create(
+                        cfg.optimizer(),
+                        replicas.primary().trainableParameters(true),
                         replicas.primary().manager())) {
             float[] short1 = new float[(BATCH - 2) * IMAGE];
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> new TrainingStep(replicas, opt, cfg).run(short1, short1, 0.1, 0.9));
             assertTrue(e.getMessage().contains("views must hold"), e.getMessage());
         }

@@ -25,12 +25,13 @@ class TwoViewLoaderTest {
     private final ViewAugmenter view1 = new ViewAugmenter(augment.view1(), 8, 3, MEAN, STD);
     private final ViewAugmenter view2 = new ViewAugmenter(augment.view2(), 8, 3, MEAN, STD);
 
-    private List<TwoViewBatch> load(InMemoryDataset data, int workers, int prefetch, long from, long to,
-            List<String> warnings) throws InterruptedException {
+    private List<TwoViewBatch> load(
+            InMemoryDataset data, int workers, int prefetch, long from, long to, List<String> warnings)
+            throws InterruptedException {
         DataOrder order = new DataOrder(11L, data.size(), 6, data.size() / 6);
         List<TwoViewBatch> out = new ArrayList<>();
-        try (TwoViewLoader loader = new TwoViewLoader(data, view1, view2, order, workers, prefetch, from, to,
-                warnings::add)) {
+        try (TwoViewLoader loader =
+                new TwoViewLoader(data, view1, view2, order, workers, prefetch, from, to, warnings::add)) {
             for (long s = from; s < to; s++) {
                 out.add(loader.next());
             }
@@ -50,7 +51,8 @@ class TwoViewLoaderTest {
             assertArrayEquals(single.get(s).view1(), parallel.get(s).view1());
             assertArrayEquals(single.get(s).view2(), parallel.get(s).view2());
             assertEquals(6 * 3 * 8 * 8, single.get(s).view1().length);
-            assertFalse(java.util.Arrays.equals(single.get(s).view1(), single.get(s).view2()));
+            assertFalse(
+                    java.util.Arrays.equals(single.get(s).view1(), single.get(s).view2()));
         }
         for (int s = 7; s < 12; s++) {
             assertArrayEquals(single.get(s).view1(), resumed.get(s - 7).view1());
@@ -111,8 +113,8 @@ class TwoViewLoaderTest {
             all.add(i);
         }
         InMemoryDataset data = new InMemoryDataset(30, 12, 3, 5L, all);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> load(data, 2, 2, 0, 1, new ArrayList<>()));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> load(data, 2, 2, 0, 1, new ArrayList<>()));
         assertTrue(e.getMessage().contains("failed to decode"), e.getMessage());
     }
 }

@@ -34,12 +34,15 @@ final class BatchNormEpsilon {
                 }
             };
             NDArray ones = probe.ones(new Shape(1, gamma.size()), gamma.getDataType());
-            double y = block.forward(substitute, new NDList(ones), false).singletonOrThrow().getFloat(0, 0);
+            double y = block.forward(substitute, new NDList(ones), false)
+                    .singletonOrThrow()
+                    .getFloat(0, 0);
             if (Double.isInfinite(y)) {
                 return 0f;
             }
             if (!(y > 0)) {
-                throw context.unsupported("probing its epsilon gave output " + y + " where 1/sqrt(epsilon) was expected");
+                throw context.unsupported(
+                        "probing its epsilon gave output " + y + " where 1/sqrt(epsilon) was expected");
             }
             return (float) (1.0 / (y * y));
         }

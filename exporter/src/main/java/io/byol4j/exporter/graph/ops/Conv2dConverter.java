@@ -18,15 +18,20 @@ final class Conv2dConverter implements BlockConverter<Conv2d> {
         Shape stride = block.getStride();
         Shape padding = block.getPadding();
         Shape dilation = block.getDilation();
-        if (kernel.dimension() != 2 || stride.dimension() != 2 || padding.dimension() != 2 || dilation.dimension() != 2) {
-            throw context.unsupported("expected 2-D kernel/stride/padding/dilation, got " + kernel + "/" + stride
-                    + "/" + padding + "/" + dilation);
+        if (kernel.dimension() != 2
+                || stride.dimension() != 2
+                || padding.dimension() != 2
+                || dilation.dimension() != 2) {
+            throw context.unsupported("expected 2-D kernel/stride/padding/dilation, got " + kernel + "/" + stride + "/"
+                    + padding + "/" + dilation);
         }
         List<String> inputs = new ArrayList<>(List.of(input.name(), context.parameter(block, "weight")));
         if (block.isIncludeBias()) {
             inputs.add(context.parameter(block, "bias"));
         }
-        return context.node("Conv", inputs,
+        return context.node(
+                "Conv",
+                inputs,
                 Attributes.integers("kernel_shape", kernel.getShape()),
                 Attributes.integers("strides", stride.getShape()),
                 Attributes.integers("pads", padding.get(0), padding.get(1), padding.get(0), padding.get(1)),

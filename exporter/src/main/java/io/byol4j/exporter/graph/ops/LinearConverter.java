@@ -14,7 +14,8 @@ final class LinearConverter implements BlockConverter<Linear> {
     @Override
     public String convert(Linear block, GraphValue input, ConversionContext context) {
         if (input.shape().dimension() != 2) {
-            throw context.unsupported("Linear is exported for (batch, features) inputs only, got shape " + input.shape());
+            throw context.unsupported(
+                    "Linear is exported for (batch, features) inputs only, got shape " + input.shape());
         }
         List<String> inputs = new ArrayList<>(List.of(input.name(), context.parameter(block, "weight")));
         if (context.hasParameter(block, "bias")) {

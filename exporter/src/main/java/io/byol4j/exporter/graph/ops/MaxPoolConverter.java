@@ -15,7 +15,9 @@ final class MaxPoolConverter implements BlockConverter<MaxPoolBlock> {
         int k = block.kernel();
         int s = block.stride();
         int p = block.padding();
-        return context.node("MaxPool", List.of(input.name()),
+        return context.node(
+                "MaxPool",
+                List.of(input.name()),
                 Attributes.integers("kernel_shape", k, k),
                 Attributes.integers("strides", s, s),
                 Attributes.integers("pads", p, p, p, p),

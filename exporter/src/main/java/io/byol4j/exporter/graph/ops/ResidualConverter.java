@@ -15,7 +15,8 @@ final class ResidualConverter implements BlockConverter<ResidualBlock> {
     public String convert(ResidualBlock block, GraphValue input, ConversionContext context) {
         GraphValue main = context.convert(childName(block, block.main(), context), block.main(), input);
         String shortcut = block.shortcut()
-                .map(s -> context.convert(childName(block, s, context), s, input).name())
+                .map(s ->
+                        context.convert(childName(block, s, context), s, input).name())
                 .orElse(input.name());
         String sum = context.node("Add", List.of(main.name(), shortcut));
         return context.node("Relu", List.of(sum));

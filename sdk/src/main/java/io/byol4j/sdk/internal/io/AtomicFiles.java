@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -102,7 +102,8 @@ public final class AtomicFiles {
                 // the old version stays reachable under a hidden second name until everything is committed;
                 // readers keep seeing a complete file at the target throughout
                 Path backup = Files.isRegularFile(f.target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                        ? uniqueSibling(f.target, ".bak", p -> keepOldVersion(f.target, p)) : null;
+                        ? uniqueSibling(f.target, ".bak", p -> keepOldVersion(f.target, p))
+                        : null;
                 done.add(new Path[] {f.target, backup});
                 rename(f.ops, f.temp, f.target);
                 f.committed = true;
@@ -302,8 +303,8 @@ public final class AtomicFiles {
                     Files.deleteIfExists(target);
                 }
             } catch (IOException e) {
-                primary.addSuppressed(new IOException("could not restore " + target
-                        + (backup != null ? " from " + backup : ""), e));
+                primary.addSuppressed(
+                        new IOException("could not restore " + target + (backup != null ? " from " + backup : ""), e));
             }
         }
         all.forEach(StagedFile::discard);
@@ -318,8 +319,8 @@ public final class AtomicFiles {
         Path dir = absolute.getParent();
         String name = absolute.getFileName().toString();
         for (int attempt = 0; ; attempt++) {
-            Path candidate = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                    + suffix);
+            Path candidate = dir.resolve("." + name + "."
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()) + suffix);
             try {
                 return creator.create(candidate);
             } catch (FileAlreadyExistsException e) {

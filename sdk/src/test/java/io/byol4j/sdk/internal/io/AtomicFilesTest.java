@@ -35,7 +35,8 @@ class AtomicFilesTest {
         Path b = second.temp();
         assertNotEquals(a, b);
         assertEquals(tmp.toAbsolutePath(), a.getParent());
-        assertTrue(a.getFileName().toString().startsWith(".model.onnx.") && a.toString().endsWith(".tmp"));
+        assertTrue(a.getFileName().toString().startsWith(".model.onnx.")
+                && a.toString().endsWith(".tmp"));
         assertTrue(Files.exists(a) && Files.size(a) == 0);
         first.discard();
         second.close();

@@ -75,9 +75,10 @@ public final class FaultInjection implements AutoCloseable {
     public static List<Path> leftovers(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(p -> {
-                String n = p.getFileName().toString();
-                return n.startsWith(".") && (n.endsWith(".tmp") || n.endsWith(".bak")) || n.endsWith(".tmp");
-            }).toList();
+                        String n = p.getFileName().toString();
+                        return n.startsWith(".") && (n.endsWith(".tmp") || n.endsWith(".bak")) || n.endsWith(".tmp");
+                    })
+                    .toList();
         }
     }
 
@@ -123,14 +124,16 @@ public final class FaultInjection implements AutoCloseable {
                     return faults.steps();
                 }
                 if (thrown == null) {
-                    throw new AssertionError("step " + k + " (" + faults.failedStep() + ") failed but the write"
-                            + " reported success");
+                    throw new AssertionError(
+                            "step " + k + " (" + faults.failedStep() + ") failed but the write" + " reported success");
                 }
                 java.util.Map<String, String> after = snapshot(root);
                 if (!after.equals(before)) {
-                    throw new AssertionError("after a failure at step " + k + " (" + faults.failedStep() + "): "
-                            + "files before " + before.keySet() + ", after " + after.keySet()
-                            + " (or a file's content changed); error was: " + thrown, thrown);
+                    throw new AssertionError(
+                            "after a failure at step " + k + " (" + faults.failedStep() + "): "
+                                    + "files before " + before.keySet() + ", after " + after.keySet()
+                                    + " (or a file's content changed); error was: " + thrown,
+                            thrown);
                 }
             }
         }
@@ -170,7 +173,9 @@ public final class FaultInjection implements AutoCloseable {
 
     private static String sha256(byte[] bytes) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

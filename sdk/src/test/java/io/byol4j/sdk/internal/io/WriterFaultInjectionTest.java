@@ -31,16 +31,19 @@ class WriterFaultInjectionTest {
     @Test
     void featureFilesAndTheirConfigReplaceTheOldOnesTogetherOrNotAtAll() throws Exception {
         Path dir = root.resolve("features");
-        List<String> steps = FaultInjection.assertAllOrNothing(root, () -> {
-            FeatureFile.write(dir, OLD_ROWS, new int[] {0, 1}, List.of("a", "b"), List.of("x", "y"));
-            Files.writeString(dir.resolve("embed-config.json"), "{\"old\":true}");
-            Files.writeString(dir.resolve("notes.txt"), "the user's own file");
-        }, () -> {
-            try (FeatureWriter w = FeatureWriter.create(dir, 3, List.of("p", "q", "r"))) {
-                w.addFile("embed-config.json", "{\"new\":true}");
-                w.appendAll(NEW_ROWS, new int[] {2, 1, 0}, List.of("i", "j", "k"));
-            }
-        });
+        List<String> steps = FaultInjection.assertAllOrNothing(
+                root,
+                () -> {
+                    FeatureFile.write(dir, OLD_ROWS, new int[] {0, 1}, List.of("a", "b"), List.of("x", "y"));
+                    Files.writeString(dir.resolve("embed-config.json"), "{\"old\":true}");
+                    Files.writeString(dir.resolve("notes.txt"), "the user's own file");
+                },
+                () -> {
+                    try (FeatureWriter w = FeatureWriter.create(dir, 3, List.of("p", "q", "r"))) {
+                        w.addFile("embed-config.json", "{\"new\":true}");
+                        w.appendAll(NEW_ROWS, new int[] {2, 1, 0}, List.of("i", "j", "k"));
+                    }
+                });
         assertSteps(steps, 5);
         FeatureSet now = FeatureFile.read(dir);
         assertArrayEquals(NEW_ROWS, now.features());
@@ -51,9 +54,10 @@ class WriterFaultInjectionTest {
     @Test
     void firstFeatureWriteLeavesNoFeatureFileWhenItFails() throws Exception {
         Path dir = root.resolve("features");
-        List<String> steps = FaultInjection.assertAllOrNothing(root, () -> Files.createDirectories(dir),
-                () -> FeatureFile.write(dir, NEW_ROWS, new int[] {0, 1, 0}, List.of("i", "j", "k"),
-                        List.of("p", "q")));
+        List<String> steps = FaultInjection.assertAllOrNothing(
+                root,
+                () -> Files.createDirectories(dir),
+                () -> FeatureFile.write(dir, NEW_ROWS, new int[] {0, 1, 0}, List.of("i", "j", "k"), List.of("p", "q")));
         assertSteps(steps, 4);
     }
 
@@ -76,7 +80,8 @@ class WriterFaultInjectionTest {
         Path report = root.resolve("run/probe-report.json");
         byte[] big = new byte[300_000]; // several buffer flushes, so several write steps
         java.util.Arrays.fill(big, (byte) 'n');
-        List<String> steps = FaultInjection.assertAllOrNothing(root,
+        List<String> steps = FaultInjection.assertAllOrNothing(
+                root,
                 () -> AtomicFiles.writeString(report, "{\"accuracy\":0.5}"),
                 () -> AtomicFiles.writeBytes(report, big));
         assertTrue(steps.stream().filter(s -> s.startsWith("write")).count() >= 4, steps.toString());
