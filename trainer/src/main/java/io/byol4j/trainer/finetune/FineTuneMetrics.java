@@ -1,10 +1,9 @@
 package io.byol4j.trainer.finetune;
 
 import io.byol4j.sdk.internal.io.AtomicFiles;
+import io.byol4j.trainer.metrics.MetricsCsv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -106,7 +105,7 @@ public final class FineTuneMetrics {
      */
     static FineTuneMetrics read(Path dir) throws IOException {
         FineTuneMetrics m = new FineTuneMetrics();
-        List<String[]> rows = rows(dir.resolve(EPOCHS_FILE), EPOCH_HEADER, 7);
+        List<String[]> rows = MetricsCsv.rows(dir.resolve(EPOCHS_FILE), EPOCH_HEADER, 7);
         for (int i = 0; i < rows.size(); i++) {
             String[] c = rows.get(i);
             try {
@@ -122,7 +121,7 @@ public final class FineTuneMetrics {
                 throw new IOException(dir.resolve(EPOCHS_FILE) + " line " + (i + 2) + ": bad number", ex);
             }
         }
-        rows = rows(dir.resolve(STEPS_FILE), STEP_HEADER, 4);
+        rows = MetricsCsv.rows(dir.resolve(STEPS_FILE), STEP_HEADER, 4);
         for (int i = 0; i < rows.size(); i++) {
             String[] c = rows.get(i);
             try {
@@ -136,30 +135,6 @@ public final class FineTuneMetrics {
             }
         }
         return m;
-    }
-
-    private static List<String[]> rows(Path file, String header, int columns) throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new IOException("metrics file is missing: " + file, e);
-        }
-        if (lines.isEmpty() || !lines.get(0).equals(header)) {
-            throw new IOException(file + " does not start with the header " + header);
-        }
-        List<String[]> out = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            if (!lines.get(i).isBlank()) {
-                String[] cells = lines.get(i).split(",", -1);
-                if (cells.length != columns) {
-                    throw new IOException(
-                            file + " line " + (i + 1) + " has " + cells.length + " columns, expected " + columns);
-                }
-                out.add(cells);
-            }
-        }
-        return out;
     }
 
     /** Draws {@code curves.png} (loss per step, epoch mean, validation accuracy on a second axis) into {@code dir}. */

@@ -3,8 +3,6 @@ package io.byol4j.trainer.metrics;
 import io.byol4j.sdk.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -110,7 +108,7 @@ public final class MetricsHistory {
      */
     public static MetricsHistory read(Path dir) throws IOException {
         MetricsHistory h = new MetricsHistory();
-        List<String[]> epochRows = rows(dir.resolve(EPOCHS_FILE), EPOCH_HEADER, 11);
+        List<String[]> epochRows = MetricsCsv.rows(dir.resolve(EPOCHS_FILE), EPOCH_HEADER, 11);
         for (int i = 0; i < epochRows.size(); i++) {
             String[] c = epochRows.get(i);
             try {
@@ -130,7 +128,7 @@ public final class MetricsHistory {
                 throw new IOException(dir.resolve(EPOCHS_FILE) + " line " + (i + 2) + ": bad number", ex);
             }
         }
-        List<String[]> stepRows = rows(dir.resolve(STEPS_FILE), STEP_HEADER, 5);
+        List<String[]> stepRows = MetricsCsv.rows(dir.resolve(STEPS_FILE), STEP_HEADER, 5);
         for (int i = 0; i < stepRows.size(); i++) {
             String[] c = stepRows.get(i);
             try {
@@ -145,31 +143,6 @@ public final class MetricsHistory {
             }
         }
         return h;
-    }
-
-    private static List<String[]> rows(Path file, String header, int columns) throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new IOException("metrics file is missing: " + file, e);
-        }
-        if (lines.isEmpty() || !lines.get(0).equals(header)) {
-            throw new IOException(file + " does not start with the expected header: " + header);
-        }
-        List<String[]> out = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            String[] cells = lines.get(i).split(",", -1);
-            if (cells.length != columns) {
-                throw new IOException(
-                        file + " line " + (i + 1) + " has " + cells.length + " columns, expected " + columns);
-            }
-            out.add(cells);
-        }
-        return out;
     }
 
     private static String num(double v) {
