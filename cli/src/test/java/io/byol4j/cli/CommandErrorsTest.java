@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.byol4j.sdk.features.FeatureFile;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Bad input to the command line gives exit code 2 and a message that names the problem. */
 class CommandErrorsTest {
@@ -20,20 +17,10 @@ class CommandErrorsTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err, true));
-        cl.setOut(new PrintWriter(new StringWriter(), true));
-        int code = cl.execute(args);
-        return new Run(code, err.toString());
-    }
-
     @Test
     void unknownPresetListsTheKnownOnes() {
-        Run r = run("train", "--preset", "huge", "--out", tmp.resolve("run").toString());
+        CliRun r = CliRun.execute(
+                "train", "--preset", "huge", "--out", tmp.resolve("run").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("unknown preset 'huge'") && r.err().contains("cpu-tiny"), r.err());
     }
@@ -41,7 +28,7 @@ class CommandErrorsTest {
     @Test
     void exportOfAMissingCheckpointSaysSoAndWritesNothing() {
         Path out = tmp.resolve("m.onnx");
-        Run r = run("export", "--checkpoint", tmp.resolve("nope").toString(), "--out", out.toString());
+        CliRun r = CliRun.execute("export", "--checkpoint", tmp.resolve("nope").toString(), "--out", out.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("nope"), r.err());
         assertTrue(Files.notExists(out));
@@ -50,7 +37,7 @@ class CommandErrorsTest {
     @Test
     void embedWithANonModelFileIsRefused() throws Exception {
         Path fake = Files.writeString(tmp.resolve("fake.onnx"), "definitely not onnx");
-        Run r = run(
+        CliRun r = CliRun.execute(
                 "embed",
                 "--model",
                 fake.toString(),
@@ -65,14 +52,14 @@ class CommandErrorsTest {
     @Test
     void unknownConfigKeyIsNamed() throws Exception {
         Path cfg = Files.writeString(tmp.resolve("probe.json"), "{\"train\":\"a\",\"bogus\":1}");
-        Run r = run("probe", "--config", cfg.toString(), "--test", "b");
+        CliRun r = CliRun.execute("probe", "--config", cfg.toString(), "--test", "b");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("bogus"), r.err());
     }
 
     @Test
     void probeNeedsItsInputs() {
-        Run r = run("probe", "--train", tmp.toString());
+        CliRun r = CliRun.execute("probe", "--train", tmp.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--test"), r.err());
     }
@@ -88,7 +75,7 @@ class CommandErrorsTest {
         Path wider = tmp.resolve("wider");
         FeatureFile.write(wider, new float[][] {{1, 0, 0}}, new int[] {0}, List.of("a"), List.of("x", "y"));
 
-        Run r = run(
+        CliRun r = CliRun.execute(
                 "probe",
                 "--train",
                 unlabeled.toString(),
@@ -99,7 +86,7 @@ class CommandErrorsTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("unlabeled rows") && r.err().contains("'b'"), r.err());
 
-        r = run(
+        r = CliRun.execute(
                 "probe",
                 "--train",
                 labeled.toString(),

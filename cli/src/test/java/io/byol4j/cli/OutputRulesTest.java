@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.byol4j.sdk.features.FeatureFile;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +11,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 11, item 3: no command replaces existing outputs unless --force is given, and a failed --force run
@@ -24,22 +21,11 @@ class OutputRulesTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err, true));
-        cl.setOut(new PrintWriter(new StringWriter(), true));
-        int code = cl.execute(args);
-        return new Run(code, err.toString());
-    }
-
     @Test
     void trainRefusesAFolderHoldingTheUsersFiles() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("run"));
         Path userConfig = Files.writeString(out.resolve("config.json"), "{\"mine\":true}");
-        Run r = run(
+        CliRun r = CliRun.execute(
                 "train",
                 "--preset",
                 "cpu-tiny",
@@ -63,7 +49,7 @@ class OutputRulesTest {
     void trainWithForceThatFailsPutsThePreviousFolderBack() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("run"));
         Files.writeString(out.resolve("config.json"), "{\"mine\":true}");
-        Run r = run(
+        CliRun r = CliRun.execute(
                 "train",
                 "--preset",
                 "cpu-tiny",
@@ -86,7 +72,7 @@ class OutputRulesTest {
         Path features = tmp.resolve("features");
         FeatureFile.write(features, new float[][] {{1, 2}}, new int[] {0}, List.of("a"), List.of("x"));
         Map<String, String> before = FeatureFolderSnapshot.of(features);
-        Run r = run(
+        CliRun r = CliRun.execute(
                 "embed",
                 "--model",
                 tmp.resolve("m.onnx").toString(),
@@ -110,13 +96,14 @@ class OutputRulesTest {
                 List.of("p", "q"));
         Path out = Files.createDirectories(tmp.resolve("probe"));
         Files.writeString(out.resolve("probe-report.json"), "old");
-        Run r = run("probe", "--train", features.toString(), "--test", features.toString(), "--out", out.toString());
+        CliRun r = CliRun.execute(
+                "probe", "--train", features.toString(), "--test", features.toString(), "--out", out.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("probe-report.json") && r.err().contains("--force"), r.err());
         assertEquals(List.of("probe-report.json"), listing(out));
         assertEquals(
                 0,
-                run(
+                CliRun.execute(
                                 "probe",
                                 "--train",
                                 features.toString(),
@@ -130,7 +117,8 @@ class OutputRulesTest {
 
         Path semi = Files.createDirectories(tmp.resolve("semi"));
         Files.writeString(semi.resolve("semi-report.json"), "old");
-        r = run("semi", "--train", features.toString(), "--test", features.toString(), "--out", semi.toString());
+        r = CliRun.execute(
+                "semi", "--train", features.toString(), "--test", features.toString(), "--out", semi.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("semi-report.json"), r.err());
         assertEquals("old", Files.readString(semi.resolve("semi-report.json")));
@@ -140,7 +128,7 @@ class OutputRulesTest {
     void evalAndBenchRefuseANonEmptyFolder() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("eval"));
         Files.writeString(out.resolve("eval-results.json"), "old");
-        Run r = run(
+        CliRun r = CliRun.execute(
                 "eval",
                 "--run",
                 tmp.resolve("some-run").toString(),
@@ -154,7 +142,7 @@ class OutputRulesTest {
         assertTrue(r.err().contains("eval-results.json") && r.err().contains("--force"), r.err());
         Path bench = Files.createDirectories(tmp.resolve("bench"));
         Files.writeString(bench.resolve("bench.json"), "old");
-        r = run("bench", "--presets", "cpu-tiny", "--out", bench.toString());
+        r = CliRun.execute("bench", "--presets", "cpu-tiny", "--out", bench.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("bench.json") && r.err().contains("--force"), r.err());
         assertEquals("old", Files.readString(bench.resolve("bench.json")));

@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.byol4j.sdk.internal.io.AtomicFiles;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,7 +68,7 @@ class SweepCommandTest {
     @Test
     void sweepsTheGridWritesTheTableAndPlotAndContinuesWhereItStopped() throws Exception {
         Path out = tmp.resolve("sweep");
-        Result first = execute(sweepArgs(out));
+        CliRun first = CliRun.execute(sweepArgs(out));
         assertEquals(0, first.code(), first.out() + first.err());
 
         // one result per cell and seed, 3 steps each, accuracies that are fractions
@@ -131,7 +127,7 @@ class SweepCommandTest {
         AtomicFiles.deleteRecursively(retrain.resolve("train"));
         String before = Files.readAllLines(out.resolve(SweepReport.RUNS_CSV)).get(1);
 
-        Result second = execute(sweepArgs(out));
+        CliRun second = CliRun.execute(sweepArgs(out));
         assertEquals(0, second.code(), second.out() + second.err());
         assertEquals(2, count(second.out(), "finished before, skipped"), second.out());
         assertEquals(1, count(second.out(), "training finished before; evaluating"), second.out());
@@ -143,7 +139,7 @@ class SweepCommandTest {
                 before, Files.readAllLines(out.resolve(SweepReport.RUNS_CSV)).get(1), "finished runs kept");
 
         // another base config in the same folder is refused before any training
-        Result other = execute(sweepArgs(out, "--set", "optimizer.baseLr=0.5"));
+        CliRun other = CliRun.execute(sweepArgs(out, "--set", "optimizer.baseLr=0.5"));
         assertEquals(2, other.code());
         assertTrue(
                 other.err().contains("holds a sweep whose cells start from another config")
@@ -183,7 +179,7 @@ class SweepCommandTest {
             "--out",
             out.toString()
         };
-        Result first = execute(args);
+        CliRun first = CliRun.execute(args);
         assertEquals(0, first.code(), first.out() + first.err());
         assertTrue(first.out().contains("training diverged") && first.out().contains("goes on"), first.out());
         SweepReport.DivergedRun d = CommandConfigs.JSON.readValue(
@@ -199,7 +195,7 @@ class SweepCommandTest {
                 Files.readAllLines(out.resolve(SweepReport.SUMMARY_CSV)).size() - 1,
                 "one byol row, one" + " random-init row: the diverged cell has no mean");
 
-        Result again = execute(args);
+        CliRun again = CliRun.execute(args);
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("diverged before"), again.out());
         assertFalse(again.out().contains("The sweep records it and goes on"), "not trained again");
@@ -208,12 +204,12 @@ class SweepCommandTest {
     @Test
     void badGridsAreRefusedBeforeTraining() {
         Path out = tmp.resolve("bad");
-        Result seed = execute(
+        CliRun seed = CliRun.execute(
                 "sweep", "--grid", "seed=1,2", "--train", "synthetic", "--test", "synthetic", "--out", out.toString());
         assertEquals(2, seed.code());
         assertTrue(seed.err().contains("cannot vary 'seed'") && seed.err().contains("--seeds"), seed.err());
 
-        Result unknown = execute(
+        CliRun unknown = CliRun.execute(
                 "sweep",
                 "--grid",
                 "tauBase=0.9,1.5",
@@ -229,7 +225,7 @@ class SweepCommandTest {
                         && unknown.err().contains("tauBase must be in [0, 1]"),
                 unknown.err());
 
-        Result dry = execute(
+        CliRun dry = CliRun.execute(
                 "sweep",
                 "--grid",
                 "tauBase=0.9,0.99",
@@ -247,7 +243,7 @@ class SweepCommandTest {
         assertEquals(4, count(dry.out(), "train and evaluate"), dry.out());
         assertTrue(dry.out().contains("[tauBase, seed, outputDir]"), dry.out());
 
-        Result missing = execute("sweep", "--grid", "tauBase=0.9", "--out", out.toString());
+        CliRun missing = CliRun.execute("sweep", "--grid", "tauBase=0.9", "--out", out.toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("--train and --test"), missing.err());
         assertFalse(Files.exists(out), "nothing written for a refused sweep");
@@ -299,24 +295,6 @@ class SweepCommandTest {
         assertEquals(0.0, SweepReport.Stats.of(List.of(0.4)).sd());
         assertEquals("\"a,b\"", SweepReport.quote("a,b"));
         assertEquals("\"say \"\"x\"\"\"", SweepReport.quote("say \"x\""));
-    }
-
-    private record Result(int code, String out, String err) {}
-
-    private static Result execute(String... args) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        int code;
-        try (PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            picocli.CommandLine cl = Main.commandLine();
-            cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-            code = cl.execute(args);
-        } finally {
-            System.setOut(old);
-        }
-        return new Result(code, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     private static int count(String text, String needle) {

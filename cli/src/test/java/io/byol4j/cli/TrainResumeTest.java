@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.byol4j.sdk.internal.io.AtomicFiles;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +55,7 @@ class TrainResumeTest {
         Path images = tmp.resolve("images");
         writeImages(images, 0, 64);
         String folder = "folder:" + images;
-        Result trained = execute(train(run, folder));
+        CliRun trained = CliRun.execute(train(run, folder));
         assertEquals(0, trained.code(), trained.out() + trained.err());
         // what a kill after step 3 leaves on disk: checkpoints up to step 2, "latest" pointing at it
         for (String late : List.of("ckpt-00000004", "ckpt-00000006", "ckpt-00000008")) {
@@ -68,7 +64,7 @@ class TrainResumeTest {
         Files.writeString(run.resolve("latest"), "ckpt-00000002\n");
 
         writeImages(images, 64, 96);
-        Result refused = execute(train(run, folder, "--resume"));
+        CliRun refused = CliRun.execute(train(run, folder, "--resume"));
         assertEquals(2, refused.code(), refused.out());
         assertTrue(
                 refused.err().contains("64 images then, 96 now; 4 steps per epoch then, 6 now")
@@ -76,11 +72,11 @@ class TrainResumeTest {
                 refused.err());
         assertFalse(Files.exists(run.resolve("ckpt-00000004")), "nothing trained");
 
-        Result notResuming = execute(train(tmp.resolve("other"), folder, "--allow-dataset-change"));
+        CliRun notResuming = CliRun.execute(train(tmp.resolve("other"), folder, "--allow-dataset-change"));
         assertEquals(2, notResuming.code());
         assertTrue(notResuming.err().contains("--allow-dataset-change only applies with --resume"), notResuming.err());
 
-        Result allowed = execute(train(run, folder, "--resume", "--allow-dataset-change"));
+        CliRun allowed = CliRun.execute(train(run, folder, "--resume", "--allow-dataset-change"));
         assertEquals(0, allowed.code(), allowed.out() + allowed.err());
         assertTrue(allowed.out().contains("trained 8/8 steps"), allowed.out());
         assertTrue(
@@ -102,23 +98,5 @@ class TrainResumeTest {
             ImageIO.write(
                     image, "png", dir.resolve(String.format("img%03d.png", i)).toFile());
         }
-    }
-
-    private record Result(int code, String out, String err) {}
-
-    private static Result execute(String... args) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        int code;
-        try (PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            picocli.CommandLine cl = Main.commandLine();
-            cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-            code = cl.execute(args);
-        } finally {
-            System.setOut(old);
-        }
-        return new Result(code, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }
