@@ -7,6 +7,7 @@ import io.byol4j.grpc.metrics.ServerMetrics;
 import io.byol4j.grpc.model.ModelOptions;
 import io.byol4j.grpc.model.ModelRepository;
 import io.byol4j.grpc.model.ServedModel;
+import io.byol4j.grpc.model.VersionPolicy;
 import io.byol4j.grpc.security.BearerTokenAuth;
 import io.byol4j.grpc.security.TlsSettings;
 import io.byol4j.sdk.encoder.BatcherOptions;
@@ -14,8 +15,6 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +39,9 @@ final class ServeCommand implements Callable<Integer> {
      *
      * @param model one .onnx file to serve (or use modelRepository)
      * @param name the model's name; default the file name without .onnx
-     * @param modelRepository directory of models, DIR/name/version/model.onnx, highest version served
+     * @param modelRepository directory of models, DIR/name/version/model.onnx
+     * @param versionPolicy versions of each repository model to serve: latest (= latest:1), latest:N, all or
+     *     specific:V1,V2,... (a model's folder may override it with a version_policy file)
      * @param pollSeconds check the repository for new versions every N seconds (0 = only on request)
      * @param host address to bind; plain text is allowed on loopback only unless allowPlaintextRemote
      * @param port TCP port (0 picks a free one)
@@ -65,12 +66,15 @@ final class ServeCommand implements Callable<Integer> {
      * @param maxPixelsInFlight decoded pixels held by all calls at once (about 16 bytes of memory each)
      * @param maxBudgetWaitMs longest wait for room in that budget before RESOURCE_EXHAUSTED
      * @param maxConcurrentCalls inference calls at once; more are refused (RESOURCE_EXHAUSTED)
+     * @param maxCallsPerConnection calls one connection may have open at once (0 = half of maxConcurrentCalls);
+     *     a client's further calls wait for a free stream
      * @param graceSeconds time calls in flight get to finish on shutdown
      */
     record ServeConfig(
             String model,
             String name,
             String modelRepository,
+            String versionPolicy,
             int pollSeconds,
             String host,
             int port,
@@ -94,6 +98,7 @@ final class ServeCommand implements Callable<Integer> {
             long maxPixelsInFlight,
             long maxBudgetWaitMs,
             int maxConcurrentCalls,
+            int maxCallsPerConnection,
             int graceSeconds) {
 
         /** The limits this configuration sets. */
@@ -127,6 +132,7 @@ final class ServeCommand implements Callable<Integer> {
             null,
             null,
             null,
+            VersionPolicy.LATEST.toString(),
             0,
             "127.0.0.1",
             50051,
@@ -150,6 +156,7 @@ final class ServeCommand implements Callable<Integer> {
             DEFAULT_LIMITS.maxPixelsInFlight(),
             DEFAULT_LIMITS.maxBudgetWait().toMillis(),
             DEFAULT_LIMITS.maxConcurrentCalls(),
+            0,
             10);
 
     @Option(names = "--config", description = "JSON file with the serve configuration (keys as printed at start).")
@@ -163,6 +170,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--model-repository", description = "Directory of models: DIR/<name>/<version>/model.onnx.")
     String modelRepository;
+
+    @Option(
+            names = "--version-policy",
+            description = "Versions of each repository model to serve: latest (default, = latest:1), latest:N, all,"
+                    + " specific:1,3. A model folder's version_policy file overrides it for that model.")
+    String versionPolicy;
 
     @Option(names = "--poll-seconds", description = "Check the repository for new versions every N s (0 = off).")
     Integer pollSeconds;
@@ -235,6 +248,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-concurrent-calls", description = "Inference calls at once (default 64).")
     Integer maxConcurrentCalls;
 
+    @Option(
+            names = "--max-calls-per-connection",
+            description = "Calls one connection may have open at once (default 0 = half of --max-concurrent-calls);"
+                    + " a client's further calls wait for a free stream.")
+    Integer maxCallsPerConnection;
+
     @Option(names = "--grace-seconds", description = "Time calls in flight get on shutdown (default 10).")
     Integer graceSeconds;
 
@@ -246,7 +265,11 @@ final class ServeCommand implements Callable<Integer> {
         ServerMetrics metrics = ServerMetrics.create();
         ModelRepository models = cfg.model() != null
                 ? ModelRepository.ofFile(Path.of(cfg.model()), cfg.name(), cfg.modelOptions(), metrics)
-                : ModelRepository.ofDirectory(Path.of(cfg.modelRepository()), cfg.modelOptions(), metrics);
+                : ModelRepository.ofDirectory(
+                        Path.of(cfg.modelRepository()),
+                        VersionPolicy.parse(cfg.versionPolicy()),
+                        cfg.modelOptions(),
+                        metrics);
         TlsSettings tls = cfg.tlsCert() == null
                 ? null
                 : new TlsSettings(
@@ -260,6 +283,7 @@ final class ServeCommand implements Callable<Integer> {
                 .metrics(metrics)
                 .tls(tls)
                 .allowPlaintextRemote(cfg.allowPlaintextRemote())
+                .maxCallsPerConnection(cfg.maxCallsPerConnection())
                 .grace(Duration.ofSeconds(cfg.graceSeconds()))
                 .version(VersionProvider.version());
         if (cfg.tokens() != null) {
@@ -342,35 +366,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private ServeConfig resolve() {
-        Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("model", model);
-        flags.put("name", name);
-        flags.put("modelRepository", modelRepository);
-        flags.put("pollSeconds", pollSeconds);
-        flags.put("host", host);
-        flags.put("port", port);
-        flags.put("allowPlaintextRemote", allowPlaintextRemote);
-        flags.put("tlsCert", tlsCert);
-        flags.put("tlsKey", tlsKey);
-        flags.put("tlsClientCa", tlsClientCa);
-        flags.put("tlsRequireClientCert", tlsRequireClientCert);
-        flags.put("tokens", tokens);
-        flags.put("metricsPort", metricsPort);
-        flags.put("metricsHost", metricsHost);
-        flags.put("threads", threads);
-        flags.put("batching", batching);
-        flags.put("maxBatchSize", maxBatchSize);
-        flags.put("maxQueueDelayMs", maxQueueDelayMs);
-        flags.put("queueCapacity", queueCapacity);
-        flags.put("batchWorkers", batchWorkers);
-        flags.put("maxMessageBytes", maxMessageBytes);
-        flags.put("maxImagesPerRequest", maxImagesPerRequest);
-        flags.put("maxPixelsPerImage", maxPixelsPerImage);
-        flags.put("maxPixelsInFlight", maxPixelsInFlight);
-        flags.put("maxBudgetWaitMs", maxBudgetWaitMs);
-        flags.put("maxConcurrentCalls", maxConcurrentCalls);
-        flags.put("graceSeconds", graceSeconds);
-        ServeConfig cfg = CommandConfigs.resolve(ServeConfig.class, DEFAULTS, configFile, flags);
+        ServeConfig cfg = CommandConfigs.resolve(ServeConfig.class, DEFAULTS, configFile, this);
         if ((cfg.model() == null) == (cfg.modelRepository() == null)) {
             throw new CliException("give exactly one of --model FILE and --model-repository DIR");
         }
@@ -383,6 +379,15 @@ final class ServeCommand implements Callable<Integer> {
         try {
             cfg.limits();
             cfg.modelOptions();
+            VersionPolicy policy = VersionPolicy.parse(cfg.versionPolicy());
+            if (cfg.model() != null && !policy.equals(VersionPolicy.LATEST)) {
+                throw new IllegalArgumentException("versionPolicy " + policy + " applies to --model-repository; a"
+                        + " --model file is served as version 1");
+            }
+            if (cfg.maxCallsPerConnection() < 0) {
+                throw new IllegalArgumentException(
+                        "maxCallsPerConnection must be >= 0, got " + cfg.maxCallsPerConnection());
+            }
         } catch (IllegalArgumentException e) {
             throw new CliException("invalid serve configuration: " + e.getMessage());
         }

@@ -43,7 +43,7 @@ final class FeatureServiceImpl extends FeatureServiceGrpc.FeatureServiceImplBase
     @Override
     public void embed(EmbedRequest request, StreamObserver<EmbedResponse> responses) {
         UnaryCalls.serve(EMBED, metrics, responses, call -> {
-            try (ModelLease lease = models.lease(request.getModel(), "")) {
+            try (ModelLease lease = models.lease(request.getModel(), request.getModelVersion())) {
                 ServedModel model = lease.model();
                 call.model(model.name());
                 if (request.getImagesCount() == 0) {
@@ -78,7 +78,7 @@ final class FeatureServiceImpl extends FeatureServiceGrpc.FeatureServiceImplBase
     @Override
     public void getModelInfo(GetModelInfoRequest request, StreamObserver<ModelInfo> responses) {
         UnaryCalls.serve(INFO, metrics, responses, call -> {
-            ServedModel model = models.find(request.getModel(), "");
+            ServedModel model = models.find(request.getModel(), request.getVersion());
             call.model(model.name());
             return ModelInfo.newBuilder()
                     .setEmbeddingDim(model.contract().embeddingDim())

@@ -117,6 +117,7 @@ public final class InferenceServer implements AutoCloseable {
         private boolean allowPlaintextRemote;
         private Duration grace = Duration.ofSeconds(10);
         private String version = "dev";
+        private int maxCallsPerConnection;
 
         private Builder(ModelRepository models) {
             this.models = Objects.requireNonNull(models, "models");
@@ -171,6 +172,21 @@ public final class InferenceServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Most calls (HTTP/2 streams, of any method) one connection may have open at once; 0 (the default)
+         * means half of {@code max_concurrent_calls}, rounded up, so that one connection can never hold every
+         * inference slot. Clients queue the streams beyond it (gRPC clients wait for a free stream) and a
+         * client that opens them anyway has them refused by HTTP/2 (REFUSED_STREAM). Only for servers that
+         * bind a socket.
+         */
+        public Builder maxCallsPerConnection(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxCallsPerConnection must be >= 0, got " + max);
+            }
+            this.maxCallsPerConnection = max;
+            return this;
+        }
+
         /** Version reported by ServerMetadata. */
         public Builder version(String version) {
             this.version = Objects.requireNonNull(version, "version");
@@ -194,7 +210,8 @@ public final class InferenceServer implements AutoCloseable {
                             + " trusted network explicitly (--allow-plaintext-remote)");
                 }
                 ServerCredentials credentials = plaintext ? InsecureServerCredentials.create() : tls.credentials();
-                builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials);
+                builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
+                        .maxConcurrentCallsPerConnection(callsPerConnection(limits, maxCallsPerConnection));
             }
             InferencePipeline pipeline = new InferencePipeline(limits, metrics);
             HealthStatusManager health = new HealthStatusManager();
@@ -245,6 +262,11 @@ public final class InferenceServer implements AutoCloseable {
             OversizeMessageLog.register(oversize);
             return new InferenceServer(
                     server, health, models, grace, plaintext, host, limiter, pipeline, oversize, executor, ready);
+        }
+
+        /** {@code configured}, or half of the server-wide call limit (rounded up) when it is 0. */
+        static int callsPerConnection(Limits limits, int configured) {
+            return configured > 0 ? configured : (limits.maxConcurrentCalls() + 1) / 2;
         }
 
         /** {@link #listen()}, then {@link InferenceServer#loadModels()}; on a load failure the server is closed. */

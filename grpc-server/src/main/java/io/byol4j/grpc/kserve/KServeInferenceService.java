@@ -31,14 +31,21 @@ import io.byol4j.grpc.model.ModelRepository;
 import io.byol4j.grpc.model.OutputSpec;
 import io.byol4j.grpc.model.ServedModel;
 import io.byol4j.sdk.model.ModelContract;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -125,6 +132,7 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
                 .setName("byol4j")
                 .setVersion(version)
                 .addExtensions("model_repository")
+                .addExtensions("classification")
                 .build());
         responses.onCompleted();
     }
@@ -135,9 +143,12 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
             ServedModel model = models.find(request.getName(), request.getVersion());
             call.model(model.name());
             ModelContract c = model.contract();
+            // Without a version: the highest version's tensors, and every version that may be requested.
+            List<String> versions =
+                    request.getVersion().isEmpty() ? models.versions(model.name()) : List.of(model.version());
             ModelMetadataResponse.Builder out = ModelMetadataResponse.newBuilder()
                     .setName(model.name())
-                    .addVersions(model.version())
+                    .addAllVersions(versions.isEmpty() ? List.of(model.version()) : versions)
                     .setPlatform(PLATFORM);
             out.addInputs(TensorMetadata.newBuilder()
                     .setName(c.inputName())
@@ -165,12 +176,44 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> responses) {
-        UnaryCalls.serve(INFER, metrics, responses, call -> {
-            try (ModelLease lease = models.lease(request.getModelName(), request.getModelVersion())) {
-                ServedModel model = lease.model();
-                call.model(model.name());
-                return infer(call, model, request);
-            }
+        Duration timeout;
+        try {
+            timeout = InferParameters.check(request);
+        } catch (StatusException e) {
+            UnaryCalls.serve(INFER, metrics, responses, call -> {
+                throw e;
+            });
+            return;
+        }
+        if (timeout == null) {
+            UnaryCalls.serve(INFER, metrics, responses, call -> infer(call, request));
+            return;
+        }
+        // The request's timeout parameter: the call runs under the earlier of it and the gRPC deadline.
+        Context.CancellableContext bounded =
+                Context.current().withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS, Timers.SCHEDULER);
+        try {
+            bounded.run(() -> UnaryCalls.serve(INFER, metrics, responses, call -> infer(call, request)));
+        } finally {
+            bounded.cancel(null);
+        }
+    }
+
+    private ModelInferResponse infer(InferenceCall call, ModelInferRequest request)
+            throws StatusException, ModelNotFoundException {
+        try (ModelLease lease = models.lease(request.getModelName(), request.getModelVersion())) {
+            ServedModel model = lease.model();
+            call.model(model.name());
+            return infer(call, model, request);
+        }
+    }
+
+    /** The scheduler of request timeouts (one daemon thread, only started when a request sets one). */
+    private static final class Timers {
+        static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "byol4j-request-timeouts");
+            t.setDaemon(true);
+            return t;
         });
     }
 
@@ -193,6 +236,13 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
                     + " used; use one form");
         }
         List<OutputSpec> outputs = requestedOutputs(model, request);
+        Map<String, Integer> classification = new HashMap<>();
+        for (ModelInferRequest.InferRequestedOutputTensor o : request.getOutputsList()) {
+            int k = InferParameters.classification(o);
+            if (k > 0) {
+                classification.put(o.getName(), k);
+            }
+        }
         float[][] rows;
         if (input.getName().equals(c.inputName())) {
             rows = inferTensor(call, model, input, raw ? request.getRawInputContents(0) : null);
@@ -207,6 +257,24 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
                 .setModelVersion(model.version())
                 .setId(request.getId());
         for (OutputSpec o : outputs) {
+            int classes = classification.getOrDefault(o.name(), 0);
+            if (classes > 0) {
+                TopK top = TopK.of(model, o, classes);
+                List<byte[]> strings = top.strings(rows, o);
+                ModelInferResponse.InferOutputTensor.Builder t = out.addOutputsBuilder()
+                        .setName(o.name())
+                        .setDatatype("BYTES")
+                        .addShape(rows.length)
+                        .addShape(top.k());
+                if (raw) {
+                    out.addRawOutputContents(TensorCodec.bytesRaw(strings));
+                } else {
+                    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+                    strings.forEach(b -> contents.addBytesContents(ByteString.copyFrom(b)));
+                    t.setContents(contents);
+                }
+                continue;
+            }
             ModelInferResponse.InferOutputTensor.Builder t = out.addOutputsBuilder()
                     .setName(o.name())
                     .setDatatype("FP32")
@@ -344,7 +412,7 @@ public final class KServeInferenceService extends GRPCInferenceServiceGrpc.GRPCI
             } catch (IOException | RuntimeException e) {
                 throw Status.FAILED_PRECONDITION
                         .withDescription("model '" + request.getModelName()
-                                + "' failed to load; the version already served (if any) keeps serving: "
+                                + "' failed to load; the versions already served (if any) keep serving: "
                                 + e.getMessage())
                         .asException();
             }

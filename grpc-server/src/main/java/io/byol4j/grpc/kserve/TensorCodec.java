@@ -69,6 +69,20 @@ final class TensorCodec {
         return ByteString.copyFrom(buf);
     }
 
+    /** BYTES elements, each prefixed with its length as a 4-byte little-endian integer. */
+    static ByteString bytesRaw(List<byte[]> elements) {
+        int size = 0;
+        for (byte[] e : elements) {
+            size += 4 + e.length;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        for (byte[] e : elements) {
+            buf.putInt(e.length).put(e);
+        }
+        buf.flip();
+        return ByteString.copyFrom(buf);
+    }
+
     static StatusException invalid(String message) {
         return Status.INVALID_ARGUMENT.withDescription(message).asException();
     }

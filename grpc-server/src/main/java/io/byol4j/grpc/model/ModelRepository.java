@@ -7,9 +7,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -21,13 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The models a server serves, by name: either one file ({@link #ofFile}) or a Triton-style directory
- * ({@link #ofDirectory}: {@code DIR/<name>/<version>/model.onnx}, versions are positive integers and the
- * highest is served). {@link #load} loads a model or reloads it (re-reading the repository, so a newly
- * added version is picked up); the new version is opened and warmed up before it is swapped in, and the
- * old one keeps serving the calls that hold it until they end ({@link ServedModel}). {@link #startPolling}
- * does the same on a timer for every model whose highest version changed, and loads new model folders
- * (skipping models unloaded on request, and a version that already failed to load).
+ * The models a server serves, by name and version: either one file ({@link #ofFile}, version 1) or a
+ * Triton-style directory ({@link #ofDirectory}: {@code DIR/<name>/<version>/model.onnx}, versions are
+ * positive integers; a {@link VersionPolicy} chooses which are served, by default the highest).
+ * {@link #load} loads a model or reloads it (re-reading the repository, so a newly added version is picked
+ * up, optionally under a new version policy); the new versions are opened and warmed up before they are
+ * swapped in together, and the old copies keep serving the calls that hold them until they end
+ * ({@link ServedModel}). {@link #startPolling} does the same on a timer for every model whose selected
+ * versions changed (keeping the copies of versions that stay), and loads new model folders (skipping
+ * models unloaded on request, and a selection that already failed to load).
  * Thread-safe; loads are serialised.
  */
 public final class ModelRepository implements AutoCloseable {
@@ -35,6 +40,11 @@ public final class ModelRepository implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRepository.class);
     /** File name of a model inside a version folder of a repository directory. */
     public static final String MODEL_FILE = "model.onnx";
+    /**
+     * File in a model's folder of a repository directory that sets that model's version policy (one line,
+     * as {@link VersionPolicy#parse} reads it), overriding the repository's; read again on every load.
+     */
+    public static final String POLICY_FILE = "version_policy";
 
     /** Where a model's versions come from. */
     private interface Source {
@@ -43,24 +53,32 @@ public final class ModelRepository implements AutoCloseable {
 
         /** Every model name the source holds. */
         List<String> names() throws IOException;
+
+        /** The version policy {@code name}'s own folder sets, or null when it sets none. */
+        VersionPolicy policy(String name) throws IOException;
     }
 
     private final Source source;
     private final String description;
     private final ModelOptions options;
     private final ServerMetrics metrics;
-    private final Map<String, ServedModel> served = new ConcurrentHashMap<>();
+    private final VersionPolicy defaultPolicy;
+    /** Served versions of each model: an unmodifiable, never empty map, replaced as a whole on each load. */
+    private final Map<String, NavigableMap<Long, ServedModel>> served = new ConcurrentHashMap<>();
+
     private final Object loadLock = new Object();
     /** Models unloaded on request: polling leaves them alone until they are loaded again. */
-    private final java.util.Set<String> unloaded = ConcurrentHashMap.newKeySet();
-    /** The version of each model whose last load failed: polling does not retry it until it changes. */
-    private final Map<String, Long> failedVersion = new ConcurrentHashMap<>();
+    private final Set<String> unloaded = ConcurrentHashMap.newKeySet();
+    /** The versions of each model whose last load failed: polling does not retry them until they change. */
+    private final Map<String, Set<Long>> failedVersions = new ConcurrentHashMap<>();
 
     private ScheduledExecutorService poller;
     private ScheduledFuture<?> polling;
 
-    private ModelRepository(Source source, String description, ModelOptions options, ServerMetrics metrics) {
+    private ModelRepository(
+            Source source, String description, VersionPolicy policy, ModelOptions options, ServerMetrics metrics) {
         this.source = source;
+        this.defaultPolicy = Objects.requireNonNull(policy, "policy");
         this.description = description;
         this.options = Objects.requireNonNull(options, "options");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -88,12 +106,23 @@ public final class ModelRepository implements AutoCloseable {
             public List<String> names() {
                 return List.of(modelName);
             }
+
+            @Override
+            public VersionPolicy policy(String n) {
+                return null;
+            }
         };
-        return new ModelRepository(single, "model file " + file, options, metrics);
+        return new ModelRepository(single, "model file " + file, VersionPolicy.LATEST, options, metrics);
     }
 
-    /** A repository directory: {@code dir/<name>/<version>/model.onnx}. */
+    /** A repository directory: {@code dir/<name>/<version>/model.onnx}, the highest version of each served. */
     public static ModelRepository ofDirectory(Path dir, ModelOptions options, ServerMetrics metrics) {
+        return ofDirectory(dir, VersionPolicy.LATEST, options, metrics);
+    }
+
+    /** A repository directory whose models serve the versions {@code policy} selects. */
+    public static ModelRepository ofDirectory(
+            Path dir, VersionPolicy policy, ModelOptions options, ServerMetrics metrics) {
         Objects.requireNonNull(dir, "dir");
         Source folders = new Source() {
             @Override
@@ -112,6 +141,19 @@ public final class ModelRepository implements AutoCloseable {
                     }
                 }
                 return v;
+            }
+
+            @Override
+            public VersionPolicy policy(String n) throws IOException {
+                Path file = dir.resolve(n).resolve(POLICY_FILE);
+                if (!Files.isRegularFile(file)) {
+                    return null;
+                }
+                try {
+                    return VersionPolicy.parse(Files.readString(file).strip());
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(file + ": " + e.getMessage(), e);
+                }
             }
 
             @Override
@@ -134,7 +176,7 @@ public final class ModelRepository implements AutoCloseable {
                 return names;
             }
         };
-        return new ModelRepository(folders, "model repository " + dir, options, metrics);
+        return new ModelRepository(folders, "model repository " + dir, policy, options, metrics);
     }
 
     /** The name a model file is served under by default: its file name without {@code .onnx}. */
@@ -158,7 +200,18 @@ public final class ModelRepository implements AutoCloseable {
     }
 
     /**
-     * Loads every model the source holds (highest version of each), warming each up.
+     * The version policy of {@code name}: the one its folder's {@value #POLICY_FILE} file sets, else the
+     * repository's.
+     *
+     * @throws IOException when that file cannot be read or holds no valid policy
+     */
+    public VersionPolicy policy(String name) throws IOException {
+        VersionPolicy own = source.policy(name);
+        return own != null ? own : defaultPolicy;
+    }
+
+    /**
+     * Loads every model the source holds (the versions its policy selects), warming each up.
      *
      * @throws IOException when the source cannot be read or holds no model, or a model fails to load
      */
@@ -177,53 +230,91 @@ public final class ModelRepository implements AutoCloseable {
     }
 
     /**
-     * Loads {@code name}'s highest version, or reloads it if it is served: the new copy is opened and
-     * warmed up first, then swapped in; calls in flight on the old copy finish on it.
+     * Loads the versions of {@code name} its {@link #policy} selects, or reloads them if it is served
+     * (re-reading the repository and the policy): every selected version is opened afresh and warmed up
+     * first, then they are swapped in together; calls in flight on the old copies finish on them.
      *
-     * @return the model now served
+     * @return the highest version now served
      * @throws ModelNotFoundException when the repository has no such model
-     * @throws IOException when it cannot be read or is not a valid model (the old copy keeps serving)
+     * @throws IOException when it cannot be read, the policy is invalid or selects none of its versions, or
+     *     a version is not a valid model (the old copies keep serving)
      */
     public ServedModel load(String name) throws IOException, ModelNotFoundException {
+        return load(name, false);
+    }
+
+    private ServedModel load(String name, boolean keepUnchanged) throws IOException, ModelNotFoundException {
         synchronized (loadLock) {
-            TreeMap<Long, Path> versions = source.versions(name);
-            if (versions.isEmpty()) {
+            TreeMap<Long, Path> available = source.versions(name);
+            if (available.isEmpty()) {
                 throw new ModelNotFoundException("no model '" + name + "' in the " + description);
             }
-            Map.Entry<Long, Path> highest = versions.lastEntry();
-            long started = System.nanoTime();
-            unloaded.remove(name);
-            ServedModel fresh;
+            VersionPolicy policy;
             try {
-                fresh = ServedModel.open(name, Long.toString(highest.getKey()), highest.getValue(), options, metrics);
-            } catch (IOException | RuntimeException e) {
-                failedVersion.put(name, highest.getKey());
+                policy = policy(name);
+            } catch (IOException e) {
+                failedVersions.put(name, Set.of());
                 throw e;
             }
-            failedVersion.remove(name);
-            ServedModel old = served.put(name, fresh);
+            NavigableMap<Long, Path> chosen = policy.select(available);
+            long started = System.nanoTime();
+            unloaded.remove(name);
+            if (chosen.isEmpty()) {
+                failedVersions.put(name, Set.of());
+                throw new IOException("model '" + name + "': version policy " + policy
+                        + " selects none of its versions " + available.keySet() + " in the " + description);
+            }
+            NavigableMap<Long, ServedModel> current = served.getOrDefault(name, new TreeMap<>());
+            TreeMap<Long, ServedModel> fresh = new TreeMap<>();
+            List<ServedModel> opened = new ArrayList<>();
+            try {
+                for (Map.Entry<Long, Path> v : chosen.entrySet()) {
+                    ServedModel kept = keepUnchanged ? current.get(v.getKey()) : null;
+                    if (kept != null && kept.file().equals(v.getValue())) {
+                        fresh.put(v.getKey(), kept);
+                    } else {
+                        ServedModel model =
+                                ServedModel.open(name, Long.toString(v.getKey()), v.getValue(), options, metrics);
+                        opened.add(model);
+                        fresh.put(v.getKey(), model);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                opened.forEach(ServedModel::retire);
+                failedVersions.put(name, Set.copyOf(chosen.keySet()));
+                throw e;
+            }
+            failedVersions.remove(name);
+            NavigableMap<Long, ServedModel> old = served.put(name, Collections.unmodifiableNavigableMap(fresh));
+            List<Long> replaced = new ArrayList<>();
             if (old != null) {
-                old.retire();
+                for (Map.Entry<Long, ServedModel> e : old.entrySet()) {
+                    if (fresh.get(e.getKey()) != e.getValue()) {
+                        replaced.add(e.getKey());
+                        e.getValue().retire();
+                    }
+                }
             }
             LOG.info(
-                    "model={} version={} loaded from {} in {} ms{}",
+                    "model={} versions={} policy={} loaded from {} in {} ms{}",
                     name,
-                    fresh.version(),
-                    highest.getValue(),
+                    fresh.keySet(),
+                    policy,
+                    description,
                     (System.nanoTime() - started) / 1_000_000,
-                    old == null ? "" : " (replaced version " + old.version() + ")");
-            return fresh;
+                    replaced.isEmpty() ? "" : " (retired versions " + replaced + ")");
+            return fresh.lastEntry().getValue();
         }
     }
 
-    /** Stops serving {@code name}; calls in flight on it finish. False if it was not served. */
+    /** Stops serving every version of {@code name}; calls in flight on them finish. False if it was not served. */
     public boolean unload(String name) {
         synchronized (loadLock) {
-            ServedModel old = served.remove(name);
+            NavigableMap<Long, ServedModel> old = served.remove(name);
             if (old != null) {
                 unloaded.add(name);
-                old.retire();
-                LOG.info("model={} version={} unloaded", name, old.version());
+                old.values().forEach(ServedModel::retire);
+                LOG.info("model={} versions={} unloaded", name, old.keySet());
             }
             return old != null;
         }
@@ -231,7 +322,7 @@ public final class ModelRepository implements AutoCloseable {
 
     /**
      * Leases a model for one call. {@code name} empty selects the only model when exactly one is served;
-     * {@code version} empty selects the served version, otherwise it must be that version.
+     * {@code version} empty selects its highest served version, otherwise it must be a served version.
      *
      * @throws ModelNotFoundException naming the model (and version) asked for and what is served
      */
@@ -241,30 +332,47 @@ public final class ModelRepository implements AutoCloseable {
             if (model.tryLease()) {
                 return new ModelLease(model);
             }
-            // A newer version was swapped in between the lookup and the lease: look again.
+            // Another copy was swapped in between the lookup and the lease: look again.
         }
     }
 
-    /** The served copy of {@code name} (see {@link #lease} for empty names and versions). */
+    /** The served copy of {@code name} at {@code version} (see {@link #lease} for empty names and versions). */
     public ServedModel find(String name, String version) throws ModelNotFoundException {
-        ServedModel model;
-        if (name == null || name.isEmpty()) {
-            if (served.size() != 1) {
-                throw new ModelNotFoundException("no model named in the request and this server serves " + served.size()
-                        + " models " + names() + "; name one");
-            }
-            model = served.values().iterator().next();
-        } else {
-            model = served.get(name);
-            if (model == null) {
-                throw new ModelNotFoundException("model '" + name + "' is not served; served models: " + names());
-            }
+        String modelName = resolveName(name);
+        NavigableMap<Long, ServedModel> versions = served.get(modelName);
+        if (versions == null) {
+            throw new ModelNotFoundException("model '" + modelName + "' is not served; served models: " + names());
         }
-        if (version != null && !version.isEmpty() && !version.equals(model.version())) {
-            throw new ModelNotFoundException("model '" + model.name() + "' version '" + version
-                    + "' is not served; the served version is " + model.version());
+        if (version == null || version.isEmpty()) {
+            return versions.lastEntry().getValue();
+        }
+        Long v = parseVersion(version);
+        ServedModel model = v == null ? null : versions.get(v);
+        if (model == null) {
+            throw new ModelNotFoundException("model '" + modelName + "' version '" + version
+                    + "' is not served; served versions of '" + modelName + "': " + versions.keySet());
         }
         return model;
+    }
+
+    private String resolveName(String name) throws ModelNotFoundException {
+        if (name != null && !name.isEmpty()) {
+            return name;
+        }
+        List<String> names = names();
+        if (names.size() != 1) {
+            throw new ModelNotFoundException("no model named in the request and this server serves " + names.size()
+                    + " models " + names + "; name one");
+        }
+        return names.get(0);
+    }
+
+    /** The versions of {@code name} served now, ascending (empty if it is not served). */
+    public List<String> versions(String name) {
+        NavigableMap<Long, ServedModel> versions = served.get(name);
+        return versions == null
+                ? List.of()
+                : versions.keySet().stream().map(String::valueOf).toList();
     }
 
     /** Names of the served models, sorted. */
@@ -274,26 +382,28 @@ public final class ModelRepository implements AutoCloseable {
         return names;
     }
 
-    /** The served models, sorted by name. */
+    /** Every served copy: by model name, then by ascending version. */
     public List<ServedModel> models() {
         List<ServedModel> list = new ArrayList<>();
         for (String n : names()) {
-            ServedModel m = served.get(n);
-            if (m != null) {
-                list.add(m);
+            NavigableMap<Long, ServedModel> versions = served.get(n);
+            if (versions != null) {
+                list.addAll(versions.values());
             }
         }
         return list;
     }
 
-    /** True when at least one model is served and every served model is ready. */
+    /** True when at least one model is served and every served copy is ready. */
     public boolean allReady() {
-        return !served.isEmpty() && served.values().stream().allMatch(ServedModel::isReady);
+        return !served.isEmpty()
+                && served.values().stream().flatMap(m -> m.values().stream()).allMatch(ServedModel::isReady);
     }
 
     /**
-     * Checks the source every {@code interval}: reloads a model whose highest version changed and loads
-     * model folders that appeared. A failed load is logged and leaves the served copy in place.
+     * Checks the source every {@code interval}: reloads a model whose selected versions changed (keeping
+     * the copies of versions that stay) and loads model folders that appeared. A failed load is logged and
+     * leaves the served copies in place.
      */
     public synchronized void startPolling(Duration interval) {
         if (poller != null) {
@@ -312,18 +422,27 @@ public final class ModelRepository implements AutoCloseable {
     void pollOnce() {
         try {
             for (String name : source.names()) {
-                TreeMap<Long, Path> versions = source.versions(name);
-                ServedModel current = served.get(name);
-                boolean changed = !versions.isEmpty()
-                        && (current == null || !current.version().equals(Long.toString(versions.lastKey())));
-                if (changed && !unloaded.contains(name) && !versions.lastKey().equals(failedVersion.get(name))) {
+                Set<Long> chosen;
+                try {
+                    chosen = Set.copyOf(
+                            policy(name).select(source.versions(name)).keySet());
+                } catch (IOException e) {
+                    if (!Set.of().equals(failedVersions.put(name, Set.of()))) {
+                        LOG.warn("model={}: {}; the served versions keep serving", name, e.getMessage());
+                    }
+                    continue;
+                }
+                NavigableMap<Long, ServedModel> current = served.get(name);
+                boolean changed = !chosen.isEmpty()
+                        && (current == null || !current.keySet().equals(chosen));
+                if (changed && !unloaded.contains(name) && !chosen.equals(failedVersions.get(name))) {
                     try {
-                        load(name);
+                        load(name, true);
                     } catch (IOException | ModelNotFoundException | RuntimeException e) {
                         LOG.warn(
-                                "model={} version={} failed to load; the served version keeps serving: {}",
+                                "model={} versions={} failed to load; the served versions keep serving: {}",
                                 name,
-                                versions.lastKey(),
+                                chosen,
                                 e.getMessage());
                     }
                 }
@@ -344,9 +463,9 @@ public final class ModelRepository implements AutoCloseable {
         }
         synchronized (loadLock) {
             for (String name : names()) {
-                ServedModel m = served.remove(name);
+                NavigableMap<Long, ServedModel> m = served.remove(name);
                 if (m != null) {
-                    m.retire();
+                    m.values().forEach(ServedModel::retire);
                 }
             }
         }
