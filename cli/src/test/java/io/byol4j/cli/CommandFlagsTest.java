@@ -77,6 +77,32 @@ class CommandFlagsTest {
         assertEveryKeyHasAFlag(EvalCommand.EvalConfig.class, new EvalCommand());
         assertEveryKeyHasAFlag(DemoCommand.DemoConfig.class, new DemoCommand());
         assertEveryKeyHasAFlag(SweepCommand.SweepConfig.class, new SweepCommand());
+        assertEveryKeyHasAFlag(ServeCommand.ServeConfig.class, new ServeCommand());
+    }
+
+    @Test
+    void serveFlagsReachTheConfig() {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve)
+                .parseArgs(
+                        "--model-repository",
+                        "/srv/models",
+                        "--version-policy",
+                        "specific:1,3",
+                        "--max-calls-per-connection",
+                        "8",
+                        "--no-batching",
+                        "--max-pixels-in-flight",
+                        "7000000");
+        ServeCommand.ServeConfig c =
+                CommandConfigs.resolve(ServeCommand.ServeConfig.class, ServeCommand.DEFAULTS, null, serve);
+        assertEquals("/srv/models", c.modelRepository());
+        assertEquals("specific:1,3", c.versionPolicy());
+        assertEquals(8, c.maxCallsPerConnection());
+        assertEquals(false, c.batching());
+        assertEquals(7_000_000L, c.maxPixelsInFlight());
+        assertEquals(ServeCommand.DEFAULTS.port(), c.port());
+        assertEquals("latest:1", ServeCommand.DEFAULTS.versionPolicy());
     }
 
     @Test

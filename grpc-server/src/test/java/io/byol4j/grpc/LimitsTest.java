@@ -1,6 +1,7 @@
 package io.byol4j.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import inference.ModelInferRequest.InferInputTensor;
 import io.byol4j.grpc.limits.Limits;
 import io.byol4j.grpc.limits.PixelBudget;
 import io.byol4j.grpc.model.ServedModel;
+import io.byol4j.grpc.testing.Await;
 import io.byol4j.grpc.v1.EmbedRequest;
 import io.byol4j.grpc.v1.EmbedResponse;
 import io.byol4j.grpc.v1.FeatureServiceGrpc;
@@ -64,7 +66,6 @@ class LimitsTest {
                 start(TestServer.batching(8, 64), TestServer.limits(8, 1_000_000, 2_000_000, Duration.ofSeconds(1), 8));
         byte[] bomb = TestServer.flatPng(2000, 1000);
         long before = model().samplesRun();
-        long started = System.nanoTime();
         EmbedResponse r = stub.embed(EmbedRequest.newBuilder()
                 .addImages(ByteString.copyFrom(bomb))
                 .addImages(ByteString.copyFrom(TestServer.png(16, 16, 1)))
@@ -76,7 +77,6 @@ class LimitsTest {
         assertEquals(8, r.getResults(1).getFeaturesCount(), "the good image of the same call is served");
         assertEquals(before + 1, model().samplesRun(), "only the good image ran");
         assertEquals(0, server.server.pipeline().budget().held(), "every reservation was returned");
-        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5));
     }
 
     @Test
@@ -154,7 +154,8 @@ class LimitsTest {
 
     @Test
     void callsBeyondTheConcurrencyLimitAreRefusedAtOnce() throws Exception {
-        var stub = start(TestServer.batching(8, 64), TestServer.limits(8, 100_000, 100_000, Duration.ofSeconds(20), 1));
+        var stub =
+                start(TestServer.batching(8, 64), TestServer.limits(8, 100_000, 100_000, Duration.ofSeconds(600), 1));
         PixelBudget budget = server.server.pipeline().budget();
         EmbedRequest request = EmbedRequest.newBuilder()
                 .addImages(ByteString.copyFrom(TestServer.png(16, 16, 2)))
@@ -164,20 +165,16 @@ class LimitsTest {
             Future<EmbedResponse> waiting;
             try (PixelBudget.Reservation all = budget.reserve(100_000, 0)) {
                 waiting = pool.submit(() -> stub.embed(request));
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (server.server.callsInFlight() < 1) {
-                    assertTrue(System.nanoTime() < end, "the first call never started");
-                    Thread.sleep(2);
-                }
-                long t0 = System.nanoTime();
+                Await.until("the first call started", () -> server.server.callsInFlight() == 1);
                 StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.embed(request));
                 assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
                 assertTrue(
                         e.getStatus().getDescription().startsWith(Limits.MAX_CONCURRENT_CALLS + ": "),
                         e.getStatus().getDescription());
-                assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "refused at once");
+                // Refused at once: the running call still waits for the budget this test holds.
+                assertFalse(waiting.isDone(), "the refusal did not wait for the running call");
             }
-            assertEquals("", waiting.get(20, TimeUnit.SECONDS).getResults(0).getError(), "the running call finished");
+            assertEquals("", waiting.get(60, TimeUnit.SECONDS).getResults(0).getError(), "the running call finished");
         } finally {
             pool.shutdownNow();
         }

@@ -13,6 +13,7 @@ import io.byol4j.grpc.limits.Limits;
 import io.byol4j.grpc.metrics.ServerMetrics;
 import io.byol4j.grpc.model.ModelRepository;
 import io.byol4j.grpc.model.ServedModel;
+import io.byol4j.grpc.testing.Await;
 import io.byol4j.grpc.v1.EmbedRequest;
 import io.byol4j.grpc.v1.EmbedResponse;
 import io.byol4j.grpc.v1.FeatureServiceGrpc;
@@ -131,7 +132,7 @@ class ReloadTest {
                 }));
             }
             try {
-                Thread.sleep(300);
+                Await.until("20 calls on version 1", () -> calls.get() >= 20);
                 addVersion("enc", 2, TestModels.headModel(TestServer.CONTRACT));
                 var kserve = GRPCInferenceServiceGrpc.newBlockingStub(s.channel);
                 assertTrue(kserve.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder()
@@ -139,7 +140,8 @@ class ReloadTest {
                                 .build())
                         .getIsLoaded());
                 assertEquals("2", s.server.models().find("enc", "").version());
-                Thread.sleep(300);
+                int atSwap = calls.get();
+                Await.until("20 more calls after the swap", () -> calls.get() >= atSwap + 20);
             } finally {
                 running.set(false);
                 for (Future<?> f : clients) {
@@ -149,7 +151,7 @@ class ReloadTest {
             }
             assertEquals(List.of(), failures);
             assertEquals(Set.of("1", "2"), versions, "calls were served by both versions");
-            assertTrue(calls.get() > 20, calls.get() + " calls");
+            assertTrue(calls.get() >= 40, calls.get() + " calls");
             assertTrue(v1.isClosed(), "the old version was closed after its last call");
         }
     }
@@ -160,11 +162,8 @@ class ReloadTest {
         try (TestServer s = TestServer.start(repository(), Limits.defaults())) {
             s.server.models().startPolling(Duration.ofMillis(50));
             addVersion("enc", 4, TestModels.headModel(TestServer.CONTRACT));
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!s.server.models().find("enc", "").version().equals("4")) {
-                assertTrue(System.nanoTime() < end, "version 4 was never loaded");
-                Thread.sleep(20);
-            }
+            Await.until(
+                    "version 4 loaded by polling", () -> servedVersion(s, "enc").equals("4"));
             addVersion("enc", 5, new byte[] {1, 2, 3});
             var kserve = GRPCInferenceServiceGrpc.newBlockingStub(s.channel);
             StatusRuntimeException e = assertThrows(
@@ -182,6 +181,14 @@ class ReloadTest {
                     .getIsUnloaded());
             Thread.sleep(300);
             assertEquals(List.of(), s.server.models().names());
+        }
+    }
+
+    private static String servedVersion(TestServer s, String model) {
+        try {
+            return s.server.models().find(model, "").version();
+        } catch (io.byol4j.grpc.model.ModelNotFoundException e) {
+            return "";
         }
     }
 

@@ -10,6 +10,8 @@ import io.byol4j.sdk.testing.TestModels;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,10 +29,12 @@ final class TestServer implements AutoCloseable {
 
     final InferenceServer server;
     final ManagedChannel channel;
+    final ServerMetrics metrics;
 
-    private TestServer(InferenceServer server, ManagedChannel channel) {
+    private TestServer(InferenceServer server, ManagedChannel channel, ServerMetrics metrics) {
         this.server = server;
         this.channel = channel;
+        this.metrics = metrics;
     }
 
     /** Starts (listens and loads) a server over {@code models}. */
@@ -43,12 +47,31 @@ final class TestServer implements AutoCloseable {
     /** Listens without loading the models. */
     static TestServer listen(ModelRepository models, Limits limits) throws IOException {
         String name = InProcessServerBuilder.generateName();
+        ServerMetrics metrics = ServerMetrics.create();
+        // A grace period far longer than any test needs: on a loaded machine calls in flight must never be
+        // cancelled by the drain before they finish.
         InferenceServer server = InferenceServer.builder(models)
                 .serverBuilder(InProcessServerBuilder.forName(name))
                 .limits(limits)
-                .grace(Duration.ofSeconds(5))
+                .metrics(metrics)
+                .grace(Duration.ofSeconds(60))
                 .listen();
-        return new TestServer(server, InProcessChannelBuilder.forName(name).build());
+        return new TestServer(server, InProcessChannelBuilder.forName(name).build(), metrics);
+    }
+
+    /** Calls the server has finished (answered) with status {@code outcome}, e.g. {@code DEADLINE_EXCEEDED}. */
+    long finished(String outcome) {
+        double sum = 0;
+        for (MetricSnapshot m : metrics.registry().scrape()) {
+            if (m instanceof CounterSnapshot c && c.getMetadata().getName().startsWith("byol4j_requests")) {
+                for (CounterSnapshot.CounterDataPointSnapshot p : c.getDataPoints()) {
+                    if (outcome.equals(p.getLabels().get("outcome"))) {
+                        sum += p.getValue();
+                    }
+                }
+            }
+        }
+        return (long) sum;
     }
 
     /** A file with a model with a fused head ({@code embedding} and {@code probabilities} outputs). */

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the samples of one call through a model, for both gRPC services. Encoded images are decoded one
@@ -178,6 +179,17 @@ public final class InferencePipeline {
             wait = remaining.toNanos();
         }
         PixelBudget.Reservation reservation;
+        // A cancelled (or expired) call must not keep waiting for room: its cancellation wakes this thread.
+        Thread waiter = Thread.currentThread();
+        AtomicBoolean waiting = new AtomicBoolean(true);
+        Context.CancellationListener wake = ctx -> {
+            synchronized (waiting) {
+                if (waiting.get()) {
+                    waiter.interrupt();
+                }
+            }
+        };
+        call.context().addListener(wake, Runnable::run);
         try {
             reservation = budget.reserve(declared, wait);
         } catch (LimitExceededException e) {
@@ -190,12 +202,24 @@ public final class InferencePipeline {
             }
             throw call.refused(e);
         } catch (InterruptedException e) {
+            call.checkAlive();
             Thread.currentThread().interrupt();
             throw Status.CANCELLED
                     .withDescription("interrupted while waiting for the decoding budget")
                     .asException();
+        } finally {
+            call.context().removeListener(wake);
+            synchronized (waiting) {
+                waiting.set(false);
+            }
+            if (call.context().isCancelled()) {
+                // A wake-up that came after the room was found: it is answered by checkAlive below.
+                Thread.interrupted();
+            }
         }
         try (reservation) {
+            // The call may have ended while it waited: then nothing is decoded.
+            call.checkAlive();
             DecodedImage image = decoder.decode(data, channels);
             return model.preprocessor().apply(image);
         } catch (RuntimeException e) {
