@@ -16,6 +16,7 @@ import io.byol4j.grpc.v1.EmbedResponse;
 import io.byol4j.grpc.v1.FeatureServiceGrpc;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -198,8 +199,11 @@ class LifecycleTest {
         EmbedRequest request = EmbedRequest.newBuilder()
                 .addImages(ByteString.copyFrom(TestServer.png(16, 16, 5)))
                 .build();
-        var watch = HealthGrpc.newBlockingStub(s.channel)
-                .watch(HealthCheckRequest.newBuilder().setService("").build());
+        // The health watch is a stream that only its client ends; the server's drain waits for it like for any
+        // call, so the watcher closes it once it has seen NOT_SERVING (as a load balancer stops watching).
+        Context.CancellableContext watching = Context.current().withCancellation();
+        var watch = watching.call(() -> HealthGrpc.newBlockingStub(s.channel)
+                .watch(HealthCheckRequest.newBuilder().setService("").build()));
         assertEquals(ServingStatus.SERVING, watch.next().getStatus());
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -216,6 +220,7 @@ class LifecycleTest {
                     return null;
                 });
                 assertEquals(ServingStatus.NOT_SERVING, watch.next().getStatus(), "draining is NOT_SERVING");
+                watching.cancel(null);
                 StatusRuntimeException refused = assertThrows(
                         StatusRuntimeException.class,
                         () -> FeatureServiceGrpc.newBlockingStub(s.channel).embed(request));
