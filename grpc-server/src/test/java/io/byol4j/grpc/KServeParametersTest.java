@@ -185,7 +185,7 @@ class KServeParametersTest {
                 .putParameters("binary_data_output", bool(true))
                 .putParameters("priority", int64(2))
                 .putParameters("triton_enable_empty_final_response", bool(true))
-                .putParameters("timeout", int64(TimeUnit.SECONDS.toMicros(60)))
+                .putParameters("timeout", int64(Long.MAX_VALUE))
                 .addOutputs(output("probabilities").putParameters("binary_data", bool(true)))
                 .build());
         assertEquals(plain, r.getOutputs(0).getContents().getFp32ContentsList());

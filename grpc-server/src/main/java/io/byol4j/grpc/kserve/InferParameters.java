@@ -36,6 +36,7 @@ final class InferParameters {
     private static final Set<String> SEQUENCE = Set.of("sequence_id", "sequence_start", "sequence_end");
     private static final Set<String> SHARED_MEMORY =
             Set.of("shared_memory_region", "shared_memory_offset", "shared_memory_byte_size");
+    private static final long MAX_TIMEOUT_MICROS = Duration.ofDays(1).toNanos() / 1000;
     private static final String TRITON_PREFIX = "triton_";
     private static final String TRITON_EMPTY_FINAL = "triton_enable_empty_final_response";
 
@@ -62,8 +63,8 @@ final class InferParameters {
                 if (micros < 0) {
                     throw TensorCodec.invalid(where + " must be >= 0 microseconds, got " + micros);
                 }
-                // 0 means no timeout, as in Triton.
-                timeout = micros == 0 ? null : Duration.ofNanos(Math.multiplyExact(micros, 1000L));
+                // 0 means no timeout, as in Triton; anything beyond a day is a day (far past any gRPC deadline).
+                timeout = micros == 0 ? null : Duration.ofNanos(Math.min(micros, MAX_TIMEOUT_MICROS) * 1000L);
             } else if (key.equals(PRIORITY)) {
                 long priority = int64(where, value);
                 if (priority < 0) {
