@@ -141,7 +141,7 @@ final class ReportCommand implements Callable<Integer> {
                     + " input (a transfer to another kind of dataset).")
     Boolean convertInputs;
 
-    @Option(names = "--device", description = "auto (default), cpu or gpu.")
+    @Option(names = "--device", converter = DeviceFlag.class, description = DeviceFlag.DESCRIPTION)
     String device;
 
     @Option(names = "--out", description = "Report folder.")

@@ -41,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run folder for checkpoints, metrics and plots.")
     String out;
 
-    @Option(names = "--device", description = "auto (all GPUs, else CPU), cpu or gpu.")
+    @Option(names = "--device", converter = DeviceFlag.class, description = DeviceFlag.DESCRIPTION)
     String device;
 
     @Option(names = "--seed", description = "Random seed.")

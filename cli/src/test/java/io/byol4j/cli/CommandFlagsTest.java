@@ -110,6 +110,30 @@ class CommandFlagsTest {
         assertEquals(SemiCommand.DEFAULTS.propagationAlpha(), s.propagationAlpha());
     }
 
+    /** Section 4 of docs/sdk-api.md: one --device vocabulary, parsed by DeviceFlag in every command that has it. */
+    @Test
+    void deviceFlagSpeaksOneVocabularyInEveryCommand() {
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).parseArgs("--device", "CUDA:1");
+        assertEquals("gpu:1", train.device);
+        assertEquals("gpu:1", train.resolve().device());
+        FinetuneCommand finetune = new FinetuneCommand();
+        new CommandLine(finetune).parseArgs("--device", " cuda ");
+        assertEquals("gpu", finetune.device);
+        ReportCommand report = new ReportCommand();
+        new CommandLine(report).parseArgs("--device", "cpu");
+        assertEquals("cpu", report.device);
+        for (Object command : List.of(new TrainCommand(), new FinetuneCommand(), new ReportCommand())) {
+            CommandLine.ParameterException e = assertThrows(
+                    CommandLine.ParameterException.class,
+                    () -> new CommandLine(command).parseArgs("--device", "gpu:x"));
+            assertTrue(
+                    e.getMessage().contains("'gpu:x'")
+                            && e.getMessage().contains(io.byol4j.sdk.internal.DeviceRequest.VOCABULARY),
+                    e.getMessage());
+        }
+    }
+
     private static void assertEveryKeyHasAFlag(Class<? extends Record> type, Object command) {
         Map<String, Object> flags = CommandConfigs.flagValues(type, command);
         List<String> keys = Arrays.stream(type.getRecordComponents())
