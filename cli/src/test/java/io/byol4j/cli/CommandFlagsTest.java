@@ -110,6 +110,49 @@ class CommandFlagsTest {
         assertEquals(SemiCommand.DEFAULTS.propagationAlpha(), s.propagationAlpha());
     }
 
+    /** Section 5 of docs/sdk-api.md: train's flags are TrainConfig keys by field name and type; --set comes last. */
+    @Test
+    void trainFlagsAreTypedTrainConfigKeys() {
+        assertEquals(
+                List.of("batchSize", "dataset", "device", "epochs", "outputDir", "seed"),
+                CommandConfigs.flagValues(io.byol4j.trainer.config.TrainConfig.class, new TrainCommand())
+                        .keySet()
+                        .stream()
+                        .sorted()
+                        .toList());
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train)
+                .parseArgs(
+                        "--preset",
+                        "cpu-tiny",
+                        "--epochs",
+                        "3",
+                        "--batch-size",
+                        "16",
+                        "--out",
+                        "/tmp/run-x",
+                        "--seed",
+                        "9",
+                        "--dataset",
+                        "synthetic:size=64",
+                        "--set",
+                        "seed=11",
+                        "--set",
+                        "optimizer.baseLr=0.5");
+        io.byol4j.trainer.config.TrainConfig cfg = train.resolve();
+        io.byol4j.trainer.config.TrainConfig preset = io.byol4j.trainer.config.TrainConfig.preset("cpu-tiny");
+        assertEquals(3, cfg.epochs());
+        assertEquals(16, cfg.batchSize());
+        assertEquals("/tmp/run-x", cfg.outputDir());
+        assertEquals("synthetic:size=64", cfg.dataset());
+        assertEquals(11, cfg.seed(), "--set is applied after the typed flags");
+        assertEquals(0.5, cfg.optimizer().baseLr());
+        assertEquals(preset.device(), cfg.device(), "an unset flag keeps the preset's value");
+        assertEquals(
+                List.of("dataset", "batchSize", "epochs", "optimizer.baseLr", "seed", "outputDir"),
+                preset.differences(cfg));
+    }
+
     /** Section 4 of docs/sdk-api.md: one --device vocabulary, parsed by DeviceFlag in every command that has it. */
     @Test
     void deviceFlagSpeaksOneVocabularyInEveryCommand() {
