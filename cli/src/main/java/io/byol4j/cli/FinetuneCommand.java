@@ -150,7 +150,7 @@ final class FinetuneCommand implements Callable<Integer> {
                     + " checkpoint's input; without it a mismatch is refused.")
     Boolean convertInputs;
 
-    @Option(names = "--device", description = "auto (default), cpu or gpu.")
+    @Option(names = "--device", converter = DeviceFlag.class, description = DeviceFlag.DESCRIPTION)
     String device;
 
     @Option(

@@ -141,7 +141,7 @@ final class ReportCommand implements Callable<Integer> {
                     + " input (a transfer to another kind of dataset).")
     Boolean convertInputs;
 
-    @Option(names = "--device", description = "auto (default), cpu or gpu.")
+    @Option(names = "--device", converter = DeviceFlag.class, description = DeviceFlag.DESCRIPTION)
     String device;
 
     @Option(names = "--out", description = "Report folder.")
@@ -260,7 +260,7 @@ final class ReportCommand implements Callable<Integer> {
                     int[] partial = new int[b.train().size()];
                     java.util.Arrays.fill(partial, -1);
                     for (int i : labeled) {
-                        partial[i] = b.train().labels()[i];
+                        partial[i] = b.train().label(i);
                     }
                     PseudoLabelProbe.Fit semi = PseudoLabelProbe.fit(
                             b.train().features(), partial, b.train().labels(), classes, cfg.l2(), seed);

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
         description = "Pretrain an encoder with BYOL (GPU when present, CPU otherwise).")
 final class TrainCommand implements Callable<Integer> {
 
+    @RunFlag // chooses the defaults the flags override
     @Option(
             names = "--preset",
             description = "Shipped preset: ${COMPLETION-CANDIDATES} (default cpu-tiny).",
@@ -39,17 +40,19 @@ final class TrainCommand implements Callable<Integer> {
     Integer batchSize;
 
     @Option(names = "--out", description = "Run folder for checkpoints, metrics and plots.")
-    String out;
+    String outputDir;
 
-    @Option(names = "--device", description = "auto (all GPUs, else CPU), cpu or gpu.")
+    @Option(names = "--device", converter = DeviceFlag.class, description = DeviceFlag.DESCRIPTION)
     String device;
 
     @Option(names = "--seed", description = "Random seed.")
     Long seed;
 
+    @RunFlag
     @Option(names = "--resume", description = "Continue from the run folder's latest checkpoint.")
     boolean resume;
 
+    @RunFlag
     @Option(
             names = "--allow-dataset-change",
             description = "With --resume: continue although the dataset's image"
@@ -57,12 +60,14 @@ final class TrainCommand implements Callable<Integer> {
                     + " the run's " + ByolTrainer.RESUME_LOG + ").")
     boolean allowDatasetChange;
 
+    @RunFlag
     @Option(
             names = "--force",
             description = "Start afresh in an --out folder that is not empty: its previous"
                     + " content is replaced when training finishes, and kept if training fails.")
     boolean force;
 
+    @RunFlag // dotted keys of nested parts, applied after the typed flags
     @Option(names = "--set", description = "Override any config key, e.g. --set optimizer.baseLr=0.5 (repeatable).")
     List<String> sets = List.of();
 
@@ -134,12 +139,12 @@ final class TrainCommand implements Callable<Integer> {
                 ? TrainConfig.fromJson(configFile)
                 : TrainConfig.preset(preset == null ? "cpu-tiny" : preset);
         Map<String, String> overrides = new LinkedHashMap<>();
-        put(overrides, "dataset", dataset);
-        put(overrides, "epochs", epochs);
-        put(overrides, "batchSize", batchSize);
-        put(overrides, "outputDir", out);
-        put(overrides, "device", device);
-        put(overrides, "seed", seed);
+        // the typed flags: each option field is named after the TrainConfig key it sets, with its type
+        CommandConfigs.flagValues(TrainConfig.class, this).forEach((key, value) -> {
+            if (value != null) {
+                overrides.put(key, value.toString());
+            }
+        });
         for (String s : sets) {
             int eq = s.indexOf('=');
             if (eq <= 0) {
@@ -148,12 +153,6 @@ final class TrainCommand implements Callable<Integer> {
             overrides.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
         }
         return overrides.isEmpty() ? base : base.withOverrides(overrides);
-    }
-
-    private static void put(Map<String, String> m, String key, Object value) {
-        if (value != null) {
-            m.put(key, value.toString());
-        }
     }
 
     static Path runDir(TrainConfig cfg) {

@@ -136,6 +136,73 @@ class CommandFlagsTest {
         assertEquals(SemiCommand.DEFAULTS.propagationAlpha(), s.propagationAlpha());
     }
 
+    /** Section 5 of docs/sdk-api.md: train's flags are TrainConfig keys by field name and type; --set comes last. */
+    @Test
+    void trainFlagsAreTypedTrainConfigKeys() {
+        assertEquals(
+                List.of("batchSize", "dataset", "device", "epochs", "outputDir", "seed"),
+                CommandConfigs.flagValues(io.byol4j.trainer.config.TrainConfig.class, new TrainCommand())
+                        .keySet()
+                        .stream()
+                        .sorted()
+                        .toList());
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train)
+                .parseArgs(
+                        "--preset",
+                        "cpu-tiny",
+                        "--epochs",
+                        "3",
+                        "--batch-size",
+                        "16",
+                        "--out",
+                        "/tmp/run-x",
+                        "--seed",
+                        "9",
+                        "--dataset",
+                        "synthetic:size=64",
+                        "--set",
+                        "seed=11",
+                        "--set",
+                        "optimizer.baseLr=0.5");
+        io.byol4j.trainer.config.TrainConfig cfg = train.resolve();
+        io.byol4j.trainer.config.TrainConfig preset = io.byol4j.trainer.config.TrainConfig.preset("cpu-tiny");
+        assertEquals(3, cfg.epochs());
+        assertEquals(16, cfg.batchSize());
+        assertEquals("/tmp/run-x", cfg.outputDir());
+        assertEquals("synthetic:size=64", cfg.dataset());
+        assertEquals(11, cfg.seed(), "--set is applied after the typed flags");
+        assertEquals(0.5, cfg.optimizer().baseLr());
+        assertEquals(preset.device(), cfg.device(), "an unset flag keeps the preset's value");
+        assertEquals(
+                List.of("dataset", "batchSize", "epochs", "optimizer.baseLr", "seed", "outputDir"),
+                preset.differences(cfg));
+    }
+
+    /** Section 4 of docs/sdk-api.md: one --device vocabulary, parsed by DeviceFlag in every command that has it. */
+    @Test
+    void deviceFlagSpeaksOneVocabularyInEveryCommand() {
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).parseArgs("--device", "CUDA:1");
+        assertEquals("gpu:1", train.device);
+        assertEquals("gpu:1", train.resolve().device());
+        FinetuneCommand finetune = new FinetuneCommand();
+        new CommandLine(finetune).parseArgs("--device", " cuda ");
+        assertEquals("gpu", finetune.device);
+        ReportCommand report = new ReportCommand();
+        new CommandLine(report).parseArgs("--device", "cpu");
+        assertEquals("cpu", report.device);
+        for (Object command : List.of(new TrainCommand(), new FinetuneCommand(), new ReportCommand())) {
+            CommandLine.ParameterException e = assertThrows(
+                    CommandLine.ParameterException.class,
+                    () -> new CommandLine(command).parseArgs("--device", "gpu:x"));
+            assertTrue(
+                    e.getMessage().contains("'gpu:x'")
+                            && e.getMessage().contains(io.byol4j.sdk.internal.DeviceRequest.VOCABULARY),
+                    e.getMessage());
+        }
+    }
+
     private static void assertEveryKeyHasAFlag(Class<? extends Record> type, Object command) {
         Map<String, Object> flags = CommandConfigs.flagValues(type, command);
         List<String> keys = Arrays.stream(type.getRecordComponents())

@@ -1,6 +1,6 @@
 package io.byol4j.examples;
 
-import io.byol4j.sdk.encoder.EmbedResult;
+import io.byol4j.sdk.encoder.ImageEmbedding;
 import io.byol4j.sdk.encoder.Encoder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,13 +29,13 @@ public final class EmbedFolder {
         try (Encoder encoder = Encoder.open(model);
                 Stream<Path> files = Files.list(folder)) {
             List<Path> images = files.filter(Files::isRegularFile).sorted().toList();
-            List<EmbedResult> results = encoder.embedFiles(images); // a bad file fails alone
+            List<ImageEmbedding> results = encoder.embedFiles(images); // a bad file fails alone
             for (int i = 0; i < images.size(); i++) {
-                EmbedResult r = results.get(i);
+                ImageEmbedding r = results.get(i);
                 System.out.println(images.get(i).getFileName() + ": "
-                        + (r.ok() ? r.features().length + " features" : "skipped, " + r.error()));
+                        + (r.ok() ? r.features().length + " features" : "skipped, " + r.failure()));
             }
-            long embedded = results.stream().filter(EmbedResult::ok).count();
+            long embedded = results.stream().filter(ImageEmbedding::ok).count();
             System.out.println("features: " + embedded + " x " + encoder.embeddingDim());
         }
         // readme:end

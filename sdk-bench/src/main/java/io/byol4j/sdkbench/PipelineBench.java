@@ -2,8 +2,8 @@ package io.byol4j.sdkbench;
 
 import io.byol4j.sdk.data.InMemoryDataset;
 import io.byol4j.sdk.encoder.BulkExtractor;
-import io.byol4j.sdk.encoder.EmbedResult;
 import io.byol4j.sdk.encoder.Encoder;
+import io.byol4j.sdk.encoder.ImageEmbedding;
 import io.byol4j.sdk.image.DecodedImage;
 import io.byol4j.sdk.image.ImageDecodeException;
 import io.byol4j.sdk.image.ImageDecoder;
@@ -134,7 +134,7 @@ public class PipelineBench {
 
     @Benchmark
     @OperationsPerInvocation(BenchModel.BATCH)
-    public List<EmbedResult> endToEndSequential(Stages s) {
+    public List<ImageEmbedding> endToEndSequential(Stages s) {
         return s.encoder.embedEncoded(s.jpegs);
     }
 

@@ -1,8 +1,8 @@
 package io.byol4j.spark;
 
-import io.byol4j.sdk.encoder.EmbedResult;
 import io.byol4j.sdk.encoder.Encoder;
 import io.byol4j.sdk.encoder.EncoderOptions;
+import io.byol4j.sdk.encoder.ImageEmbedding;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -76,7 +76,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
                     images.add(row.isNullAt(inputIndex) ? null : (byte[]) row.get(inputIndex));
                 }
                 Encoder encoder = ExecutorEncoders.get(model, options);
-                List<EmbedResult> results = encoder.embedEncoded(images);
+                List<ImageEmbedding> results = encoder.embedEncoded(images);
                 for (int i = 0; i < batch.size(); i++) {
                     ready.add(withResult(batch.get(i), results.get(i)));
                 }
@@ -84,7 +84,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
         };
     }
 
-    private static Row withResult(Row row, EmbedResult result) {
+    private static Row withResult(Row row, ImageEmbedding result) {
         int n = row.length();
         Object[] values = new Object[n + 2];
         for (int i = 0; i < n; i++) {
@@ -98,7 +98,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
             }
             values[n] = Vectors.dense(d);
         } else {
-            values[n + 1] = result.error();
+            values[n + 1] = result.failure().toString();
         }
         return RowFactory.create(values);
     }

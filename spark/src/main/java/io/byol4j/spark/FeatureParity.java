@@ -29,7 +29,7 @@ public final class FeatureParity {
         Path root = Path.of(args[2]).toAbsolutePath().normalize();
         Map<String, float[]> byPath = new HashMap<>();
         for (int i = 0; i < sdk.size(); i++) {
-            byPath.put(root.resolve(sdk.ids().get(i)).normalize().toString(), sdk.features()[i]);
+            byPath.put(root.resolve(sdk.ids().get(i)).normalize().toString(), sdk.row(i));
         }
         SparkSession spark = SparkSession.builder()
                 .master("local[1]")

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.byol4j.sdk.encoder.EmbedResult;
 import io.byol4j.sdk.encoder.Encoder;
 import io.byol4j.sdk.encoder.EncoderOptions;
+import io.byol4j.sdk.encoder.ImageEmbedding;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,7 +89,7 @@ class ByolEmbedderTest {
         rows.forEach(r -> bytes.add((byte[]) r.get(0)));
         double maxAbs = 0;
         try (Encoder sdk = Encoder.open(model, EncoderOptions.defaults())) {
-            List<EmbedResult> expected = sdk.embedEncoded(bytes);
+            List<ImageEmbedding> expected = sdk.embedEncoded(bytes);
             for (int i = 0; i < rows.size(); i++) {
                 assertNull(rows.get(i).get(2));
                 double[] got = ((Vector) rows.get(i).get(1)).toArray();

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.byol4j.sdk.encoder.EmbedResult;
 import io.byol4j.sdk.encoder.Encoder;
 import io.byol4j.sdk.encoder.EncoderOptions;
+import io.byol4j.sdk.encoder.ImageEmbedding;
 import io.byol4j.sdk.model.ModelContract;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -88,7 +88,7 @@ class SparkEmbedJobTest {
                     continue;
                 }
                 assertNull(r.get(4));
-                EmbedResult want = sdk.embedFiles(List.of(Path.of(path))).get(0);
+                ImageEmbedding want = sdk.embedFiles(List.of(Path.of(path))).get(0);
                 List<Float> got = r.getList(3);
                 float[] g = new float[got.size()];
                 for (int i = 0; i < g.length; i++) {

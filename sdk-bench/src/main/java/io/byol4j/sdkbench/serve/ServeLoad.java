@@ -4,8 +4,8 @@ import io.byol4j.grpc.client.Embedding;
 import io.byol4j.grpc.client.FeatureClient;
 import io.byol4j.sdk.encoder.BatcherOptions;
 import io.byol4j.sdk.encoder.DynamicBatcher;
-import io.byol4j.sdk.encoder.EmbedResult;
 import io.byol4j.sdk.encoder.Encoder;
+import io.byol4j.sdk.encoder.ImageEmbedding;
 import io.byol4j.sdk.image.ImageDecoder;
 import io.byol4j.sdkbench.BenchData;
 import io.byol4j.sdkbench.BenchModel;
@@ -186,7 +186,7 @@ public final class ServeLoad {
                         batch.add(images.get((int) ((seq * b + i) % images.size())));
                     }
                     int ok = 0;
-                    for (EmbedResult r : encoder.embedEncoded(batch)) {
+                    for (ImageEmbedding r : encoder.embedEncoded(batch)) {
                         if (!r.ok()) {
                             throw new IllegalStateException("IMAGE_ERROR");
                         }

@@ -37,8 +37,13 @@ import java.util.function.LongSupplier;
  */
 public final class BulkExtractor {
 
-    /** An image that was left out, by dataset index, with the decoder's reason. */
-    public record Skipped(int index, String reason) {}
+    /**
+     * An image that was left out.
+     *
+     * @param index the image's index in the dataset
+     * @param failure why: the decoder's reason, or {@link ImageEmbedding.Reason#PREPROCESS}
+     */
+    public record Skipped(int index, ImageEmbedding.Failure failure) {}
 
     /**
      * The outcome of an extraction.
@@ -121,7 +126,7 @@ public final class BulkExtractor {
                     if (batch.errors[k] != null) {
                         Skipped s = new Skipped(batch.first + k, batch.errors[k]);
                         skipped.add(s);
-                        reporter.skipped(s.index(), s.reason());
+                        reporter.skipped(s.index(), s.failure().toString());
                     }
                 }
                 int good = batch.compact();
@@ -154,7 +159,7 @@ public final class BulkExtractor {
         final float[] data;
         final int[] labels;
         final String[] ids;
-        final String[] errors;
+        final ImageEmbedding.Failure[] errors;
         private final List<Future<?>> tasks = new ArrayList<>();
 
         PendingBatch(int first, int count, int sampleSize) {
@@ -164,7 +169,7 @@ public final class BulkExtractor {
             this.data = new float[count * sampleSize];
             this.labels = new int[count];
             this.ids = new String[count];
-            this.errors = new String[count];
+            this.errors = new ImageEmbedding.Failure[count];
         }
 
         PendingBatch submit(ExecutorService pool, Dataset dataset, Preprocessor preprocessor) {
@@ -178,16 +183,20 @@ public final class BulkExtractor {
                         labels[slot] = sample.label();
                         ids[slot] = sample.id();
                     } catch (ImageDecodeException e) {
-                        errors[slot] = e.reason() + ": " + e.getMessage();
+                        errors[slot] = new ImageEmbedding.Failure(
+                                ImageEmbedding.Reason.of(e.reason()), String.valueOf(e.getMessage()));
                     } catch (RuntimeException e) {
                         if (sample == null) {
                             throw e; // the dataset itself failed: not one bad image
                         }
                         // a decoded image the model's preprocessing cannot take (e.g. an extreme aspect
                         // ratio) is skipped like an undecodable one, naming the image
-                        errors[slot] = "PREPROCESS: " + sample.id() + ": cannot preprocess its "
-                                + sample.image().width() + "x" + sample.image().height()
-                                + " pixels for the model's input: " + e.getMessage();
+                        errors[slot] = new ImageEmbedding.Failure(
+                                ImageEmbedding.Reason.PREPROCESS,
+                                sample.id() + ": cannot preprocess its "
+                                        + sample.image().width() + "x"
+                                        + sample.image().height() + " pixels for the model's input: "
+                                        + e.getMessage());
                     }
                     return null;
                 }));

@@ -75,8 +75,42 @@ public final class DynamicBatcher implements AutoCloseable {
     private static final BatchObserver NO_OBSERVER = (size, waited, computed) -> {};
 
     /** A queued image with its caller's future; {@link #POISON} tells a worker to stop. */
-    private record Request(
-            float[] input, CompletableFuture<float[]> future, long queuedAt, long deadline, long deadlineNanos) {
+    private static final class Request {
+        private final float[] input;
+        private final CompletableFuture<float[]> future;
+        private final long queuedAt;
+        private final long deadline;
+        private final long deadlineNanos;
+
+        Request(float[] input, CompletableFuture<float[]> future, long queuedAt, long deadline, long deadlineNanos) {
+            this.input = input;
+            this.future = future;
+            this.queuedAt = queuedAt;
+            this.deadline = deadline;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        /** The preprocessed image (owned by the batcher, not copied). */
+        float[] input() {
+            return input;
+        }
+
+        CompletableFuture<float[]> future() {
+            return future;
+        }
+
+        long queuedAt() {
+            return queuedAt;
+        }
+
+        long deadline() {
+            return deadline;
+        }
+
+        long deadlineNanos() {
+            return deadlineNanos;
+        }
+
         boolean hasDeadline() {
             return deadlineNanos > 0;
         }

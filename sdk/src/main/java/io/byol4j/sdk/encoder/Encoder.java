@@ -134,7 +134,17 @@ public final class Encoder implements AutoCloseable {
         return embed(List.of(image))[0];
     }
 
-    /** Embeds decoded images; row {@code i} of the result belongs to {@code images.get(i)}. */
+    /**
+     * Embeds decoded images; row {@code i} of the result belongs to {@code images.get(i)}.
+     *
+     * <p>Unlike {@link #embedEncoded} and {@link #embedFiles} this returns plain rows: every well-formed
+     * {@link DecodedImage} can be preprocessed for any model, so an image can only be wrong by a programming error.
+     *
+     * @throws NullPointerException naming the index of a null image
+     * @throws IllegalArgumentException naming the index of an image the preprocessor refuses
+     * @throws EncoderException when ONNX Runtime fails on a batch
+     * @throws IllegalStateException after {@link #close()}
+     */
     public float[][] embed(List<DecodedImage> images) {
         Objects.requireNonNull(images, "images");
         ensureOpen();
@@ -149,7 +159,14 @@ public final class Encoder implements AutoCloseable {
                     count,
                     (buf, first, m) -> {
                         for (int i = 0; i < m; i++) {
-                            preprocessor.apply(images.get(first + i), buf);
+                            try {
+                                preprocessor.apply(images.get(first + i), buf);
+                            } catch (RuntimeException e) {
+                                throw new IllegalArgumentException(
+                                        "images[" + (first + i) + "] cannot be preprocessed for the model's input: "
+                                                + e.getMessage(),
+                                        e);
+                            }
                         }
                     },
                     out,
@@ -180,9 +197,14 @@ public final class Encoder implements AutoCloseable {
 
     /**
      * Decodes and embeds encoded images (PNG, JPEG, ... as the SDK's decoder reads them). An image that
-     * cannot be decoded yields a failed {@link EmbedResult} and does not affect the others.
+     * cannot be decoded yields a failed {@link ImageEmbedding} (with its {@link ImageEmbedding.Reason}) and does
+     * not affect the others.
+     *
+     * @throws NullPointerException if the list is null (a null element is a failed result, reason CORRUPT)
+     * @throws EncoderException when ONNX Runtime fails on a batch
+     * @throws IllegalStateException after {@link #close()}
      */
-    public List<EmbedResult> embedEncoded(List<byte[]> encodedImages) {
+    public List<ImageEmbedding> embedEncoded(List<byte[]> encodedImages) {
         Objects.requireNonNull(encodedImages, "encodedImages");
         return embedEach(encodedImages.size(), i -> {
             byte[] data = encodedImages.get(i);
@@ -193,8 +215,15 @@ public final class Encoder implements AutoCloseable {
         });
     }
 
-    /** Reads, decodes and embeds image files; like {@link #embedEncoded}, a bad file fails alone. */
-    public List<EmbedResult> embedFiles(List<Path> files) {
+    /**
+     * Reads, decodes and embeds image files; like {@link #embedEncoded}, a bad file fails alone (a file that cannot
+     * be read has reason {@link ImageEmbedding.Reason#IO}).
+     *
+     * @throws NullPointerException if the list is null
+     * @throws EncoderException when ONNX Runtime fails on a batch
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public List<ImageEmbedding> embedFiles(List<Path> files) {
         Objects.requireNonNull(files, "files");
         return embedEach(files.size(), i -> {
             Path file = files.get(i);
@@ -205,31 +234,32 @@ public final class Encoder implements AutoCloseable {
         });
     }
 
-    private List<EmbedResult> embedEach(int n, ImageSource source) {
+    private List<ImageEmbedding> embedEach(int n, ImageSource source) {
         ensureOpen();
-        List<EmbedResult> results = new ArrayList<>(n);
+        List<ImageEmbedding> results = new ArrayList<>(n);
         float[] staging = new float[Math.min(n, options.batchSize()) * sampleSize];
         int[] positions = new int[Math.min(n, options.batchSize())];
         for (int start = 0; start < n; start += options.batchSize()) {
             int count = Math.min(options.batchSize(), n - start);
-            EmbedResult[] chunk = new EmbedResult[count];
+            ImageEmbedding[] chunk = new ImageEmbedding[count];
             int good = 0;
             for (int i = 0; i < count; i++) {
                 try {
                     preprocessor.apply(source.load(start + i), staging, good * sampleSize);
                     positions[good++] = i;
                 } catch (ImageDecodeException e) {
-                    chunk[i] = EmbedResult.failure(e.reason() + ": " + e.getMessage());
+                    chunk[i] = ImageEmbedding.failed(e);
                 } catch (RuntimeException e) {
-                    chunk[i] = EmbedResult.failure(
-                            "PREPROCESS: cannot preprocess the image for the model's input: " + e.getMessage());
+                    chunk[i] = ImageEmbedding.failed(
+                            ImageEmbedding.Reason.PREPROCESS,
+                            "cannot preprocess the image for the model's input: " + e.getMessage());
                 }
             }
             if (good > 0) {
                 float[][] features = new float[good][];
                 runBatch(good, (buf, first, m) -> buf.put(staging, 0, m * sampleSize), features, 0);
                 for (int k = 0; k < good; k++) {
-                    chunk[positions[k]] = EmbedResult.success(features[k]);
+                    chunk[positions[k]] = ImageEmbedding.ofOwned(features[k]);
                 }
             }
             results.addAll(Arrays.asList(chunk));

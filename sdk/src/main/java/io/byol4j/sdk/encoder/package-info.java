@@ -11,8 +11,12 @@
  *       message that names the file and what is wrong: {@link io.byol4j.sdk.encoder.ModelRejectedException},
  *       {@link io.byol4j.sdk.features.FeatureFileException}.
  *   <li>One bad image in a batch call ({@code Encoder.embedEncoded}, {@code Encoder.embedFiles},
- *       {@code BulkExtractor}) is not an exception: its {@link io.byol4j.sdk.encoder.EmbedResult} carries the
- *       failure and the other images are embedded. A single image that cannot be decoded is an
+ *       {@code BulkExtractor}) is not an exception: its {@link io.byol4j.sdk.encoder.ImageEmbedding} (or
+ *       {@code BulkExtractor.Skipped}) carries an {@link io.byol4j.sdk.encoder.ImageEmbedding.Failure} with a
+ *       {@link io.byol4j.sdk.encoder.ImageEmbedding.Reason} and a detail message, and the other images are
+ *       embedded. {@code Encoder.embed(List<DecodedImage>)} is the plain-rows convenience form: decoded images can
+ *       only be wrong by programming error, so it throws {@link java.lang.IllegalArgumentException} naming the
+ *       image. A single image that cannot be decoded is an
  *       {@link io.byol4j.sdk.image.ImageDecodeException} with its
  *       {@link io.byol4j.sdk.image.ImageDecodeException.Reason}.
  *   <li>Programming errors fail at once with an unchecked exception: {@link java.lang.NullPointerException}

@@ -55,7 +55,7 @@ public final class FeatureFile {
      */
     public static void write(Path dir, float[][] features, int[] labels, List<String> ids, List<String> classNames)
             throws IOException {
-        FeatureSet set = new FeatureSet(features, labels, ids, classNames);
+        FeatureSet set = FeatureSet.owning(features, labels, ids, classNames);
         if (set.dim() == 0) {
             throw new IllegalArgumentException(
                     set.size() == 0
@@ -78,7 +78,7 @@ public final class FeatureFile {
 
     /** Writes {@code set}; see {@link #write(Path, float[][], int[], List, List)}. */
     public static void write(Path dir, FeatureSet set) throws IOException {
-        write(dir, set.features(), set.labels(), set.ids(), set.classNames());
+        write(dir, set.featureRows(), set.labelArray(), set.ids(), set.classNames());
     }
 
     /**
@@ -107,7 +107,7 @@ public final class FeatureFile {
                         + "') is outside the " + classes.size() + " classes of " + CLASSES);
             }
         }
-        return new FeatureSet(features, labels, ids, classes);
+        return FeatureSet.owning(features, labels, ids, classes);
     }
 
     /**
@@ -123,7 +123,7 @@ public final class FeatureFile {
             throw new FeatureFileException("feature folder " + dir + " holds no samples");
         }
         for (int i = 0; i < set.size(); i++) {
-            if (set.labels()[i] == UNLABELED) {
+            if (set.label(i) == UNLABELED) {
                 throw new FeatureFileException("feature folder " + dir + " has unlabeled rows (first: sample " + i
                         + ", '" + set.ids().get(i) + "'); every sample needs a label here");
             }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * for any 1- or 2-dimensional shape. The fixed size lets a streaming writer rewrite the shape in place.
  * Reading accepts versions 1.0, 2.0 and 3.0.
  */
-record NpyHeader(String descr, boolean fortranOrder, long[] shape, int dataOffset) {
+final class NpyHeader {
 
     /** Size in bytes of every header this class writes. */
     static final int WRITTEN_SIZE = 128;
@@ -28,6 +28,38 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, int dataOffse
     private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
     private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
+
+    private final String descr;
+    private final boolean fortranOrder;
+    private final long[] shape;
+    private final int dataOffset;
+
+    private NpyHeader(String descr, boolean fortranOrder, long[] shape, int dataOffset) {
+        this.descr = descr;
+        this.fortranOrder = fortranOrder;
+        this.shape = shape;
+        this.dataOffset = dataOffset;
+    }
+
+    /** The dtype descriptor, e.g. {@code <f4}. */
+    String descr() {
+        return descr;
+    }
+
+    /** True for Fortran (column-major) order. */
+    boolean fortranOrder() {
+        return fortranOrder;
+    }
+
+    /** The dimensions (shared, not copied: callers in this package only read it). */
+    long[] shape() {
+        return shape;
+    }
+
+    /** Byte offset of the array data in the file. */
+    int dataOffset() {
+        return dataOffset;
+    }
 
     /** Number of elements the shape describes. */
     long elementCount() {

@@ -1,5 +1,7 @@
 package io.byol4j.sdk.head;
 
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -64,20 +66,99 @@ public final class LabelPropagation {
     }
 
     /**
-     * Propagated labels for every sample.
-     *
-     * @param labels the classes every sample would be assigned (given labels kept; -1 if unreachable)
-     * @param probabilities per sample, per class; rows sum to 1 (all zero when unreachable)
-     * @param confidence per sample in [0, 1]
-     * @param iterations conjugate-gradient sweeps used by the slowest class
+     * Propagated labels for every sample: an immutable value (arrays copied out, {@code equals}/{@code hashCode} over
+     * contents). {@link #label(int)} and {@link #confidence(int)} read one sample without copying.
      */
-    public record Result(int[] labels, float[][] probabilities, float[] confidence, int iterations) {
+    public static final class Result {
+
+        private final int[] labels;
+        private final float[][] probabilities;
+        private final float[] confidence;
+        private final int iterations;
+
+        /** Over arrays {@link LabelPropagation} has just filled and hands to no one else. */
+        Result(int[] labels, float[][] probabilities, float[] confidence, int iterations) {
+            this.labels = labels;
+            this.probabilities = probabilities;
+            this.confidence = confidence;
+            this.iterations = iterations;
+        }
+
+        /** A copy of the class every sample would be assigned (given labels kept; -1 if unreachable). */
+        public int[] labels() {
+            return labels.clone();
+        }
+
+        /** A copy of the per-sample, per-class probabilities; rows sum to 1 (all zero when unreachable). */
+        public float[][] probabilities() {
+            float[][] copy = new float[probabilities.length][];
+            for (int i = 0; i < copy.length; i++) {
+                copy[i] = probabilities[i].clone();
+            }
+            return copy;
+        }
+
+        /** A copy of every sample's confidence in [0, 1]. */
+        public float[] confidence() {
+            return confidence.clone();
+        }
+
+        /** Conjugate-gradient sweeps used by the slowest class. */
+        public int iterations() {
+            return iterations;
+        }
+
+        /** Number of samples. */
+        public int size() {
+            return labels.length;
+        }
+
+        /**
+         * The class sample {@code i} would be assigned (-1 if unreachable).
+         *
+         * @throws IndexOutOfBoundsException unless {@code 0 <= i < size()}
+         */
+        public int label(int i) {
+            return labels[i];
+        }
+
+        /**
+         * Sample {@code i}'s confidence in [0, 1].
+         *
+         * @throws IndexOutOfBoundsException unless {@code 0 <= i < size()}
+         */
+        public float confidence(int i) {
+            return confidence[i];
+        }
 
         /** Indices of samples whose label is known with confidence >= {@code minConfidence}. */
         public int[] confident(double minConfidence) {
             return IntStream.range(0, labels.length)
                     .filter(i -> labels[i] >= 0 && confidence[i] >= minConfidence)
                     .toArray();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Result r
+                    && iterations == r.iterations
+                    && Arrays.equals(labels, r.labels)
+                    && Arrays.deepEquals(probabilities, r.probabilities)
+                    && Arrays.equals(confidence, r.confidence);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(
+                    iterations,
+                    Arrays.hashCode(labels),
+                    Arrays.deepHashCode(probabilities),
+                    Arrays.hashCode(confidence));
+        }
+
+        @Override
+        public String toString() {
+            return "LabelPropagation.Result[" + labels.length + " samples, " + iterations + " iterations]";
         }
     }
 
@@ -141,13 +222,12 @@ public final class LabelPropagation {
     public static LogisticRegression fitWithPseudoLabels(
             float[][] x, int[] y, int numClasses, Result propagated, double minConfidence, double l2) {
         HeadChecks.labels(y, x.length, numClasses, true);
-        if (propagated.labels().length != x.length) {
+        if (propagated.size() != x.length) {
             throw new IllegalArgumentException(
-                    "propagation result covers " + propagated.labels().length + " samples, x has " + x.length);
+                    "propagation result covers " + propagated.size() + " samples, x has " + x.length);
         }
         int[] chosen = IntStream.range(0, x.length)
-                .filter(i ->
-                        y[i] >= 0 || (propagated.labels()[i] >= 0 && propagated.confidence()[i] >= minConfidence))
+                .filter(i -> y[i] >= 0 || (propagated.label(i) >= 0 && propagated.confidence(i) >= minConfidence))
                 .toArray();
         float[][] trainX = new float[chosen.length][];
         int[] trainY = new int[chosen.length];
@@ -155,8 +235,8 @@ public final class LabelPropagation {
         for (int m = 0; m < chosen.length; m++) {
             int i = chosen[m];
             trainX[m] = x[i];
-            trainY[m] = y[i] >= 0 ? y[i] : propagated.labels()[i];
-            weights[m] = y[i] >= 0 ? 1 : propagated.confidence()[i];
+            trainY[m] = y[i] >= 0 ? y[i] : propagated.label(i);
+            weights[m] = y[i] >= 0 ? 1 : propagated.confidence(i);
         }
         return LogisticRegression.fit(trainX, trainY, numClasses, l2, weights);
     }

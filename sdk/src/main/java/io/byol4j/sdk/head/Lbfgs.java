@@ -17,14 +17,67 @@ final class Lbfgs {
     }
 
     /** Where the minimiser stopped and why. */
-    record Result(
-            double[] x,
-            double value,
-            double gradientNorm,
-            int iterations,
-            int evaluations,
-            boolean converged,
-            String stopReason) {}
+    static final class Result {
+        private final double[] x;
+        private final double value;
+        private final double gradientNorm;
+        private final int iterations;
+        private final int evaluations;
+        private final boolean converged;
+        private final String stopReason;
+
+        Result(
+                double[] x,
+                double value,
+                double gradientNorm,
+                int iterations,
+                int evaluations,
+                boolean converged,
+                String stopReason) {
+            this.x = x;
+            this.value = value;
+            this.gradientNorm = gradientNorm;
+            this.iterations = iterations;
+            this.evaluations = evaluations;
+            this.converged = converged;
+            this.stopReason = stopReason;
+        }
+
+        /** The minimiser's point (shared, not copied). */
+        double[] x() {
+            return x;
+        }
+
+        double value() {
+            return value;
+        }
+
+        double gradientNorm() {
+            return gradientNorm;
+        }
+
+        int iterations() {
+            return iterations;
+        }
+
+        int evaluations() {
+            return evaluations;
+        }
+
+        boolean converged() {
+            return converged;
+        }
+
+        String stopReason() {
+            return stopReason;
+        }
+
+        @Override
+        public String toString() {
+            return "Lbfgs.Result[value " + value + ", gradient norm " + gradientNorm + ", " + iterations
+                    + " iterations, " + evaluations + " evaluations, " + stopReason + "]";
+        }
+    }
 
     private static final double C1 = 1e-4;
     private static final double C2 = 0.9;

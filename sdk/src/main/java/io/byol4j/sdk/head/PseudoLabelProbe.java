@@ -157,9 +157,9 @@ public final class PseudoLabelProbe {
             for (int c = 0; c < numClasses; c++) {
                 int cls = c;
                 int[] members = IntStream.range(0, x.length)
-                        .filter(i -> y[i] < 0 && !excluded[i] && r.labels()[i] == cls)
+                        .filter(i -> y[i] < 0 && !excluded[i] && r.label(i) == cls)
                         .boxed()
-                        .sorted((a, b) -> Float.compare(r.confidence()[b], r.confidence()[a]))
+                        .sorted((a, b) -> Float.compare(r.confidence(b), r.confidence(a)))
                         .mapToInt(Integer::intValue)
                         .toArray();
                 int take = (int) Math.round(keep * members.length);
@@ -167,7 +167,7 @@ public final class PseudoLabelProbe {
                     int i = members[m];
                     rows.add(i);
                     targets.add(cls);
-                    weights.add((double) r.confidence()[i]);
+                    weights.add((double) r.confidence(i));
                     pseudo++;
                     if (truth != null && truth[i] == cls) {
                         correct++;

@@ -37,7 +37,7 @@ final class BufferedImages {
         } else {
             readViaGetRgb(img, out, channels);
         }
-        return new DecodedImage(w, h, channels, out);
+        return DecodedImage.wrap(w, h, channels, out);
     }
 
     private static boolean allComponentsAre8Bit(ColorModel cm) {

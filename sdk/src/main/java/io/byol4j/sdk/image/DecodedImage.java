@@ -1,16 +1,34 @@
 package io.byol4j.sdk.image;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * An 8-bit image held in memory, pixels interleaved row by row (height × width × channels).
  *
- * <p>Channels are 1 (gray) or 3 (RGB). The array is owned by the image: callers must not modify it.
+ * <p>Channels are 1 (gray) or 3 (RGB). An immutable value: the pixels are copied in by the constructor and out by
+ * {@link #pixels()}, and {@code equals}, {@code hashCode} compare sizes and pixel contents. Safe to share between
+ * threads.
  */
-public record DecodedImage(int width, int height, int channels, byte[] pixels) {
+public final class DecodedImage {
 
-    /** Validates sizes so that every image in the project is well formed. */
-    public DecodedImage {
+    private final int width;
+    private final int height;
+    private final int channels;
+    private final byte[] pixels;
+
+    /**
+     * An image holding a copy of {@code pixels}.
+     *
+     * @throws NullPointerException if {@code pixels} is null
+     * @throws IllegalArgumentException unless the sizes are positive, {@code channels} is 1 or 3 and {@code pixels}
+     *     holds exactly {@code width × height × channels} bytes
+     */
+    public DecodedImage(int width, int height, int channels, byte[] pixels) {
+        this(Objects.requireNonNull(pixels, "pixels").clone(), width, height, channels);
+    }
+
+    private DecodedImage(byte[] pixels, int width, int height, int channels) {
         Objects.requireNonNull(pixels, "pixels");
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
@@ -23,6 +41,40 @@ public record DecodedImage(int width, int height, int channels, byte[] pixels) {
             throw new IllegalArgumentException("pixel buffer holds " + pixels.length + " bytes, expected " + expected
                     + " for " + width + "x" + height + "x" + channels);
         }
+        this.width = width;
+        this.height = height;
+        this.channels = channels;
+        this.pixels = pixels;
+    }
+
+    /** An image over {@code pixels} without a copy: for the decoder and image operations that just filled them. */
+    static DecodedImage wrap(int width, int height, int channels, byte[] pixels) {
+        return new DecodedImage(pixels, width, height, channels);
+    }
+
+    /** Width in pixels. */
+    public int width() {
+        return width;
+    }
+
+    /** Height in pixels. */
+    public int height() {
+        return height;
+    }
+
+    /** Channels per pixel: 1 (gray) or 3 (RGB). */
+    public int channels() {
+        return channels;
+    }
+
+    /** A copy of the pixels, interleaved row by row (height × width × channels). */
+    public byte[] pixels() {
+        return pixels.clone();
+    }
+
+    /** The pixels without a copy, for this package's hot paths (preprocessing, resizing); never modified. */
+    byte[] pixelArray() {
+        return pixels;
     }
 
     /**
@@ -38,5 +90,36 @@ public record DecodedImage(int width, int height, int channels, byte[] pixels) {
     /** The unsigned value of channel {@code c} at column {@code x}, row {@code y}. */
     public int get(int x, int y, int c) {
         return pixels[(y * width + x) * channels + c] & 0xFF;
+    }
+
+    /**
+     * Copies the unsigned 8-bit values of row {@code y}, columns {@code x0 .. x0 + count - 1}, all channels
+     * interleaved, into {@code dst} from {@code dstOffset}.
+     *
+     * @throws IndexOutOfBoundsException if the window is outside the image or does not fit in {@code dst}
+     */
+    public void copyRow(int y, int x0, int count, byte[] dst, int dstOffset) {
+        Objects.checkIndex(y, height);
+        Objects.checkFromIndexSize(x0, count, width);
+        System.arraycopy(pixels, (y * width + x0) * channels, dst, dstOffset, count * channels);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DecodedImage d
+                && width == d.width
+                && height == d.height
+                && channels == d.channels
+                && Arrays.equals(pixels, d.pixels);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Objects.hash(width, height, channels) + Arrays.hashCode(pixels);
+    }
+
+    @Override
+    public String toString() {
+        return "DecodedImage[" + width + "x" + height + "x" + channels + "]";
     }
 }

@@ -23,8 +23,8 @@ final class ImageOps {
         }
         byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(width, height), img.channels())];
         Resampler.resizeWindow(
-                img.pixels(), img.width(), img.height(), img.channels(), width, height, 0, 0, width, height, out);
-        return new DecodedImage(width, height, img.channels(), out);
+                img.pixelArray(), img.width(), img.height(), img.channels(), width, height, 0, 0, width, height, out);
+        return DecodedImage.wrap(width, height, img.channels(), out);
     }
 
     /**
@@ -46,13 +46,13 @@ final class ImageOps {
         int c = img.channels();
         int x0 = cropOffset(img.width(), width);
         int y0 = cropOffset(img.height(), height);
-        byte[] src = img.pixels();
+        byte[] src = img.pixelArray();
         byte[] out = new byte[width * height * c];
         int rowLen = width * c;
         for (int y = 0; y < height; y++) {
             System.arraycopy(src, ((y0 + y) * img.width() + x0) * c, out, y * rowLen, rowLen);
         }
-        return new DecodedImage(width, height, c, out);
+        return DecodedImage.wrap(width, height, c, out);
     }
 
     /**
@@ -83,7 +83,7 @@ final class ImageOps {
         if (img.channels() == channels) {
             return img;
         }
-        byte[] src = img.pixels();
+        byte[] src = img.pixelArray();
         int n = img.width() * img.height();
         byte[] out = new byte[n * channels];
         if (channels == 3) {
@@ -98,7 +98,7 @@ final class ImageOps {
                 out[i] = (byte) luma(src[s] & 0xFF, src[s + 1] & 0xFF, src[s + 2] & 0xFF);
             }
         }
-        return new DecodedImage(img.width(), img.height(), channels, out);
+        return DecodedImage.wrap(img.width(), img.height(), channels, out);
     }
 
     /** BT.601 luma of an 8-bit RGB triple, rounded to nearest. */

@@ -139,10 +139,10 @@ public final class Preprocessor {
         int x0 = ImageOps.cropOffset(rw, width);
         int y0 = ImageOps.cropOffset(rh, height);
         if (rw == sw && rh == sh) {
-            normalise(src.pixels(), sw, sc, x0, y0, out, offset);
+            normalise(src.pixelArray(), sw, sc, x0, y0, out, offset);
         } else {
             byte[] window = window(width * height * sc);
-            Resampler.resizeWindow(src.pixels(), sw, sh, sc, rw, rh, x0, y0, width, height, window);
+            Resampler.resizeWindow(src.pixelArray(), sw, sh, sc, rw, rh, x0, y0, width, height, window);
             normalise(window, width, sc, 0, 0, out, offset);
         }
     }

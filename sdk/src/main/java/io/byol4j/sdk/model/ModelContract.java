@@ -15,18 +15,10 @@ import java.util.Objects;
  * {@code resizeShorter} (bilinear), centre-cropped to {@code height × width}, scaled to [0, 1] and
  * normalised per channel with {@code (x - mean) / std}. The input layout is always NCHW float32 with a
  * dynamic batch dimension.
+ *
+ * <p>An immutable value: mean and std are copied in and out, and {@code equals}/{@code hashCode} compare contents.
  */
-public record ModelContract(
-        String inputName,
-        String outputName,
-        int channels,
-        int height,
-        int width,
-        int resizeShorter,
-        float[] mean,
-        float[] std,
-        int embeddingDim,
-        String architecture) {
+public final class ModelContract {
 
     /** Prefix of every metadata key byol4j writes. */
     public static final String PREFIX = "byol4j.";
@@ -66,8 +58,34 @@ public record ModelContract(
     /** Same length as a hex SHA-256, so substituting the real digest keeps the file's byte layout. */
     public static final String DIGEST_PLACEHOLDER = "0".repeat(64);
 
-    /** Validates the contract. */
-    public ModelContract {
+    private final String inputName;
+    private final String outputName;
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final int resizeShorter;
+    private final float[] mean;
+    private final float[] std;
+    private final int embeddingDim;
+    private final String architecture;
+
+    /**
+     * Validates the contract and copies {@code mean} and {@code std}.
+     *
+     * @throws NullPointerException if a name is null
+     * @throws IllegalArgumentException naming the first value out of range
+     */
+    public ModelContract(
+            String inputName,
+            String outputName,
+            int channels,
+            int height,
+            int width,
+            int resizeShorter,
+            float[] mean,
+            float[] std,
+            int embeddingDim,
+            String architecture) {
         Objects.requireNonNull(inputName, "inputName");
         Objects.requireNonNull(outputName, "outputName");
         Objects.requireNonNull(architecture, "architecture");
@@ -89,18 +107,66 @@ public record ModelContract(
         if (embeddingDim <= 0) {
             throw new IllegalArgumentException("embeddingDim must be positive, got " + embeddingDim);
         }
-        mean = mean.clone();
-        std = std.clone();
+        this.inputName = inputName;
+        this.outputName = outputName;
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        this.resizeShorter = resizeShorter;
+        this.mean = mean.clone();
+        this.std = std.clone();
+        this.embeddingDim = embeddingDim;
+        this.architecture = architecture;
     }
 
-    @Override
+    /** Name of the graph's image input. */
+    public String inputName() {
+        return inputName;
+    }
+
+    /** Name of the graph's embedding output. */
+    public String outputName() {
+        return outputName;
+    }
+
+    /** Input channels: 1 or 3. */
+    public int channels() {
+        return channels;
+    }
+
+    /** Input height in pixels. */
+    public int height() {
+        return height;
+    }
+
+    /** Input width in pixels. */
+    public int width() {
+        return width;
+    }
+
+    /** The side the shorter image side is resized to before the centre crop. */
+    public int resizeShorter() {
+        return resizeShorter;
+    }
+
+    /** A copy of the per-channel mean subtracted after scaling pixels to [0, 1]. */
     public float[] mean() {
         return mean.clone();
     }
 
-    @Override
+    /** A copy of the per-channel standard deviation divided by. */
     public float[] std() {
         return std.clone();
+    }
+
+    /** Length of the embedding vector. */
+    public int embeddingDim() {
+        return embeddingDim;
+    }
+
+    /** Encoder architecture name, for people. */
+    public String architecture() {
+        return architecture;
     }
 
     /** The metadata entries that describe this contract (insertion-ordered). */

@@ -103,7 +103,9 @@ class BulkExtractorTest {
                     summary.skippedImages().stream()
                             .map(BulkExtractor.Skipped::index)
                             .toList());
-            assertTrue(summary.skippedImages().get(0).reason().contains("TRUNCATED"));
+            assertEquals(
+                    ImageEmbedding.Reason.TRUNCATED,
+                    summary.skippedImages().get(0).failure().reason());
             assertTrue(summary.imagesPerSecond() > 0);
 
             FeatureSet set = FeatureFile.read(out);
@@ -179,8 +181,10 @@ class BulkExtractorTest {
                     .extract(io.byol4j.sdk.data.Datasets.open("folder:" + data.resolve("imgs"), 3), out);
             assertEquals(2, s.count());
             assertEquals(1, s.skipped());
-            String reason = s.skippedImages().get(0).reason();
-            assertTrue(reason.contains("cls/line.png") && reason.contains("10000000x1"), reason);
+            ImageEmbedding.Failure failure = s.skippedImages().get(0).failure();
+            assertEquals(ImageEmbedding.Reason.PREPROCESS, failure.reason());
+            String detail = failure.detail();
+            assertTrue(detail.contains("cls/line.png") && detail.contains("10000000x1"), detail);
         }
         assertEquals(List.of("cls/a.png", "cls/z.png"), FeatureFile.read(out).ids());
     }

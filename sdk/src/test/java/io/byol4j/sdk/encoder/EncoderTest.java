@@ -3,7 +3,6 @@ package io.byol4j.sdk.encoder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -181,23 +180,46 @@ class EncoderTest {
         encoded.add("definitely not an image".getBytes(StandardCharsets.US_ASCII));
         try (Encoder encoder =
                 Encoder.open(model, EncoderOptions.builder().batchSize(2).build())) {
-            List<EmbedResult> results = encoder.embedEncoded(encoded);
+            List<ImageEmbedding> results = encoder.embedEncoded(encoded);
             assertEquals(5, results.size());
             for (int i : new int[] {0, 1, 3}) {
-                assertTrue(
-                        results.get(i).ok(),
-                        "image " + i + ": " + results.get(i).error());
-                assertNull(results.get(i).error());
+                assertTrue(results.get(i).ok(), "image " + i + ": " + results.get(i));
+                assertThrows(IllegalStateException.class, results.get(i)::failure);
                 assertArrayEquals(encoder.embed(images.get(i)), results.get(i).features(), 1e-5f);
             }
             for (int i : new int[] {2, 4}) {
                 assertFalse(results.get(i).ok());
-                assertNull(results.get(i).features());
-                assertFalse(results.get(i).error().isBlank());
+                assertThrows(IllegalStateException.class, results.get(i)::features);
+                assertFalse(results.get(i).failure().detail().isBlank());
             }
-            assertTrue(
-                    results.get(4).error().startsWith("UNKNOWN_FORMAT"),
-                    results.get(4).error());
+            assertEquals(
+                    ImageEmbedding.Reason.TRUNCATED,
+                    results.get(2).failure().reason(),
+                    results.get(2).toString());
+            assertEquals(
+                    ImageEmbedding.Reason.UNKNOWN_FORMAT,
+                    results.get(4).failure().reason(),
+                    results.get(4).toString());
+        }
+    }
+
+    /** Section 2 of docs/sdk-api.md: the plain-rows form throws naming the image, the per-image form fails it alone. */
+    @Test
+    void anImageThePreprocessingRefusesFailsAloneOrIsNamedByIndex() throws IOException {
+        DecodedImage good = images(1, 8).get(0);
+        DecodedImage line = new DecodedImage(10_000_000, 1, 3, new byte[30_000_000]); // 224 * 10^7 wide once resized
+        Path big = TestModels.write(dir, "encoder224.onnx", TestModels.model(TestModels.contract(3, 224, DIM)));
+        try (Encoder encoder = Encoder.open(big)) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> encoder.embed(List.of(good, line)));
+            assertTrue(e.getMessage().startsWith("images[1] cannot be preprocessed"), e.getMessage());
+
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(new BufferedImage(10_000_000, 1, BufferedImage.TYPE_BYTE_GRAY), "png", png);
+            List<ImageEmbedding> results = encoder.embedEncoded(List.of(png(good), png.toByteArray()));
+            assertArrayEquals(encoder.embed(good), results.get(0).features(), 1e-5f);
+            assertEquals(
+                    ImageEmbedding.Reason.PREPROCESS, results.get(1).failure().reason());
         }
     }
 
@@ -207,9 +229,12 @@ class EncoderTest {
         Path good = TestModels.write(images, "good.png", png(image));
         Path missing = images.resolve("missing.png");
         try (Encoder encoder = Encoder.open(model)) {
-            List<EmbedResult> results = encoder.embedFiles(List.of(missing, good));
+            List<ImageEmbedding> results = encoder.embedFiles(List.of(missing, good));
             assertFalse(results.get(0).ok());
-            assertTrue(results.get(0).error().startsWith("IO"), results.get(0).error());
+            assertEquals(ImageEmbedding.Reason.IO, results.get(0).failure().reason());
+            assertTrue(
+                    results.get(0).failure().detail().contains("missing.png"),
+                    results.get(0).toString());
             assertArrayEquals(encoder.embed(image), results.get(1).features(), 1e-5f);
         }
     }

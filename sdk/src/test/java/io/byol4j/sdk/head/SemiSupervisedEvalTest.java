@@ -52,7 +52,24 @@ class SemiSupervisedEvalTest {
         return new TestDataSet(x, y);
     }
 
-    private record TestDataSet(float[][] x, int[] y) {}
+    /** Samples and labels (the arrays are shared: the test only reads them). */
+    private static final class TestDataSet {
+        private final float[][] x;
+        private final int[] y;
+
+        TestDataSet(float[][] x, int[] y) {
+            this.x = x;
+            this.y = y;
+        }
+
+        float[][] x() {
+            return x;
+        }
+
+        int[] y() {
+            return y;
+        }
+    }
 
     @Test
     void propagationBeatsLabeledOnlyHeadsWithOnePercentOfTheLabels() {

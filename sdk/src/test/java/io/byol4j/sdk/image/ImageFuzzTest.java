@@ -3,8 +3,8 @@ package io.byol4j.sdk.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.byol4j.sdk.encoder.EmbedResult;
 import io.byol4j.sdk.encoder.Encoder;
+import io.byol4j.sdk.encoder.ImageEmbedding;
 import io.byol4j.sdk.testing.TestModels;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -52,7 +52,36 @@ class ImageFuzzTest {
     static Path models;
 
     /** One mutated file and how it was made, to reproduce a finding. */
-    private record Case(long id, String format, String mutation, byte[] bytes) {}
+    private static final class Case {
+        private final long id;
+        private final String format;
+        private final String mutation;
+        private final byte[] bytes;
+
+        Case(long id, String format, String mutation, byte[] bytes) {
+            this.id = id;
+            this.format = format;
+            this.mutation = mutation;
+            this.bytes = bytes;
+        }
+
+        long id() {
+            return id;
+        }
+
+        String format() {
+            return format;
+        }
+
+        String mutation() {
+            return mutation;
+        }
+
+        /** The file's bytes (shared, not copied: the fuzz loop only reads them). */
+        byte[] bytes() {
+            return bytes;
+        }
+    }
 
     @Test
     void mutatedImagesAreEmbeddedOrRejectedWithAReasonNeverThrown() throws Exception {
@@ -81,7 +110,7 @@ class ImageFuzzTest {
                 for (Case c : batch) {
                     outcomes.merge(c.format() + " decoder " + decodeDirectly(decoder, c, findings), 1, Integer::sum);
                 }
-                List<EmbedResult> results;
+                List<ImageEmbedding> results;
                 long t0 = System.nanoTime();
                 try {
                     results =
@@ -157,7 +186,7 @@ class ImageFuzzTest {
         return outcome;
     }
 
-    private static String classify(Case c, EmbedResult r, int dim, List<String> findings) {
+    private static String classify(Case c, ImageEmbedding r, int dim, List<String> findings) {
         if (r == null) {
             findings.add(describe(c) + ": no result");
             return "NULL";
@@ -175,12 +204,11 @@ class ImageFuzzTest {
             }
             return "ok";
         }
-        String reason = r.error();
-        if (reason == null || reason.isBlank()) {
+        if (r.failure().detail().isBlank()) {
             findings.add(describe(c) + ": rejected without a reason");
             return "NOREASON";
         }
-        return "rejected " + reason.substring(0, Math.max(0, reason.indexOf(':')));
+        return "rejected " + r.failure().reason();
     }
 
     private static String describe(Case c) {

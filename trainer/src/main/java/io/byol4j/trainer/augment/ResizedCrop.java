@@ -60,15 +60,16 @@ final class ResizedCrop {
             int workChannels,
             AxisFilter fx,
             float[] rows) {
-        byte[] px = img.pixels();
         int sc = img.channels();
+        byte[] px = new byte[cropWidth * sc];
         int rowPlane = cropHeight * outSize;
         int taps = fx.taps;
         int[] first = fx.first;
         float[] weights = fx.weights;
         float[] line = new float[workChannels * cropWidth];
         for (int r = 0; r < cropHeight; r++) {
-            toLine(px, ((y0 + r) * img.width() + x0) * sc, sc, cropWidth, workChannels, line);
+            img.copyRow(y0 + r, x0, cropWidth, px, 0);
+            toLine(px, 0, sc, cropWidth, workChannels, line);
             for (int c = 0; c < workChannels; c++) {
                 int lineBase = c * cropWidth;
                 int rowBase = c * rowPlane + r * outSize;

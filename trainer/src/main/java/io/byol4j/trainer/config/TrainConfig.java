@@ -1,6 +1,7 @@
 package io.byol4j.trainer.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.byol4j.sdk.internal.DeviceRequest;
 import io.byol4j.trainer.augment.AugmentConfig;
 import io.byol4j.trainer.model.EncoderSpec;
 import java.io.IOException;
@@ -51,7 +52,8 @@ import java.util.Objects;
  * @param keepCheckpoints how many most recent periodic checkpoints to keep on disk
  * @param logEverySteps print a progress line every this many steps (and at every epoch end)
  * @param outputDir run directory: config, checkpoints, metrics and plots
- * @param device {@code auto} (every GPU if any, else CPU), {@code cpu} or {@code gpu}
+ * @param device {@code auto} (every GPU if any, else CPU), {@code cpu}, {@code gpu} or {@code gpu:N}: see
+ *     {@link DeviceRequest}; stored in its canonical form
  * @param memoryFormat layout of the activations during training: {@code channels-last} (NHWC memory;
  *     the convolutions and batch norms skip most layout conversions; forward and backward measured
  *     15–18% faster on CPU), {@code nchw} (libtorch's default), or {@code auto}: channels-last on CPU, nchw on GPU. The
@@ -83,9 +85,6 @@ public record TrainConfig(
         String device,
         String memoryFormat,
         MonitorConfig monitor) {
-
-    /** Accepted values of {@link #device()}. */
-    public static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
 
     /** Accepted values of {@link #memoryFormat()}. */
     public static final List<String> MEMORY_FORMATS = List.of("auto", "channels-last", "nchw");
@@ -135,10 +134,7 @@ public record TrainConfig(
         ConfigChecks.positive("keepCheckpoints", keepCheckpoints);
         ConfigChecks.positive("logEverySteps", logEverySteps);
         outputDir = ConfigChecks.nonBlank("outputDir", outputDir);
-        device = ConfigChecks.nonBlank("device", device).toLowerCase(Locale.ROOT);
-        if (!DEVICES.contains(device)) {
-            throw new IllegalArgumentException("device must be one of " + DEVICES + ", got '" + device + "'");
-        }
+        device = DeviceRequest.parse(ConfigChecks.nonBlank("device", device)).toString();
         memoryFormat = ConfigChecks.nonBlank("memoryFormat", memoryFormat).toLowerCase(Locale.ROOT);
         if (!MEMORY_FORMATS.contains(memoryFormat)) {
             throw new IllegalArgumentException(

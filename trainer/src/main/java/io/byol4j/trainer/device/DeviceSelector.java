@@ -2,9 +2,9 @@ package io.byol4j.trainer.device;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.byol4j.sdk.internal.DeviceRequest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.IntSupplier;
 
 /**
@@ -12,9 +12,12 @@ import java.util.function.IntSupplier;
  *
  * <ul>
  *   <li>{@code auto}: every GPU the engine sees, or the CPU when there is none;
- *   <li>{@code gpu}: every GPU; an error when there is none;
+ *   <li>{@code gpu} (or {@code cuda}): every GPU; an error when there is none;
+ *   <li>{@code gpu:N} (or {@code cuda:N}): GPU number {@code N}; an error when the engine has no such GPU;
  *   <li>{@code cpu}: the CPU.
  * </ul>
+ *
+ * <p>The words are parsed by {@link DeviceRequest}, the vocabulary every command shares.
  *
  * <p>A {@link #fixed(List)} selector answers a given device list instead (explicit placement).
  */
@@ -53,34 +56,45 @@ public final class DeviceSelector {
     }
 
     /**
-     * The devices for {@code mode}, never empty, GPUs in index order.
+     * The devices for {@code mode} (a word of {@link DeviceRequest#VOCABULARY}), never empty, GPUs in index order.
      *
-     * @throws IllegalArgumentException for an unknown mode, or {@code gpu} without a GPU
+     * @throws IllegalArgumentException for an unknown mode, {@code gpu} without a GPU, or {@code gpu:N} when there
+     *     is no GPU number {@code N}
      */
     public List<Device> select(String mode) {
-        String m = mode == null ? "" : mode.trim().toLowerCase(Locale.ROOT);
-        if (fixed != null && List.of("auto", "cpu", "gpu").contains(m)) {
+        return select(DeviceRequest.parse(mode));
+    }
+
+    /**
+     * The devices for {@code request}, never empty, GPUs in index order.
+     *
+     * @throws IllegalArgumentException for {@code gpu} without a GPU, or {@code gpu:N} when there is no GPU number
+     *     {@code N}
+     */
+    public List<Device> select(DeviceRequest request) {
+        if (fixed != null) {
             return fixed;
         }
-        switch (m) {
-            case "cpu":
-                return List.of(Device.cpu());
-            case "gpu": {
-                int n = gpuCount.getAsInt();
+        int n = request.kind() == DeviceRequest.Kind.CPU ? 0 : gpuCount.getAsInt();
+        return switch (request.kind()) {
+            case CPU -> List.of(Device.cpu());
+            case AUTO -> n > 0 ? gpus(n) : List.of(Device.cpu());
+            case GPU -> {
                 if (n <= 0) {
-                    throw new IllegalArgumentException("device 'gpu' requested but no GPU is available to the "
-                            + "PyTorch engine; use device 'cpu' or 'auto', or install a CUDA build of libtorch "
-                            + "(build with -Pgpu)");
+                    throw new IllegalArgumentException("device '" + request + "' requested but no GPU is available"
+                            + " to the PyTorch engine; use device 'cpu' or 'auto', or install a CUDA build of libtorch"
+                            + " (build with -Pgpu)");
                 }
-                return gpus(n);
+                if (request.index() == DeviceRequest.ALL_GPUS) {
+                    yield gpus(n);
+                }
+                if (request.index() >= n) {
+                    throw new IllegalArgumentException("device '" + request + "' requested but the PyTorch engine"
+                            + " sees " + n + " GPU(s), numbered 0 to " + (n - 1));
+                }
+                yield List.of(Device.gpu(request.index()));
             }
-            case "auto": {
-                int n = gpuCount.getAsInt();
-                return n > 0 ? gpus(n) : List.of(Device.cpu());
-            }
-            default:
-                throw new IllegalArgumentException("unknown device '" + mode + "'; use auto, cpu or gpu");
-        }
+        };
     }
 
     private static List<Device> gpus(int n) {

@@ -1,5 +1,6 @@
 package io.byol4j.trainer.finetune;
 
+import io.byol4j.sdk.internal.DeviceRequest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -31,7 +32,7 @@ import java.util.Objects;
  * @param cropScaleMin smallest area share of the random resized crop
  * @param convertInputs convert the data's channels (gray ↔ RGB) and image size to the checkpoint's input;
  *     without it a mismatch is refused before any work
- * @param device {@code auto}, {@code cpu} or {@code gpu}
+ * @param device a word of {@link DeviceRequest#VOCABULARY}, stored in its canonical form
  * @param checkpointEverySteps steps between checkpoints within a trial (0: only at its end)
  * @param logEverySteps steps between progress lines
  * @param workers threads decoding and augmenting images
@@ -98,7 +99,7 @@ public record FineTuneConfig(
         require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
         require(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay must be >= 0, got " + weightDecay);
         require(cropScaleMin > 0 && cropScaleMin <= 1, "cropScaleMin must be in (0, 1], got " + cropScaleMin);
-        device = device == null ? "auto" : device;
+        device = device == null ? "auto" : DeviceRequest.parse(device).toString();
         require(checkpointEverySteps >= 0, "checkpointEverySteps must be >= 0, got " + checkpointEverySteps);
         require(logEverySteps >= 1, "logEverySteps must be at least 1, got " + logEverySteps);
         require(workers >= 1, "workers must be at least 1, got " + workers);

@@ -93,7 +93,7 @@ class TrainConfigTest {
         assertMessage(
                 () -> d.withOverrides(Map.of("encoder.inputChannels", "1")),
                 "encoder.inputChannels (1) must equal channels (3)");
-        assertMessage(() -> d.withOverrides(Map.of("device", "tpu")), "device must be one of");
+        assertMessage(() -> d.withOverrides(Map.of("device", "tpu")), "unknown device 'tpu'");
         assertMessage(() -> d.withOverrides(Map.of("encoder.architecture", "vgg")), "unknown encoder architecture");
         assertMessage(() -> d.withOverrides(Map.of("optimizer.excludeBiasAndNorm", "yes")), "expects true or false");
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import io.byol4j.sdk.internal.DeviceRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,18 @@ class DeviceSelectorTest {
     void unknownModeIsRejected() {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> new DeviceSelector(() -> 0).select("tpu"));
-        assertTrue(e.getMessage().contains("tpu") && e.getMessage().contains("auto, cpu or gpu"));
+        assertTrue(e.getMessage().contains("'tpu'") && e.getMessage().contains(DeviceRequest.VOCABULARY));
+    }
+
+    @Test
+    void aNumberedGpuIsThatGpuAndOnlyWhenTheEngineHasIt() {
+        assertEquals(List.of(Device.gpu(1)), new DeviceSelector(() -> 2).select("gpu:1"));
+        assertEquals(List.of(Device.gpu(0)), new DeviceSelector(() -> 2).select("CUDA:0"));
+        assertEquals(List.of(Device.gpu(0), Device.gpu(1)), new DeviceSelector(() -> 2).select("cuda"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new DeviceSelector(() -> 2).select("gpu:2"));
+        assertTrue(e.getMessage().contains("gpu:2") && e.getMessage().contains("sees 2 GPU"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new DeviceSelector(() -> 0).select("cuda:0"));
+        assertTrue(e.getMessage().contains("no GPU"), e.getMessage());
     }
 }
