@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * Embeds one partition in batches of {@code batchSize} rows with this JVM's shared encoder. The input column
@@ -80,8 +82,22 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
+        long start = EmbedTimings.cpuNow();
         Encoder encoder = ExecutorEncoders.get(model, options());
-        return new PipelinedRows(rows, encoder);
+        PipelinedRows out = new PipelinedRows(rows, encoder);
+        if (timings != null) {
+            timings.setup(EmbedTimings.cpuNow() - start);
+            TaskContext task = TaskContext.get();
+            if (task != null) {
+                // what the task does after its last row: the writer's flush and commit
+                task.addTaskCompletionListener((TaskCompletionListener) ctx -> {
+                    if (out.endedAt != 0) {
+                        timings.finish(EmbedTimings.cpuNow() - out.endedAt);
+                    }
+                });
+            }
+        }
+        return out;
     }
 
     /** The partition's output: reads input batches, decodes them ahead on the pool, embeds them in order. */
@@ -93,6 +109,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
         private final ArrayDeque<PendingBatch> inFlight = new ArrayDeque<>();
         private final ArrayDeque<Row> ready = new ArrayDeque<>();
         private long returnedAt;
+        volatile long endedAt;
 
         PipelinedRows(Iterator<Row> rows, Encoder encoder) {
             this.rows = rows;
@@ -106,12 +123,15 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
             if (returnedAt != 0) {
                 // the time since next() returned went to the stages after this one (conversion, writing)
                 if (timings != null) {
-                    timings.downstream(System.nanoTime() - returnedAt);
+                    timings.downstream(EmbedTimings.cpuNow() - returnedAt);
                 }
                 returnedAt = 0;
             }
             if (ready.isEmpty()) {
                 refill();
+            }
+            if (ready.isEmpty() && endedAt == 0) {
+                endedAt = EmbedTimings.cpuNow();
             }
             return !ready.isEmpty();
         }
@@ -122,7 +142,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
                 throw new NoSuchElementException();
             }
             Row row = ready.poll();
-            returnedAt = System.nanoTime();
+            returnedAt = EmbedTimings.cpuNow();
             return row;
         }
 
@@ -138,13 +158,13 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
 
         /** Reads the next batch of input rows (on this thread) and hands its decoding to the pool. */
         private boolean readAndSubmit() {
-            long start = System.nanoTime();
+            long start = EmbedTimings.cpuNow();
             List<Row> batch = new ArrayList<>(batchSize);
             while (batch.size() < batchSize && rows.hasNext()) {
                 batch.add(rows.next());
             }
             if (timings != null) {
-                timings.upstream(System.nanoTime() - start);
+                timings.upstream(EmbedTimings.cpuNow() - start);
             }
             if (batch.isEmpty()) {
                 return false;
@@ -165,10 +185,10 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
             } catch (ExecutionException e) {
                 throw new IllegalStateException("decoding a batch of images failed: " + e.getCause(), e.getCause());
             }
-            long start = System.nanoTime();
             if (timings != null) {
-                timings.decodeWait(start - waitStart);
+                timings.decodeWait(System.nanoTime() - waitStart);
             }
+            long start = EmbedTimings.cpuNow();
             int good = batch.compact();
             float[][] features = good == 0
                     ? new float[0][]
@@ -178,7 +198,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
                                     : java.util.Arrays.copyOf(batch.data, good * sampleSize),
                             good);
             if (timings != null) {
-                timings.inference(System.nanoTime() - start, batch.rows.size());
+                timings.inference(EmbedTimings.cpuNow() - start, batch.rows.size());
                 timings.decode(batch.decodeNanos);
             }
             int k = 0;
@@ -210,7 +230,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
 
         /** Decodes and preprocesses every row into its slot; a bad image only records its error. */
         void decode(Preprocessor preprocessor) {
-            long start = System.nanoTime();
+            long start = EmbedTimings.cpuNow();
             ImageDecoder decoder = DecodePool.decoder();
             int channels = preprocessor.channels();
             for (int i = 0; i < rows.size(); i++) {
@@ -223,7 +243,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
                     errors[i] = "PREPROCESS: cannot preprocess the image for the model's input: " + e.getMessage();
                 }
             }
-            decodeNanos = System.nanoTime() - start;
+            decodeNanos = EmbedTimings.cpuNow() - start;
         }
 
         /** The row's image: its bytes, or the file its path names (with the SDK's reasons for a bad one). */

@@ -281,7 +281,7 @@ public final class SparkEmbedJob implements Callable<Integer> {
         } finally {
             spark.sparkContext().removeSparkListener(listener);
         }
-        progress.println(timings.summary(listener.taskRunSeconds()));
+        progress.println(timings.summary(listener.taskCpuSeconds()));
         Row counts = spark.read()
                 .parquet(written.toString())
                 .agg(functions.count(functions.lit(1)), functions.count(functions.col("embedding")))
@@ -321,7 +321,7 @@ public final class SparkEmbedJob implements Callable<Integer> {
     private static final class ProgressListener extends SparkListener {
         private final PrintStream out;
         private final AtomicInteger done = new AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicLong runMillis = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
         private volatile int total = 1;
         private volatile int lastTenth = -1;
 
@@ -349,15 +349,15 @@ public final class SparkEmbedJob implements Callable<Integer> {
             }
         }
 
-        /** Run time of every finished task so far, summed (seconds). */
-        double taskRunSeconds() {
-            return runMillis.get() / 1e3;
+        /** CPU time of every finished task so far, summed (seconds). */
+        double taskCpuSeconds() {
+            return cpuNanos.get() / 1e9;
         }
 
         @Override
         public void onTaskEnd(SparkListenerTaskEnd task) {
             if (task.taskMetrics() != null) {
-                runMillis.addAndGet(task.taskMetrics().executorRunTime());
+                cpuNanos.addAndGet(task.taskMetrics().executorCpuTime());
             }
             int d = done.incrementAndGet();
             int tenth = d * 10 / total;

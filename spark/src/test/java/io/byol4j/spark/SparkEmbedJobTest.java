@@ -66,7 +66,7 @@ class SparkEmbedJobTest {
                 log.toString(StandardCharsets.UTF_8));
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("tasks done"), log.toString(StandardCharsets.UTF_8));
         assertTrue(
-                log.toString(StandardCharsets.UTF_8).contains("time split over 11 images"),
+                log.toString(StandardCharsets.UTF_8).contains("CPU time over 11 images"),
                 log.toString(StandardCharsets.UTF_8));
         assertTrue(Files.isRegularFile(out.resolve(SparkEmbedJob.CONFIG_FILE)));
 
