@@ -270,6 +270,7 @@ public final class SparkEmbedJob implements Callable<Integer> {
         ProgressListener listener = new ProgressListener(progress);
         spark.sparkContext().addSparkListener(listener);
         long start = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
         double seconds;
         try {
             result.write().parquet(written.toString());
@@ -282,6 +283,7 @@ public final class SparkEmbedJob implements Callable<Integer> {
             spark.sparkContext().removeSparkListener(listener);
         }
         progress.println(timings.summary(listener.taskCpuSeconds()));
+        progress.println(listener.timeline(startMillis, startMillis + Math.round(seconds * 1e3)));
         Row counts = spark.read()
                 .parquet(written.toString())
                 .agg(functions.count(functions.lit(1)), functions.count(functions.col("embedding")))
@@ -322,6 +324,9 @@ public final class SparkEmbedJob implements Callable<Integer> {
         private final PrintStream out;
         private final AtomicInteger done = new AtomicInteger();
         private final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong firstLaunch =
+                new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        private final java.util.concurrent.atomic.AtomicLong lastFinish = new java.util.concurrent.atomic.AtomicLong();
         private volatile int total = 1;
         private volatile int lastTenth = -1;
 
@@ -349,6 +354,26 @@ public final class SparkEmbedJob implements Callable<Integer> {
             }
         }
 
+        /**
+         * One line: of the write's wall time from {@code startMillis} to {@code endMillis}, how much passed before
+         * the first task started (planning, code generation, scheduling), while tasks ran, and after the last one
+         * ended (job commit).
+         */
+        String timeline(long startMillis, long endMillis) {
+            long first = firstLaunch.get();
+            long last = lastFinish.get();
+            if (first == Long.MAX_VALUE || last == 0) {
+                return "spark-embed: no task ran";
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "spark-embed: wall time %.2f s: %.2f s before the first task, %.2f s of tasks, %.2f s after the last",
+                    (endMillis - startMillis) / 1e3,
+                    (first - startMillis) / 1e3,
+                    (last - first) / 1e3,
+                    (endMillis - last) / 1e3);
+        }
+
         /** CPU time of every finished task so far, summed (seconds). */
         double taskCpuSeconds() {
             return cpuNanos.get() / 1e9;
@@ -359,6 +384,8 @@ public final class SparkEmbedJob implements Callable<Integer> {
             if (task.taskMetrics() != null) {
                 cpuNanos.addAndGet(task.taskMetrics().executorCpuTime());
             }
+            firstLaunch.accumulateAndGet(task.taskInfo().launchTime(), Math::min);
+            lastFinish.accumulateAndGet(task.taskInfo().finishTime(), Math::max);
             int d = done.incrementAndGet();
             int tenth = d * 10 / total;
             if (tenth != lastTenth) {
