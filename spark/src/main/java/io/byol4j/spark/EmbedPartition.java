@@ -130,7 +130,7 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
             if (ready.isEmpty()) {
                 refill();
             }
-            if (ready.isEmpty() && endedAt == 0) {
+            if (ready.isEmpty() && endedAt == 0 && timings != null) {
                 endedAt = EmbedTimings.cpuNow();
             }
             return !ready.isEmpty();
@@ -142,7 +142,9 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
                 throw new NoSuchElementException();
             }
             Row row = ready.poll();
-            returnedAt = EmbedTimings.cpuNow();
+            if (timings != null) {
+                returnedAt = EmbedTimings.cpuNow();
+            }
             return row;
         }
 
