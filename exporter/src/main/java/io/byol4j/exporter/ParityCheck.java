@@ -17,6 +17,7 @@ import io.byol4j.exporter.head.LinearHead;
 import io.byol4j.sdk.data.Dataset;
 import io.byol4j.sdk.image.ImageDecodeException;
 import io.byol4j.sdk.image.Preprocessor;
+import io.byol4j.sdk.internal.OrtEnvironments;
 import io.byol4j.sdk.model.ModelContract;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ final class ParityCheck {
 
     /** The differences on random inputs and (when a dataset is given) on real images. */
     Result run(Path model) throws OrtException, ExportException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setOptimizationLevel(OptLevel.ALL_OPT);
             // DJL and ONNX Runtime take turns on the same cores; idle ORT workers must not spin.

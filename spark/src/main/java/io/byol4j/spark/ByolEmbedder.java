@@ -23,11 +23,13 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Spark ML stage that maps a column of encoded image bytes (the {@code content} column of Spark's
  * {@code binaryFile} source by default) to an embedding column ({@code ml.linalg.Vector}) computed by an
- * exported byol4j model, plus an error column. A row whose image cannot be decoded gets a null embedding
+ * exported byol4j model, plus an error column. The input column may instead hold file paths (string) that every
+ * executor can read; the files are then read where the task runs. A row whose image cannot be decoded gets a null embedding
  * and the reason in the error column; the job goes on.
  *
  * <p>Each executor JVM opens the model once and shares it across its tasks and partitions; rows are
- * embedded in batches of {@link #batchSize()} within a partition. The model path is read on the executors:
+ * embedded in batches of {@link #batchSize()} within a partition, the next batches decoded on a pool of
+ * threads shared by the executor while the current one runs inference. The model path is read on the executors:
  * a path every node can read, or a file shipped with {@code spark-submit --files} / {@code addFile}, found
  * by its file name. Saves and loads with Spark ML persistence ({@link #write()}, {@link #load}).
  *
@@ -59,7 +61,10 @@ public final class ByolEmbedder extends Transformer implements DefaultParamsWrit
                 "modelPath",
                 "exported byol4j .onnx model, readable on every executor"
                         + " or shipped with --files (found by file name)");
-        inputCol = new Param<>(this, "inputCol", "binary column of encoded images");
+        inputCol = new Param<>(
+                this,
+                "inputCol",
+                "binary column of encoded images, or string column of image file paths every executor can read");
         outputCol = new Param<>(this, "outputCol", "embedding column to add (ml.linalg.Vector)");
         errorCol = new Param<>(this, "errorCol", "string column to add: why an image has no embedding");
         batchSize = new IntParam(
@@ -88,7 +93,7 @@ public final class ByolEmbedder extends Transformer implements DefaultParamsWrit
         return modelPath;
     }
 
-    /** The input column parameter (default {@code content}). */
+    /** The input column parameter (default {@code content}): binary image bytes or string file paths. */
     public Param<String> inputCol() {
         return inputCol;
     }
@@ -161,19 +166,35 @@ public final class ByolEmbedder extends Transformer implements DefaultParamsWrit
      */
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
-        StructType out = transformSchema(dataset.schema());
+        return transform(dataset, false, null);
+    }
+
+    /**
+     * As {@link #transform(Dataset)}; with {@code floatArray} the embedding column is {@code array<float>}
+     * instead of a Vector, and {@code timings} (if not null) collects where the time goes.
+     */
+    Dataset<Row> transform(Dataset<?> dataset, boolean floatArray, EmbedTimings timings) {
+        StructType out = outputSchema(dataset.schema(), floatArray);
         int input = dataset.schema().fieldIndex(getOrDefault(inputCol));
+        boolean paths = dataset.schema().apply(input).dataType().equals(DataTypes.StringType);
         EmbedPartition fn = new EmbedPartition(
                 getOrDefault(modelPath),
                 (Integer) getOrDefault(batchSize),
                 (Integer) getOrDefault(intraOpThreads),
                 (Boolean) getOrDefault(normalize),
-                input);
+                input,
+                paths,
+                floatArray,
+                timings);
         return dataset.toDF().mapPartitions(fn, Encoders.row(out));
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
+        return outputSchema(schema, false);
+    }
+
+    private StructType outputSchema(StructType schema, boolean floatArray) {
         if (!isDefined(modelPath)) {
             throw new IllegalArgumentException("ByolEmbedder " + uid + ": modelPath is not set");
         }
@@ -182,10 +203,11 @@ public final class ByolEmbedder extends Transformer implements DefaultParamsWrit
             throw new IllegalArgumentException(
                     "ByolEmbedder " + uid + ": input column '" + in + "' not in schema " + schema.simpleString());
         }
-        if (!schema.apply(in).dataType().equals(DataTypes.BinaryType)) {
-            throw new IllegalArgumentException(
-                    "ByolEmbedder " + uid + ": input column '" + in + "' must be binary (encoded image bytes) but is "
-                            + schema.apply(in).dataType().simpleString());
+        org.apache.spark.sql.types.DataType type = schema.apply(in).dataType();
+        if (!type.equals(DataTypes.BinaryType) && !type.equals(DataTypes.StringType)) {
+            throw new IllegalArgumentException("ByolEmbedder " + uid + ": input column '" + in
+                    + "' must be binary (encoded image bytes) or string (image file paths) but is "
+                    + type.simpleString());
         }
         for (Param<String> p : java.util.List.of(outputCol, errorCol)) {
             String name = getOrDefault(p);
@@ -196,7 +218,7 @@ public final class ByolEmbedder extends Transformer implements DefaultParamsWrit
         }
         return schema.add(new StructField(
                         getOrDefault(outputCol),
-                        SQLDataTypes.VectorType(),
+                        floatArray ? DataTypes.createArrayType(DataTypes.FloatType, false) : SQLDataTypes.VectorType(),
                         true,
                         org.apache.spark.sql.types.Metadata.empty()))
                 .add(getOrDefault(errorCol), DataTypes.StringType, true);

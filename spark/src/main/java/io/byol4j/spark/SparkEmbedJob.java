@@ -23,10 +23,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -38,8 +38,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The Spark embed job: reads an ImageFolder ({@code folder:DIR}) or a flat folder ({@code flat:DIR}) with
- * Spark's {@code binaryFile} source, embeds every image with {@link ByolEmbedder} and writes
+ * The Spark embed job: lists an ImageFolder ({@code folder:DIR}) or a flat folder ({@code flat:DIR}) on the
+ * driver and spreads the file list over the executors, which read, decode and embed every image with
+ * {@link ByolEmbedder} (the folder must be readable on every executor, e.g. a shared mount); writes
  * {@code OUT/embeddings.parquet} with columns {@code path, label, class_name, embedding (array<float>),
  * error, model_digest}, plus {@code OUT/spark-embed-config.json}. Files and labels are those the SDK's
  * dataset of the same spec lists, so the rows match {@code byol4j embed}. Runs embedded in local mode
@@ -100,7 +101,7 @@ public final class SparkEmbedJob implements Callable<Integer> {
     @Option(names = "--threads", description = "ONNX Runtime intra-op threads per task (default 1).")
     Integer threads;
 
-    @Option(names = "--partitions", description = "Repartition the images into N partitions (0 = as read).")
+    @Option(names = "--partitions", description = "Split the images into N partitions (0 = two per task slot).")
     Integer partitions;
 
     @Option(names = "--normalize", description = "Scale each embedding to unit L2 norm.")
@@ -239,48 +240,28 @@ public final class SparkEmbedJob implements Callable<Integer> {
                 root,
                 spark.sparkContext().master());
 
-        // binaryFile charges each file 4 MiB by default when packing files into partitions, which gives
-        // one task per ~32 small images; charge about an image's size instead so that partitions hold
-        // thousands of images (at least two per task slot), unless the user configured these.
-        setIfAbsent(spark, "spark.sql.files.openCostInBytes", String.valueOf(16 * 1024));
-        setIfAbsent(
-                spark,
-                "spark.sql.files.minPartitionNum",
-                String.valueOf(2 * spark.sparkContext().defaultParallelism()));
-        spark.udf()
-                .register(
-                        "byol4j_local_path",
-                        (org.apache.spark.sql.api.java.UDF1<String, String>) uri -> Path.of(java.net.URI.create(uri))
-                                .toAbsolutePath()
-                                .normalize()
-                                .toString(),
-                        DataTypes.StringType);
-        org.apache.spark.sql.Dataset<Row> files = spark.read()
-                .format("binaryFile")
-                .option("recursiveFileLookup", "true")
-                .load(root.toString())
-                .select(functions.col("path"), functions.col("content"))
-                .withColumn("local_path", functions.callUDF("byol4j_local_path", functions.col("path")))
-                .join(functions.broadcast(spark.createDataFrame(labels, labelSchema)), "local_path");
-        if (cfg.partitions() > 0) {
-            files = files.repartition(cfg.partitions());
-        }
+        // The rows are the listing itself (path, label, class), in the SDK's order, cut into contiguous
+        // partitions; each task reads its files on the executor's decode threads, ahead of inference. (Reading
+        // them with binaryFile cost more than decoding and inference together: see README "Spark".)
+        int partitions = cfg.partitions() > 0
+                ? cfg.partitions()
+                : Math.max(1, Math.min(labels.size(), 2 * spark.sparkContext().defaultParallelism()));
+        org.apache.spark.sql.Dataset<Row> files = spark.createDataFrame(
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(labels, partitions), labelSchema);
         ByolEmbedder embedder = new ByolEmbedder()
                 .setModelPath(cfg.model())
                 .setBatchSize(cfg.batchSize())
                 .setIntraOpThreads(cfg.threads())
                 .setNormalize(cfg.normalize())
+                .setInputCol("local_path")
                 .setErrorCol("error");
-        // vector_to_array rejects nulls (failed images): convert only the embedded rows.
-        Column embedding = functions.when(
-                functions.col("embedding").isNotNull(),
-                org.apache.spark.ml.functions.vector_to_array(functions.col("embedding"), "float32"));
-        org.apache.spark.sql.Dataset<Row> result = embedder.transform(files)
+        EmbedTimings timings = new EmbedTimings(spark.sparkContext());
+        org.apache.spark.sql.Dataset<Row> result = embedder.transform(files, true, timings)
                 .select(
                         functions.col("local_path").as("path"),
                         functions.col("label"),
                         functions.col("class_name"),
-                        embedding.as("embedding"),
+                        functions.col("embedding"),
                         functions.col("error"),
                         functions.lit(digest).as("model_digest"));
 
@@ -289,15 +270,20 @@ public final class SparkEmbedJob implements Callable<Integer> {
         ProgressListener listener = new ProgressListener(progress);
         spark.sparkContext().addSparkListener(listener);
         long start = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
+        double seconds;
         try {
             result.write().parquet(written.toString());
+            seconds = (System.nanoTime() - start) / 1e9;
+            listener.awaitStageTasks(5_000); // task-end events arrive asynchronously
         } catch (RuntimeException e) {
             deleteRecursively(written);
             throw e;
         } finally {
             spark.sparkContext().removeSparkListener(listener);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        progress.println(timings.summary(listener.taskCpuSeconds()));
+        progress.println(listener.timeline(startMillis, startMillis + Math.round(seconds * 1e3)));
         Row counts = spark.read()
                 .parquet(written.toString())
                 .agg(functions.count(functions.lit(1)), functions.count(functions.col("embedding")))
@@ -316,12 +302,6 @@ public final class SparkEmbedJob implements Callable<Integer> {
         }
         AtomicFiles.writeString(outDir.resolve(CONFIG_FILE), JSON.writeValueAsString(cfg) + "\n");
         return new Summary(rows, embedded, rows - embedded, seconds);
-    }
-
-    private static void setIfAbsent(SparkSession spark, String key, String value) {
-        if (!spark.conf().contains(key)) {
-            spark.conf().set(key, value);
-        }
     }
 
     private static Path fileOf(Dataset listing, int i) {
@@ -343,6 +323,10 @@ public final class SparkEmbedJob implements Callable<Integer> {
     private static final class ProgressListener extends SparkListener {
         private final PrintStream out;
         private final AtomicInteger done = new AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong firstLaunch =
+                new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        private final java.util.concurrent.atomic.AtomicLong lastFinish = new java.util.concurrent.atomic.AtomicLong();
         private volatile int total = 1;
         private volatile int lastTenth = -1;
 
@@ -357,8 +341,51 @@ public final class SparkEmbedJob implements Callable<Integer> {
             lastTenth = -1;
         }
 
+        /** Waits (at most {@code timeoutMillis}) until every task of the last submitted stage has reported. */
+        void awaitStageTasks(long timeoutMillis) {
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            while (done.get() < total && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        /**
+         * One line: of the write's wall time from {@code startMillis} to {@code endMillis}, how much passed before
+         * the first task started (planning, code generation, scheduling), while tasks ran, and after the last one
+         * ended (job commit).
+         */
+        String timeline(long startMillis, long endMillis) {
+            long first = firstLaunch.get();
+            long last = lastFinish.get();
+            if (first == Long.MAX_VALUE || last == 0) {
+                return "spark-embed: no task ran";
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "spark-embed: wall time %.2f s: %.2f s before the first task, %.2f s of tasks, %.2f s after the last",
+                    (endMillis - startMillis) / 1e3,
+                    (first - startMillis) / 1e3,
+                    (last - first) / 1e3,
+                    (endMillis - last) / 1e3);
+        }
+
+        /** CPU time of every finished task so far, summed (seconds). */
+        double taskCpuSeconds() {
+            return cpuNanos.get() / 1e9;
+        }
+
         @Override
         public void onTaskEnd(SparkListenerTaskEnd task) {
+            if (task.taskMetrics() != null) {
+                cpuNanos.addAndGet(task.taskMetrics().executorCpuTime());
+            }
+            firstLaunch.accumulateAndGet(task.taskInfo().launchTime(), Math::min);
+            lastFinish.accumulateAndGet(task.taskInfo().finishTime(), Math::max);
             int d = done.incrementAndGet();
             int tenth = d * 10 / total;
             if (tenth != lastTenth) {

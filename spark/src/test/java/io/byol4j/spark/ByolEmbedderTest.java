@@ -79,10 +79,17 @@ class ByolEmbedderTest {
 
     @Test
     void featuresEqualTheSdkForTheSameBytes() throws Exception {
+        // four partitions of six rows in batches of 3, and one partition in twelve batches of 2 (decoded ahead)
+        assertEquals(24, assertEqualToSdk(images, 3));
+        assertEquals(24, assertEqualToSdk(images.coalesce(1), 2));
+    }
+
+    /** Embeds {@code input} with the stage and the SDK; asserts equal features, in row order; returns the rows. */
+    private static int assertEqualToSdk(Dataset<Row> input, int batchSize) throws Exception {
         List<Row> rows = new ByolEmbedder()
                 .setModelPath(model.toString())
-                .setBatchSize(3)
-                .transform(images)
+                .setBatchSize(batchSize)
+                .transform(input)
                 .select("content", "embedding", "embedding_error")
                 .collectAsList();
         List<byte[]> bytes = new ArrayList<>();
@@ -100,8 +107,45 @@ class ByolEmbedderTest {
                 }
             }
         }
-        assertEquals(24, rows.size());
         assertTrue(maxAbs <= 1e-6, "max abs difference to the SDK " + maxAbs);
+        return rows.size();
+    }
+
+    @Test
+    void aPathColumnIsReadOnTheExecutorsAndGivesTheSameFeaturesAsTheBytes() {
+        Dataset<Row> withPaths =
+                images.withColumn("plain_path", functions.regexp_replace(functions.col("path"), "^file:", ""));
+        List<Row> fromBytes = new ByolEmbedder()
+                .setModelPath(model.toString())
+                .transform(withPaths)
+                .orderBy("path")
+                .select("embedding")
+                .collectAsList();
+        for (String column : List.of("path", "plain_path")) { // a file: URI as binaryFile writes it, a plain path
+            List<Row> fromPaths = new ByolEmbedder()
+                    .setModelPath(model.toString())
+                    .setInputCol(column)
+                    .setBatchSize(5)
+                    .transform(withPaths.drop("content"))
+                    .orderBy("path")
+                    .select("embedding", "embedding_error")
+                    .collectAsList();
+            assertEquals(24, fromPaths.size());
+            for (int i = 0; i < fromPaths.size(); i++) {
+                assertNull(fromPaths.get(i).get(1), column);
+                assertEquals(fromBytes.get(i).get(0), fromPaths.get(i).get(0), column + " row " + i);
+            }
+        }
+        StructType schema = new StructType().add("file", DataTypes.StringType);
+        List<Row> missing = new ByolEmbedder()
+                .setModelPath(model.toString())
+                .setInputCol("file")
+                .transform(spark.createDataFrame(List.of(RowFactory.create("/no/such/image.png")), schema))
+                .collectAsList();
+        assertNull(missing.get(0).get(1));
+        assertTrue(
+                missing.get(0).getString(2).contains("/no/such/image.png"),
+                missing.get(0).getString(2));
     }
 
     @Test
@@ -118,7 +162,7 @@ class ByolEmbedderTest {
     }
 
     @Test
-    void badImagesGetANullEmbeddingAndAnErrorWhileOthersSucceed() {
+    void badImagesGetANullEmbeddingAndTheSdksErrorWhileOthersSucceed() throws Exception {
         StructType schema = new StructType().add("path", DataTypes.StringType).add("content", DataTypes.BinaryType);
         List<Row> mixed =
                 new ArrayList<>(images.select("path", "content").limit(3).collectAsList());
@@ -129,20 +173,26 @@ class ByolEmbedderTest {
                 .setModelPath(model.toString())
                 .setBatchSize(2)
                 .transform(spark.createDataFrame(mixed, schema).repartition(2))
-                .select("path", "embedding", "embedding_error")
+                .select("path", "embedding", "embedding_error", "content")
                 .collectAsList();
         assertEquals(6, out.size());
         int ok = 0;
-        for (Row r : out) {
-            String path = r.getString(0);
-            if (path.endsWith("junk.png") || path.equals("empty.png") || path.equals("null.png")) {
-                assertNull(r.get(1), path);
-                assertNotNull(r.get(2), path);
-                assertTrue(!r.getString(2).isBlank(), path);
-            } else {
-                assertNotNull(r.get(1), path);
-                assertNull(r.get(2), path);
-                ok++;
+        try (Encoder sdk = Encoder.open(model, EncoderOptions.defaults())) {
+            for (Row r : out) {
+                String path = r.getString(0);
+                if (path.endsWith("junk.png") || path.equals("empty.png") || path.equals("null.png")) {
+                    assertNull(r.get(1), path);
+                    byte[] content = r.isNullAt(3) ? null : (byte[]) r.get(3);
+                    List<byte[]> one = new ArrayList<>();
+                    one.add(content);
+                    EmbedResult sdkResult = sdk.embedEncoded(one).get(0);
+                    assertEquals(sdkResult.error(), r.getString(2), path + ": the same reason as the SDK's");
+                    assertTrue(!r.getString(2).isBlank(), path);
+                } else {
+                    assertNotNull(r.get(1), path);
+                    assertNull(r.get(2), path);
+                    ok++;
+                }
             }
         }
         assertEquals(3, ok);
@@ -211,9 +261,9 @@ class ByolEmbedderTest {
                 IllegalArgumentException.class,
                 () -> new ByolEmbedder()
                         .setModelPath(model.toString())
-                        .setInputCol("path")
+                        .setInputCol("length")
                         .transform(images));
-        assertTrue(notBinary.getMessage().contains("'path' must be binary"), notBinary.getMessage());
+        assertTrue(notBinary.getMessage().contains("'length' must be binary"), notBinary.getMessage());
         IllegalArgumentException exists = assertThrows(
                 IllegalArgumentException.class,
                 () -> new ByolEmbedder()

@@ -65,6 +65,11 @@ class SparkEmbedJobTest {
                 log.toString(StandardCharsets.UTF_8).contains("11 images, 2 classes"),
                 log.toString(StandardCharsets.UTF_8));
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("tasks done"), log.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                log.toString(StandardCharsets.UTF_8).contains("CPU time over 11 images"),
+                log.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                log.toString(StandardCharsets.UTF_8).contains(" s of tasks, "), log.toString(StandardCharsets.UTF_8));
         assertTrue(Files.isRegularFile(out.resolve(SparkEmbedJob.CONFIG_FILE)));
 
         List<Row> rows = spark.read()

@@ -10,6 +10,7 @@ import io.byol4j.sdk.image.DecodedImage;
 import io.byol4j.sdk.image.ImageDecodeException;
 import io.byol4j.sdk.image.ImageDecoder;
 import io.byol4j.sdk.image.Preprocessor;
+import io.byol4j.sdk.internal.OrtEnvironments;
 import io.byol4j.sdk.internal.Vectors;
 import io.byol4j.sdk.model.ModelContract;
 import java.io.IOException;
@@ -98,7 +99,7 @@ public final class Encoder implements AutoCloseable {
     public static Encoder open(Path model, EncoderOptions options) throws IOException {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         ModelLoader.LoadedModel loaded = ModelLoader.load(model, options, env, OrtEnvironment.getAvailableProviders());
         return new Encoder(env, loaded, options);
     }
