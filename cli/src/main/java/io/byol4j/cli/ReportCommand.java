@@ -277,10 +277,11 @@ final class ReportCommand implements Callable<Integer> {
                                                     b.test().labels()),
                                     String.format(
                                             Locale.ROOT,
-                                            "chosen k %d, alpha %s, keep %s (%d pseudo-labels)",
+                                            "chosen k %d, alpha %s, keep %s, weight %s (%d pseudo-labels)",
                                             semi.choice().k(),
                                             semi.choice().alpha(),
                                             semi.choice().keep(),
+                                            semi.choice().weight(),
                                             semi.pseudoLabels()))));
                 }
                 for (String init : List.of("byol", "random")) {

@@ -181,8 +181,8 @@ final class SemiCommand implements Callable<Integer> {
                 r -> progress.printf(
                         Locale.ROOT,
                         "  %5.1f%% labels, seed %d: %d labeled, linear %.4f, kNN %.4f, old propagation + linear %.4f,"
-                                + " semi-supervised head %.4f (k %d, alpha %s, keep %s of pseudo-labels: %d, %.1f%%"
-                                + " right)%n",
+                                + " semi-supervised head %.4f (k %d, alpha %s, keep %s of the agreeing pseudo-labels at weight %s: %d,"
+                                + " %.1f%% right)%n",
                         100 * r.fraction(),
                         r.seed(),
                         r.labeled(),
@@ -193,6 +193,7 @@ final class SemiCommand implements Callable<Integer> {
                         r.semiChoice().k(),
                         r.semiChoice().alpha(),
                         r.semiChoice().keep(),
+                        r.semiChoice().weight(),
                         r.semiPseudoLabels(),
                         100 * r.semiPseudoLabelAccuracy()));
         CommandConfigs.saveJson(outDir.resolve(REPORT_FILE), report);

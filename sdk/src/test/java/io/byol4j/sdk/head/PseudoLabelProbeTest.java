@@ -44,6 +44,41 @@ class PseudoLabelProbeTest {
     }
 
     @Test
+    void pseudoLabelsAreOnlyImagesWherePropagationAndTheLabeledOnlyProbeAgree() {
+        TestData train = TestData.gaussians(3, 120, 6, 2.5, 5);
+        int[] partial = partial(train.y, 0.05, 2);
+        LabelPropagation.Graph graph = LabelPropagation.Graph.build(CosineIndex.of(train.x), 10, 3);
+        PseudoLabelProbe.Choice all = new PseudoLabelProbe.Choice(10, 0.99, 1.0, 1.0, Double.NaN);
+        PseudoLabelProbe.Fit fit =
+                PseudoLabelProbe.run(train.x, partial, graph, 3, all, 1e-3, new boolean[train.x.length], train.y);
+
+        int[] labeled = java.util.stream.IntStream.range(0, partial.length)
+                .filter(i -> partial[i] >= 0)
+                .toArray();
+        float[][] lx = new float[labeled.length][];
+        int[] ly = new int[labeled.length];
+        for (int m = 0; m < labeled.length; m++) {
+            lx[m] = train.x[labeled[m]];
+            ly[m] = partial[labeled[m]];
+        }
+        LogisticRegression probe = LogisticRegression.fit(lx, ly, 3, 1e-3);
+        LabelPropagation.Result propagated = LabelPropagation.propagate(graph, partial, 3, 0.99, true);
+        int agreeing = 0;
+        int disagreeing = 0;
+        for (int i = 0; i < partial.length; i++) {
+            if (partial[i] < 0) {
+                if (probe.predict(train.x[i]) == propagated.label(i)) {
+                    agreeing++;
+                } else {
+                    disagreeing++;
+                }
+            }
+        }
+        assertTrue(disagreeing > 0, "overlapping classes: the two views disagree somewhere");
+        assertEquals(agreeing, fit.pseudoLabels(), "keep 1.0 takes every agreeing image and no other");
+    }
+
+    @Test
     void needsALabel() {
         TestData train = TestData.gaussians(2, 10, 4, 4, 1);
         int[] none = new int[train.y.length];

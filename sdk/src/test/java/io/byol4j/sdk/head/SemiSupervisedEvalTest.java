@@ -96,7 +96,7 @@ class SemiSupervisedEvalTest {
                 "propagation " + onePercent.propagation().mean() + " vs labeled-only best " + best);
         assertTrue(onePercent.pseudoLabelAccuracy().mean() > 0.95, "pseudo-labels " + onePercent.pseudoLabelAccuracy());
         assertTrue(
-                onePercent.semi().mean() > best + 0.08,
+                onePercent.semi().mean() > best + 0.05,
                 "the validated semi-supervised head " + onePercent.semi().mean() + " vs labeled-only best " + best);
 
         SemiSupervisedEval.FractionSummary tenPercent = report.summaries().get(1);
