@@ -88,19 +88,30 @@ public final class InferencePipeline {
         call.context().addListener(onCancel, Runnable::run);
         try {
             int channels = model.contract().channels();
+            long decodeNanos = 0;
+            long modelNanos = 0;
             for (int i = 0; i < n; i++) {
                 call.checkAlive();
                 float[] sample;
+                long t0 = System.nanoTime();
                 try {
                     sample = decode(call, model, images.get(i).toByteArray(), channels, i);
                 } catch (ImageDecodeException e) {
+                    decodeNanos += System.nanoTime() - t0;
                     errors[i] = e.reason() + ": " + e.getMessage();
                     futures.add(null);
                     continue;
                 }
+                long t1 = System.nanoTime();
+                decodeNanos += t1 - t0;
+                metrics.imageDecoded(model.name(), t1 - t0);
                 futures.add(submit(call, model, sample));
+                modelNanos += System.nanoTime() - t1;
             }
+            metrics.callStage(call.method(), ServerMetrics.STAGE_DECODE, decodeNanos);
+            long waitStart = System.nanoTime();
             float[][] rows = await(call, model, futures, errors);
+            metrics.callStage(call.method(), ServerMetrics.STAGE_MODEL, modelNanos + System.nanoTime() - waitStart);
             List<ImageResult> results = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 results.add(new ImageResult(rows[i], rows[i] == null ? errors[i] : null));
@@ -130,12 +141,14 @@ public final class InferencePipeline {
         Context.CancellationListener onCancel = ctx -> futures.forEach(f -> f.cancel(false));
         call.context().addListener(onCancel, Runnable::run);
         try {
+            long started = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 call.checkAlive();
                 futures.add(submit(call, model, Arrays.copyOfRange(samples, i * size, (i + 1) * size)));
             }
             String[] errors = new String[n];
             float[][] rows = await(call, model, futures, errors);
+            metrics.callStage(call.method(), ServerMetrics.STAGE_MODEL, System.nanoTime() - started);
             for (int i = 0; i < n; i++) {
                 if (rows[i] == null) {
                     throw Status.INTERNAL
