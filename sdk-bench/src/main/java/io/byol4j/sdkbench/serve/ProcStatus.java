@@ -37,6 +37,18 @@ public record ProcStatus(long rssKb, int threads) {
         return of(ProcessHandle.current().pid());
     }
 
+    /**
+     * CPU time (user plus system, all threads) process {@code pid} has used so far, in seconds, from
+     * {@code /proc/PID/stat} (clock ticks of 1/100 s, Linux's USER_HZ).
+     */
+    public static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // the command name (field 2) is in parentheses and may hold spaces: count fields after its closing one
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        // f[0] is field 3 (state); utime and stime are fields 14 and 15
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    }
+
     /** Resident memory in MB. */
     public double rssMb() {
         return rssKb / 1024.0;

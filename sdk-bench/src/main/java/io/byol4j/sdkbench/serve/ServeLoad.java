@@ -130,10 +130,18 @@ public final class ServeLoad {
                             .add(local);
                     out.accept(line(local));
                     for (var e : clients.entrySet()) {
-                        int metricsPort = servers.get(e.getKey()).metricsPort();
-                        MetricsScrape before = MetricsScrape.of(metricsPort);
+                        ServerUnderTest server = servers.get(e.getKey());
+                        MetricsScrape before = MetricsScrape.of(server.metricsPort());
+                        double serverCpu = server.cpuSeconds();
+                        double clientCpu =
+                                ProcStatus.cpuSeconds(ProcessHandle.current().pid());
                         LoadResult r = served(e.getValue(), images, "served, " + e.getKey(), c, o);
-                        StageProfile profile = StageProfile.between(before, MetricsScrape.of(metricsPort), r);
+                        StageProfile profile = StageProfile.between(
+                                before,
+                                MetricsScrape.of(server.metricsPort()),
+                                r,
+                                server.cpuSeconds() - serverCpu,
+                                ProcStatus.cpuSeconds(ProcessHandle.current().pid()) - clientCpu);
                         profiles.merge(key(e.getKey(), c), profile, StageProfile::plus);
                         now.put(e.getKey(), r);
                         runs.computeIfAbsent(key(e.getKey(), c), k -> new ArrayList<>())
@@ -204,8 +212,9 @@ public final class ServeLoad {
         out.accept("Per-call profile of the served single-image calls (means over all rounds, ms per call; the"
                 + " server's stage histograms, the rest is transport, event loops, hand-offs and the client):");
         out.accept("| server | concurrency | decode | model wait | other handler | parse + respond | rest"
-                + " (transport, client) | client latency | mean batch | model ms/image |");
-        out.accept("|---|---|---|---|---|---|---|---|---|---|");
+                + " (transport, client) | client latency | mean batch | model ms/image | server CPU/call |"
+                + " client CPU/call |");
+        out.accept("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (int c : o.concurrency()) {
             for (String mode : List.of(OFF, ON)) {
                 StageProfile p = profiles.get(key(mode, c));

@@ -206,6 +206,11 @@ final class ServerUnderTest implements AutoCloseable, Overload.Probe {
         return ProcStatus.of(pid);
     }
 
+    /** CPU seconds the server's own process has used, or NaN when the server shares this JVM. */
+    double cpuSeconds() throws IOException {
+        return pid == ProcessHandle.current().pid() ? Double.NaN : ProcStatus.cpuSeconds(pid);
+    }
+
     String description() {
         return description;
     }

@@ -19,6 +19,9 @@ import java.util.Locale;
  * @param compute time of those runs
  * @param clientCalls calls the client measured
  * @param client the client's latency summed over its calls
+ * @param serverCpu CPU time of the server's process during the cell (warm-up included), or NaN when the server
+ *     shares this JVM
+ * @param clientCpu CPU time of this process during the cell (the client, and the server when it shares the JVM)
  */
 record StageProfile(
         double calls,
@@ -31,12 +34,19 @@ record StageProfile(
         double batchImages,
         double compute,
         double clientCalls,
-        double client) {
+        double client,
+        double serverCpu,
+        double clientCpu) {
 
     static final String METHOD = "method=\"byol4j.v1.FeatureService/Embed\"";
 
     /** The profile of the calls between two scrapes, against the client's results for the same cell. */
-    static StageProfile between(MetricsScrape before, MetricsScrape after, LoadResult clientSide) {
+    static StageProfile between(
+            MetricsScrape before,
+            MetricsScrape after,
+            LoadResult clientSide,
+            double serverCpuSeconds,
+            double clientCpuSeconds) {
         return new StageProfile(
                 delta(before, after, "byol4j_request_duration_seconds_count", METHOD),
                 stage(before, after, "parse"),
@@ -48,7 +58,9 @@ record StageProfile(
                 delta(before, after, "byol4j_batch_size_sum"),
                 delta(before, after, "byol4j_batch_compute_seconds_sum"),
                 clientSide.calls(),
-                clientSide.meanMillis() * clientSide.calls() / 1000.0);
+                clientSide.meanMillis() * clientSide.calls() / 1000.0,
+                serverCpuSeconds,
+                clientCpuSeconds);
     }
 
     private static double stage(MetricsScrape before, MetricsScrape after, String stage) {
@@ -72,7 +84,9 @@ record StageProfile(
                 batchImages + o.batchImages,
                 compute + o.compute,
                 clientCalls + o.clientCalls,
-                client + o.client);
+                client + o.client,
+                serverCpu + o.serverCpu,
+                clientCpu + o.clientCpu);
     }
 
     private double perCall(double seconds) {
@@ -94,13 +108,23 @@ record StageProfile(
         return batchImages == 0 ? Double.NaN : compute / batchImages * 1000;
     }
 
+    /** CPU ms per server-side call of the server's process (NaN when it shares this JVM). */
+    double serverCpuMillis() {
+        return perCall(serverCpu);
+    }
+
+    /** CPU ms per server-side call of this process (the client; plus the server when it shares the JVM). */
+    double clientCpuMillis() {
+        return perCall(clientCpu);
+    }
+
     /** One line: per-call means in ms and the batches' mean size and compute. */
     String describe() {
         return String.format(
                 Locale.ROOT,
                 "client %.3f ms = server [parse %.3f + handler %.3f (decode %.3f, model wait %.3f, other %.3f)"
                         + " + respond %.3f] + transport/client rest %.3f; runs: mean batch %.1f, %.3f ms each,"
-                        + " %.3f ms/image",
+                        + " %.3f ms/image; CPU per call: server process %.3f ms, client process %.3f ms",
                 clientMillis(),
                 perCall(parse),
                 perCall(call),
@@ -111,14 +135,19 @@ record StageProfile(
                 restMillis(),
                 batches == 0 ? Double.NaN : batchImages / batches,
                 batches == 0 ? Double.NaN : compute / batches * 1000,
-                computePerImageMillis());
+                computePerImageMillis(),
+                serverCpuMillis(),
+                clientCpuMillis());
     }
 
-    /** A Markdown table row: decode, model wait, other handler, parse + respond, rest, client, mean batch, ms/image. */
+    /**
+     * A Markdown table row: decode, model wait, other handler, parse + respond, rest, client, mean batch, ms/image,
+     * server and client CPU per call.
+     */
     String row() {
         return String.format(
                 Locale.ROOT,
-                "%.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.1f | %.3f",
+                "%.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.1f | %.3f | %.3f | %.3f",
                 perCall(decode),
                 perCall(model),
                 perCall(call - decode - model),
@@ -126,6 +155,8 @@ record StageProfile(
                 restMillis(),
                 clientMillis(),
                 batches == 0 ? Double.NaN : batchImages / batches,
-                computePerImageMillis());
+                computePerImageMillis(),
+                serverCpuMillis(),
+                clientCpuMillis());
     }
 }
