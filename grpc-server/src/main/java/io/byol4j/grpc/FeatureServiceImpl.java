@@ -16,7 +16,6 @@ import io.byol4j.grpc.v1.GetModelInfoRequest;
 import io.byol4j.grpc.v1.ModelInfo;
 import io.byol4j.sdk.internal.Vectors;
 import io.grpc.Status;
-import io.grpc.StatusException;
 import io.grpc.stub.StreamObserver;
 import java.util.Arrays;
 import java.util.List;
@@ -43,11 +42,8 @@ final class FeatureServiceImpl extends FeatureServiceGrpc.FeatureServiceImplBase
 
     @Override
     public void embed(EmbedRequest request, StreamObserver<EmbedResponse> responses) {
-        // The handler thread decodes and queues the images, then returns; the response is built and sent when the
-        // model's results arrive (on the batch worker for a batched model). The lease ends with the call.
-        UnaryCalls.serveAsync(EMBED, metrics, responses, call -> {
-            ModelLease lease = models.lease(request.getModel(), "");
-            try {
+        UnaryCalls.serve(EMBED, metrics, responses, call -> {
+            try (ModelLease lease = models.lease(request.getModel(), "")) {
                 ServedModel model = lease.model();
                 call.model(model.name());
                 if (request.getImagesCount() == 0) {
@@ -55,35 +51,28 @@ final class FeatureServiceImpl extends FeatureServiceGrpc.FeatureServiceImplBase
                             .withDescription("request has no images")
                             .asException();
                 }
-                return pipeline.runImagesAsync(call, model, request.getImagesList())
-                        .thenApply(results -> response(model, request.getNormalize(), results))
-                        .whenComplete((response, failure) -> lease.close());
-            } catch (StatusException | RuntimeException e) {
-                lease.close();
-                throw e;
+                List<ImageResult> results = pipeline.runImages(call, model, request.getImagesList());
+                OutputSpec embedding = model.embeddingOutput();
+                EmbedResponse.Builder out =
+                        EmbedResponse.newBuilder().setModel(model.name()).setModelVersion(model.version());
+                for (ImageResult r : results) {
+                    EmbedResult.Builder rb = out.addResultsBuilder();
+                    if (r.ok()) {
+                        float[] f =
+                                Arrays.copyOfRange(r.row(), embedding.offset(), embedding.offset() + embedding.width());
+                        if (request.getNormalize()) {
+                            Vectors.normalizeL2(f);
+                        }
+                        for (float v : f) {
+                            rb.addFeatures(v);
+                        }
+                    } else {
+                        rb.setError(r.error());
+                    }
+                }
+                return out.build();
             }
         });
-    }
-
-    private static EmbedResponse response(ServedModel model, boolean normalize, List<ImageResult> results) {
-        OutputSpec embedding = model.embeddingOutput();
-        EmbedResponse.Builder out =
-                EmbedResponse.newBuilder().setModel(model.name()).setModelVersion(model.version());
-        for (ImageResult r : results) {
-            EmbedResult.Builder rb = out.addResultsBuilder();
-            if (r.ok()) {
-                float[] f = Arrays.copyOfRange(r.row(), embedding.offset(), embedding.offset() + embedding.width());
-                if (normalize) {
-                    Vectors.normalizeL2(f);
-                }
-                for (float v : f) {
-                    rb.addFeatures(v);
-                }
-            } else {
-                rb.setError(r.error());
-            }
-        }
-        return out.build();
     }
 
     @Override

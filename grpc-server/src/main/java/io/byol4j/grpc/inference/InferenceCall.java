@@ -55,11 +55,6 @@ public final class InferenceCall {
         return model;
     }
 
-    /** Records {@code nanos} spent in {@code stage} (a {@code ServerMetrics.STAGE_} name) for this call's method. */
-    public void stage(String stage, long nanos) {
-        metrics.callStage(method, stage, nanos);
-    }
-
     /** The call's gRPC context. */
     public Context context() {
         return context;

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -73,56 +72,24 @@ public final class InferencePipeline {
     }
 
     /**
-     * Decodes, preprocesses and runs encoded images, waiting for the results on the calling thread. An image that
-     * cannot be decoded (or that declares more than {@code max_pixels_per_image}) gets an error result and does not
-     * stop the others.
+     * Decodes, preprocesses and runs encoded images. An image that cannot be decoded (or that declares
+     * more than {@code max_pixels_per_image}) gets an error result and does not stop the others.
      *
      * @throws StatusException for the whole call: CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED (pixel
      *     budget or queue full, naming the limit), INTERNAL
      */
     public List<ImageResult> runImages(InferenceCall call, ServedModel model, List<ByteString> images)
             throws StatusException {
-        CompletableFuture<List<ImageResult>> results = runImagesAsync(call, model, images);
-        try {
-            return results.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            results.cancel(false);
-            throw Status.CANCELLED.withDescription("interrupted").asException();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof StatusException se) {
-                throw se;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    /**
-     * Decodes and preprocesses encoded images on the calling thread and queues each for the model as soon as it is
-     * decoded; the returned future completes once every image has its result, on the thread that completes the
-     * last one (for a batched model, the batch worker), so that nothing waits for the model on the calling
-     * thread. Errors of single images as {@link #runImages}.
-     *
-     * @return the results in request order; the future fails with a {@link StatusException} (wrapped in a
-     *     {@link CompletionException}) for the whole call: CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED
-     * @throws StatusException when the call fails before every image is queued (limits, deadline, cancellation)
-     */
-    public CompletableFuture<List<ImageResult>> runImagesAsync(
-            InferenceCall call, ServedModel model, List<ByteString> images) throws StatusException {
         checkCount(call, images.size());
         int n = images.size();
         String[] errors = new String[n];
-        // written by this thread, read by a cancellation on any thread
-        List<CompletableFuture<float[]>> futures = new CopyOnWriteArrayList<>();
-        Context.CancellationListener onCancel = ctx -> cancelAll(futures);
+        List<CompletableFuture<float[]>> futures = new ArrayList<>(n);
+        Context.CancellationListener onCancel = ctx -> futures.forEach(f -> f.cancel(false));
         call.context().addListener(onCancel, Runnable::run);
-        long decodeNanos = 0;
-        long modelNanos = 0;
         try {
             int channels = model.contract().channels();
+            long decodeNanos = 0;
+            long modelNanos = 0;
             for (int i = 0; i < n; i++) {
                 call.checkAlive();
                 float[] sample;
@@ -132,7 +99,7 @@ public final class InferencePipeline {
                 } catch (ImageDecodeException e) {
                     decodeNanos += System.nanoTime() - t0;
                     errors[i] = e.reason() + ": " + e.getMessage();
-                    futures.add(DECODE_FAILED);
+                    futures.add(null);
                     continue;
                 }
                 long t1 = System.nanoTime();
@@ -141,38 +108,24 @@ public final class InferencePipeline {
                 futures.add(submit(call, model, sample));
                 modelNanos += System.nanoTime() - t1;
             }
-        } catch (StatusException | RuntimeException e) {
-            cancelAll(futures);
-            call.context().removeListener(onCancel);
-            throw e;
-        }
-        call.stage(ServerMetrics.STAGE_DECODE, decodeNanos);
-        long waitStart = System.nanoTime();
-        long submitNanos = modelNanos;
-        List<CompletableFuture<float[]>> all = List.copyOf(futures);
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
-            try {
-                float[][] rows = await(call, model, all, errors);
-                List<ImageResult> results = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    results.add(new ImageResult(rows[i], rows[i] == null ? errors[i] : null));
-                }
-                return results;
-            } catch (StatusException e) {
-                throw new CompletionException(e);
-            } finally {
-                call.stage(ServerMetrics.STAGE_MODEL, submitNanos + System.nanoTime() - waitStart);
-                call.context().removeListener(onCancel);
+            metrics.callStage(call.method(), ServerMetrics.STAGE_DECODE, decodeNanos);
+            long waitStart = System.nanoTime();
+            float[][] rows = await(call, model, futures, errors);
+            metrics.callStage(call.method(), ServerMetrics.STAGE_MODEL, modelNanos + System.nanoTime() - waitStart);
+            List<ImageResult> results = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                results.add(new ImageResult(rows[i], rows[i] == null ? errors[i] : null));
             }
-        });
-    }
-
-    /** Stands for an image that could not be decoded: it has no model result to wait for. */
-    private static final CompletableFuture<float[]> DECODE_FAILED = CompletableFuture.completedFuture(null);
-
-    private static void cancelAll(List<CompletableFuture<float[]>> futures) {
-        for (CompletableFuture<float[]> f : futures) {
-            f.cancel(false);
+            return results;
+        } catch (StatusException e) {
+            futures.forEach(f -> {
+                if (f != null) {
+                    f.cancel(false);
+                }
+            });
+            throw e;
+        } finally {
+            call.context().removeListener(onCancel);
         }
     }
 
@@ -195,7 +148,7 @@ public final class InferencePipeline {
             }
             String[] errors = new String[n];
             float[][] rows = await(call, model, futures, errors);
-            call.stage(ServerMetrics.STAGE_MODEL, System.nanoTime() - started);
+            metrics.callStage(call.method(), ServerMetrics.STAGE_MODEL, System.nanoTime() - started);
             for (int i = 0; i < n; i++) {
                 if (rows[i] == null) {
                     throw Status.INTERNAL
@@ -301,7 +254,7 @@ public final class InferencePipeline {
         int ok = 0;
         for (int i = 0; i < futures.size(); i++) {
             CompletableFuture<float[]> f = futures.get(i);
-            if (f == null || f == DECODE_FAILED) {
+            if (f == null) {
                 continue;
             }
             try {
