@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -83,8 +84,13 @@ public final class InferencePipeline {
         checkCount(call, images.size());
         int n = images.size();
         String[] errors = new String[n];
-        List<CompletableFuture<float[]>> futures = new ArrayList<>(n);
-        Context.CancellationListener onCancel = ctx -> futures.forEach(f -> f.cancel(false));
+        // filled on this thread, read by a cancellation on another; null for an image that could not be decoded
+        List<CompletableFuture<float[]>> futures = new CopyOnWriteArrayList<>();
+        Context.CancellationListener onCancel = ctx -> futures.forEach(f -> {
+            if (f != null) {
+                f.cancel(false);
+            }
+        });
         call.context().addListener(onCancel, Runnable::run);
         try {
             int channels = model.contract().channels();
@@ -137,8 +143,13 @@ public final class InferencePipeline {
     public float[][] runSamples(InferenceCall call, ServedModel model, float[] samples, int n) throws StatusException {
         checkCount(call, n);
         int size = model.sampleSize();
-        List<CompletableFuture<float[]>> futures = new ArrayList<>(n);
-        Context.CancellationListener onCancel = ctx -> futures.forEach(f -> f.cancel(false));
+        // filled on this thread, read by a cancellation on another; null for an image that could not be decoded
+        List<CompletableFuture<float[]>> futures = new CopyOnWriteArrayList<>();
+        Context.CancellationListener onCancel = ctx -> futures.forEach(f -> {
+            if (f != null) {
+                f.cancel(false);
+            }
+        });
         call.context().addListener(onCancel, Runnable::run);
         try {
             long started = System.nanoTime();

@@ -33,8 +33,15 @@ final class OrtCeiling {
      * @param intraOpThreads intra-op threads of the session (0 = the runtime's default, one per core)
      * @param callers threads calling {@code run} at once on the same session
      * @param imagesPerSecond images per second over all callers
+     * @param cpuMillisPerImage CPU time of this process per image (all threads, spinning ones included)
      */
-    record Point(String label, int batch, int intraOpThreads, int callers, double imagesPerSecond) {}
+    record Point(
+            String label,
+            int batch,
+            int intraOpThreads,
+            int callers,
+            double imagesPerSecond,
+            double cpuMillisPerImage) {}
 
     private OrtCeiling() {}
 
@@ -42,20 +49,27 @@ final class OrtCeiling {
     static List<Point> measure(Path model, Duration each, List<Integer> batches) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<Point> points = new ArrayList<>();
-        try (OrtSession one = open(env, model, 1);
-                OrtSession all = open(env, model, 0)) {
+        try (OrtSession one = open(env, model, 1, true);
+                OrtSession all = open(env, model, 0, true);
+                OrtSession calm = open(env, model, 0, false)) {
             points.add(run("batch 1, 1 intra-op thread, 1 caller", env, one, 1, 1, 1, each));
             points.add(run("batch 1, 1 intra-op thread, 2 callers", env, one, 1, 1, 2, each));
             points.add(run("batch 1, default threads, 1 caller", env, all, 1, 0, 1, each));
             for (int b : batches) {
                 points.add(run("batch " + b + ", default threads, 1 caller", env, all, b, 0, 1, each));
             }
+            int last = batches.get(batches.size() - 1);
+            points.add(run("batch " + last + ", default threads, no spinning", env, calm, last, 0, 1, each));
         }
         return points;
     }
 
-    private static OrtSession open(OrtEnvironment env, Path model, int threads) throws OrtException {
+    private static OrtSession open(OrtEnvironment env, Path model, int threads, boolean spinning) throws OrtException {
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            if (!spinning) {
+                // idle intra-op threads sleep at once instead of spinning for the next run
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (threads > 0) {
                 so.setIntraOpNumThreads(threads);
@@ -90,6 +104,7 @@ final class OrtCeiling {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             long start = System.nanoTime();
             long end = start + each.toNanos();
+            double cpuStart = cpuSeconds();
             for (int c = 0; c < callers; c++) {
                 int caller = c;
                 Thread t = new Thread(
@@ -121,15 +136,30 @@ final class OrtCeiling {
                 throw new IllegalStateException(label + ": a run failed: " + failure.get(), failure.get());
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpu = cpuSeconds() - cpuStart;
             long total = 0;
             for (long r : runs) {
                 total += r;
             }
-            return new Point(label, batch, threads, callers, total * batch / seconds);
+            long images = total * batch;
+            return new Point(label, batch, threads, callers, images / seconds, cpu * 1000 / images);
+        }
+    }
+
+    private static double cpuSeconds() {
+        try {
+            return ProcStatus.cpuSeconds(ProcessHandle.current().pid());
+        } catch (java.io.IOException e) {
+            return Double.NaN;
         }
     }
 
     static String line(Point p) {
-        return String.format(Locale.ROOT, "  ORT ceiling, %-38s %9.1f images/s", p.label(), p.imagesPerSecond());
+        return String.format(
+                Locale.ROOT,
+                "  ORT ceiling, %-40s %9.1f images/s  %.3f CPU ms/image",
+                p.label(),
+                p.imagesPerSecond(),
+                p.cpuMillisPerImage());
     }
 }

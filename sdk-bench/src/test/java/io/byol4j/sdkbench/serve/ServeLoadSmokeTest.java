@@ -80,7 +80,7 @@ class ServeLoadSmokeTest {
         assertTrue(overload.samples().stream().allMatch(s -> s.rssMb() > 0), "resident memory is sampled");
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("| 2 |")), "the summary table has a row per concurrency");
         assertEquals(1, lines.stream().filter(l -> l.startsWith("round ")).count());
-        assertEquals(5, report.ceiling().size(), "batch 1 three ways, batch 16 and the max batch 8");
+        assertEquals(6, report.ceiling().size(), "batch 1 three ways, batch 16, the max batch 8, 8 without spinning");
         assertTrue(
                 report.ceiling().stream().allMatch(p -> p.imagesPerSecond() > 0),
                 report.ceiling().toString());
