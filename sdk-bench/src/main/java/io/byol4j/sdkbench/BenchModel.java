@@ -12,9 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The model every benchmark runs: the {@code cpu-tiny} encoder (ResNet-10, width 16, CIFAR stem,
+ * The model the benchmarks run by default: the {@code cpu-tiny} encoder (ResNet-10, width 16, CIFAR stem,
  * 32×32 RGB, 128-d embedding) with its seeded random initialisation, exported to ONNX exactly as
- * {@code byol4j export} does. Random weights cost the same to run as trained ones.
+ * {@code byol4j export} does ({@link #export(Path, String)} exports another preset's encoder). Random weights cost
+ * the same to run as trained ones.
  */
 public final class BenchModel {
 

@@ -34,6 +34,8 @@ import java.util.List;
  *     so that the load generator does not share the server's heap and threads, and resident memory and threads
  *     are the server process's own; false: the servers run in this JVM beside the client
  * @param ceiling length of each ONNX Runtime ceiling measurement ({@link OrtCeiling}); zero skips them
+ * @param spinning whether ONNX Runtime's idle intra-op threads spin, in both servers and the in-process reference
+ *     (false, the server's default, or true, the runtime's own default)
  */
 record LoadOptions(
         Path model,
@@ -54,7 +56,8 @@ record LoadOptions(
         int unbatchedThreads,
         String preset,
         boolean serverProcess,
-        Duration ceiling) {
+        Duration ceiling,
+        boolean spinning) {
 
     static final String USAGE = String.join(
             "\n",
@@ -62,7 +65,7 @@ record LoadOptions(
             "                 [--max-batch 32] [--max-delay-ms 0] [--queue 512] [--overload-seconds 60]",
             "                 [--overload-factor 10] [--overload-base 16] [--max-outstanding 2000]",
             "                 [--max-concurrent-calls 128] [--workers 1] [--unbatched-threads 1]",
-            "                 [--server-process false] [--ceiling-seconds 3]");
+            "                 [--server-process false] [--ceiling-seconds 3] [--spinning false]");
 
     static LoadOptions defaults() {
         return new LoadOptions(
@@ -84,7 +87,8 @@ record LoadOptions(
                 1,
                 "cpu-tiny",
                 false,
-                Duration.ofSeconds(3));
+                Duration.ofSeconds(3),
+                false);
     }
 
     /** Defaults overridden by command-line flags; IllegalArgumentException names a bad flag or value. */
@@ -108,6 +112,7 @@ record LoadOptions(
         String preset = d.preset;
         boolean serverProcess = d.serverProcess;
         Duration ceiling = d.ceiling;
+        boolean spinning = d.spinning;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -134,6 +139,7 @@ record LoadOptions(
                     case "--preset" -> preset = v;
                     case "--server-process" -> serverProcess = bool(flag, v);
                     case "--ceiling-seconds" -> ceiling = seconds(v);
+                    case "--spinning" -> spinning = bool(flag, v);
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             } catch (NumberFormatException e) {
@@ -170,7 +176,8 @@ record LoadOptions(
                 unbatchedThreads,
                 preset,
                 serverProcess,
-                ceiling);
+                ceiling,
+                spinning);
     }
 
     /** The flags that configure a server, for a child JVM started by {@link ServerUnderTest#spawn}. */
@@ -181,7 +188,8 @@ record LoadOptions(
                 "--queue", Integer.toString(queueCapacity),
                 "--max-concurrent-calls", Integer.toString(maxConcurrentCalls),
                 "--workers", Integer.toString(workers),
-                "--unbatched-threads", Integer.toString(unbatchedThreads));
+                "--unbatched-threads", Integer.toString(unbatchedThreads),
+                "--spinning", Boolean.toString(spinning));
     }
 
     private static boolean bool(String flag, String v) {
@@ -234,6 +242,6 @@ record LoadOptions(
                 + overloadBaseConcurrency + ") maxOutstanding=" + maxOutstanding + " images=" + imagePool
                 + " maxConcurrentCalls=" + maxConcurrentCalls + " workers=" + workers + " unbatchedThreads="
                 + unbatchedThreads + " serverProcess=" + serverProcess + " ceiling=" + ceiling.toMillis() / 1000.0
-                + "s";
+                + "s spinning=" + spinning;
     }
 }

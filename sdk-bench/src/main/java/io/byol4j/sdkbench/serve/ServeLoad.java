@@ -6,6 +6,7 @@ import io.byol4j.sdk.encoder.BatcherOptions;
 import io.byol4j.sdk.encoder.DynamicBatcher;
 import io.byol4j.sdk.encoder.EmbedResult;
 import io.byol4j.sdk.encoder.Encoder;
+import io.byol4j.sdk.encoder.EncoderOptions;
 import io.byol4j.sdk.image.ImageDecoder;
 import io.byol4j.sdkbench.BenchData;
 import io.byol4j.sdkbench.BenchModel;
@@ -21,21 +22,23 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Load benchmark of the gRPC server, side by side in one JVM and one run: single-image {@code Embed} calls over a
- * real loopback socket at each concurrency, to a server with dynamic batching and to one without, against the same
- * callers in-process (each decodes its image and waits on the SDK's {@link DynamicBatcher} with the server's
- * batching options), plus one thread calling {@link Encoder#embedEncoded} on full batches; then an open-loop
- * overload run. The rounds interleave the modes so that a shared machine's drift hits all of them alike; ratios
- * are taken per round. Prints one table, the ratios and the overload verdicts.
+ * Load benchmark of the gRPC server, side by side in one run: single-image {@code Embed} calls over a real loopback
+ * socket at each concurrency, to a server with dynamic batching and to one without, against the same callers
+ * in-process (each decodes its image and waits on the SDK's {@link DynamicBatcher} with the server's batching
+ * options), plus one thread calling {@link Encoder#embedEncoded} on full batches; then an open-loop overload run.
+ * The rounds interleave the modes so that a shared machine's drift hits all of them alike; ratios are taken per
+ * round. Each served cell also yields a {@link StageProfile} (the server's stage histograms, scraped from its
+ * metrics endpoint, against the client's latency, plus CPU time per call), and {@link OrtCeiling} bounds what the
+ * model allows. Prints one table, the profiles, the ceiling, the ratios and the overload verdicts.
  *
  * <pre>
- * ./mvnw -B -q -pl bench -am package -DskipTests
+ * ./mvnw -B -q -pl sdk-bench -am package -DskipTests
  * java -cp 'sdk-bench/target/byol4j-sdk-bench-0.1.0-SNAPSHOT.jar:sdk-bench/target/lib/*' io.byol4j.sdkbench.serve.ServeLoad \
- *     [--model FILE.onnx] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--overload-seconds 60] ...
+ *     [--model FILE.onnx | --preset cifar10] [--server-process true] [--rounds 3] [--concurrency 1,4,16,64] ...
  * </pre>
  *
- * Clients and servers share the JVM and the machine's cores, as a sidecar client would; every served call goes
- * through {@link FeatureClient}, one HTTP/2 connection per server shared by all callers.
+ * The servers run in this JVM or, with {@code --server-process true}, each in a child JVM of its own; every served
+ * call goes through {@link FeatureClient}, one HTTP/2 connection per server shared by all callers.
  */
 public final class ServeLoad {
 
@@ -99,7 +102,9 @@ public final class ServeLoad {
         List<OrtCeiling.Point> ceiling = List.of();
         Overload.Result overload = null;
         boolean held = true;
-        try (Encoder encoder = Encoder.open(model);
+        try (Encoder encoder = Encoder.open(
+                        model,
+                        EncoderOptions.builder().intraOpSpinning(o.spinning()).build());
                 DynamicBatcher batcher = DynamicBatcher.start(encoder, batcherOptions(o))) {
             out.accept("model: " + model + " (" + encoder.embeddingDim() + "-d)");
             if (!o.ceiling().isZero()) {

@@ -62,7 +62,10 @@ final class ServerUnderTest implements AutoCloseable, Overload.Probe {
                 o.maxConcurrentCalls());
         ServerMetrics metrics = ServerMetrics.create();
         InferenceServer server = InferenceServer.builder(ModelRepository.ofFile(
-                        model, null, new ModelOptions(batching ? 0 : o.unbatchedThreads(), batching, batcher), metrics))
+                        model,
+                        null,
+                        new ModelOptions(batching ? 0 : o.unbatchedThreads(), batching, batcher, o.spinning()),
+                        metrics))
                 .address("127.0.0.1", 0)
                 .limits(limits)
                 .metrics(metrics)
@@ -81,12 +84,13 @@ final class ServerUnderTest implements AutoCloseable, Overload.Probe {
         }
         String description = batching
                 ? String.format(
-                        Locale.ROOT,
-                        "dynamic batching (max batch %d, max delay %.1f ms, queue %d, %d worker)",
-                        batcher.maxBatchSize(),
-                        batcher.maxQueueDelay().toNanos() / 1e6,
-                        batcher.queueCapacity(),
-                        batcher.workers())
+                                Locale.ROOT,
+                                "dynamic batching (max batch %d, max delay %.1f ms, queue %d, %d worker)",
+                                batcher.maxBatchSize(),
+                                batcher.maxQueueDelay().toNanos() / 1e6,
+                                batcher.queueCapacity(),
+                                batcher.workers())
+                        + (o.spinning() ? ", intra-op spinning" : ", no intra-op spinning")
                 : "no batching (each image runs alone on its call's thread; ONNX Runtime intra-op threads "
                         + (o.unbatchedThreads() == 0 ? "default" : Integer.toString(o.unbatchedThreads())) + ")";
         LongSupplier depth = () -> {

@@ -44,7 +44,8 @@ class ServeLoadSmokeTest {
                 1,
                 "cpu-tiny",
                 false,
-                Duration.ofMillis(100));
+                Duration.ofMillis(100),
+                false);
         List<String> lines = new ArrayList<>();
         ServeLoad.Report report = ServeLoad.run(o, lines::add);
 
