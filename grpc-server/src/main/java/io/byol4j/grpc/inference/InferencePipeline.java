@@ -86,11 +86,7 @@ public final class InferencePipeline {
         String[] errors = new String[n];
         // filled on this thread, read by a cancellation on another; null for an image that could not be decoded
         List<CompletableFuture<float[]>> futures = new CopyOnWriteArrayList<>();
-        Context.CancellationListener onCancel = ctx -> futures.forEach(f -> {
-            if (f != null) {
-                f.cancel(false);
-            }
-        });
+        Context.CancellationListener onCancel = ctx -> cancelAll(futures);
         call.context().addListener(onCancel, Runnable::run);
         try {
             int channels = model.contract().channels();
@@ -124,11 +120,7 @@ public final class InferencePipeline {
             }
             return results;
         } catch (StatusException e) {
-            futures.forEach(f -> {
-                if (f != null) {
-                    f.cancel(false);
-                }
-            });
+            cancelAll(futures);
             throw e;
         } finally {
             call.context().removeListener(onCancel);
@@ -143,13 +135,9 @@ public final class InferencePipeline {
     public float[][] runSamples(InferenceCall call, ServedModel model, float[] samples, int n) throws StatusException {
         checkCount(call, n);
         int size = model.sampleSize();
-        // filled on this thread, read by a cancellation on another; null for an image that could not be decoded
+        // filled on this thread, read by a cancellation on another
         List<CompletableFuture<float[]>> futures = new CopyOnWriteArrayList<>();
-        Context.CancellationListener onCancel = ctx -> futures.forEach(f -> {
-            if (f != null) {
-                f.cancel(false);
-            }
-        });
+        Context.CancellationListener onCancel = ctx -> cancelAll(futures);
         call.context().addListener(onCancel, Runnable::run);
         try {
             long started = System.nanoTime();
@@ -169,10 +157,19 @@ public final class InferencePipeline {
             }
             return rows;
         } catch (StatusException e) {
-            futures.forEach(f -> f.cancel(false));
+            cancelAll(futures);
             throw e;
         } finally {
             call.context().removeListener(onCancel);
+        }
+    }
+
+    /** Withdraws every queued sample of a call (null entries, images that were not decoded, are skipped). */
+    private static void cancelAll(List<CompletableFuture<float[]>> futures) {
+        for (CompletableFuture<float[]> f : futures) {
+            if (f != null) {
+                f.cancel(false);
+            }
         }
     }
 
