@@ -44,8 +44,13 @@ final class MalformedMessageGuard implements ServerInterceptor {
                 if (rejected) {
                     return;
                 }
+                long parsing = System.nanoTime();
                 try {
                     super.onMessage(message);
+                    metrics.callStage(
+                            call.getMethodDescriptor().getFullMethodName(),
+                            ServerMetrics.STAGE_PARSE,
+                            System.nanoTime() - parsing);
                 } catch (RuntimeException e) {
                     rejected = true;
                     String method = call.getMethodDescriptor().getFullMethodName();

@@ -12,9 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The model every benchmark runs: the {@code cpu-tiny} encoder (ResNet-10, width 16, CIFAR stem,
+ * The model the benchmarks run by default: the {@code cpu-tiny} encoder (ResNet-10, width 16, CIFAR stem,
  * 32×32 RGB, 128-d embedding) with its seeded random initialisation, exported to ONNX exactly as
- * {@code byol4j export} does. Random weights cost the same to run as trained ones.
+ * {@code byol4j export} does ({@link #export(Path, String)} exports another preset's encoder). Random weights cost
+ * the same to run as trained ones.
  */
 public final class BenchModel {
 
@@ -29,10 +30,22 @@ public final class BenchModel {
 
     /** Exports the model into {@code dir} (created if missing) and returns the {@code .onnx} file. */
     public static Path export(Path dir) throws IOException {
+        return export(dir, "cpu-tiny");
+    }
+
+    /**
+     * Exports the encoder of trainer preset {@code preset} (e.g. {@code cifar10}: ResNet-18 w64, 32x32) with its
+     * seeded initial weights into {@code dir} (created if missing) and returns the {@code .onnx} file.
+     *
+     * @throws IllegalArgumentException for an unknown preset
+     */
+    public static Path export(Path dir, String preset) throws IOException {
         Files.createDirectories(dir);
-        Path run = dir.resolve("random-init");
-        Checkpoints.saveInitial(TrainConfig.preset("cpu-tiny"), run);
-        Path model = dir.resolve("resnet10-w16-cifar.onnx");
+        TrainConfig config = TrainConfig.preset(preset);
+        Path run = dir.resolve("random-init-" + preset);
+        Checkpoints.saveInitial(config, run);
+        Path model = dir.resolve(config.encoder().architecture() + "-w"
+                + config.encoder().width() + "-" + config.imageSize() + "px-" + preset + ".onnx");
         ExportReport report;
         try {
             report = OnnxExporter.export(
@@ -40,7 +53,7 @@ public final class BenchModel {
         } catch (ExportException e) {
             throw new IOException("cannot export the benchmark model: " + e.getMessage(), e);
         }
-        System.out.println("benchmark model: " + model + " (" + report.summary() + ")");
+        System.out.println("benchmark model: " + model + " (preset " + preset + ", " + report.summary() + ")");
         return model;
     }
 

@@ -113,12 +113,6 @@ public final class MemorySoak {
 
     /** Resident set size of this process in kB, from /proc/self/status. */
     public static long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(
-                        line.substring("VmRSS:".length()).replace("kB", "").trim());
-            }
-        }
-        throw new IOException("/proc/self/status has no VmRSS line (not Linux?)");
+        return io.byol4j.sdkbench.serve.ProcStatus.self().rssKb();
     }
 }

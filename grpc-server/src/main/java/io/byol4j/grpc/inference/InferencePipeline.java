@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -84,35 +85,43 @@ public final class InferencePipeline {
         checkCount(call, images.size());
         int n = images.size();
         String[] errors = new String[n];
-        List<CompletableFuture<float[]>> futures = new ArrayList<>(n);
-        Context.CancellationListener onCancel = ctx -> futures.forEach(f -> f.cancel(false));
+        // filled on this thread, read by a cancellation on another; null for an image that could not be decoded
+        List<CompletableFuture<float[]>> futures = new CopyOnWriteArrayList<>();
+        Context.CancellationListener onCancel = ctx -> cancelAll(futures);
         call.context().addListener(onCancel, Runnable::run);
         try {
             int channels = model.contract().channels();
+            long decodeNanos = 0;
+            long modelNanos = 0;
             for (int i = 0; i < n; i++) {
                 call.checkAlive();
                 float[] sample;
+                long t0 = System.nanoTime();
                 try {
                     sample = decode(call, model, images.get(i).toByteArray(), channels, i);
                 } catch (ImageDecodeException e) {
+                    decodeNanos += System.nanoTime() - t0;
                     errors[i] = e.reason() + ": " + e.getMessage();
                     futures.add(null);
                     continue;
                 }
+                long t1 = System.nanoTime();
+                decodeNanos += t1 - t0;
+                metrics.imageDecoded(model.name(), t1 - t0);
                 futures.add(submit(call, model, sample));
+                modelNanos += System.nanoTime() - t1;
             }
+            metrics.callStage(call.method(), ServerMetrics.STAGE_DECODE, decodeNanos);
+            long waitStart = System.nanoTime();
             float[][] rows = await(call, model, futures, errors);
+            metrics.callStage(call.method(), ServerMetrics.STAGE_MODEL, modelNanos + System.nanoTime() - waitStart);
             List<ImageResult> results = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 results.add(new ImageResult(rows[i], rows[i] == null ? errors[i] : null));
             }
             return results;
         } catch (StatusException e) {
-            futures.forEach(f -> {
-                if (f != null) {
-                    f.cancel(false);
-                }
-            });
+            cancelAll(futures);
             throw e;
         } finally {
             call.context().removeListener(onCancel);
@@ -127,16 +136,19 @@ public final class InferencePipeline {
     public float[][] runSamples(InferenceCall call, ServedModel model, float[] samples, int n) throws StatusException {
         checkCount(call, n);
         int size = model.sampleSize();
-        List<CompletableFuture<float[]>> futures = new ArrayList<>(n);
-        Context.CancellationListener onCancel = ctx -> futures.forEach(f -> f.cancel(false));
+        // filled on this thread, read by a cancellation on another
+        List<CompletableFuture<float[]>> futures = new CopyOnWriteArrayList<>();
+        Context.CancellationListener onCancel = ctx -> cancelAll(futures);
         call.context().addListener(onCancel, Runnable::run);
         try {
+            long started = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 call.checkAlive();
                 futures.add(submit(call, model, Arrays.copyOfRange(samples, i * size, (i + 1) * size)));
             }
             String[] errors = new String[n];
             float[][] rows = await(call, model, futures, errors);
+            metrics.callStage(call.method(), ServerMetrics.STAGE_MODEL, System.nanoTime() - started);
             for (int i = 0; i < n; i++) {
                 if (rows[i] == null) {
                     throw Status.INTERNAL
@@ -146,10 +158,19 @@ public final class InferencePipeline {
             }
             return rows;
         } catch (StatusException e) {
-            futures.forEach(f -> f.cancel(false));
+            cancelAll(futures);
             throw e;
         } finally {
             call.context().removeListener(onCancel);
+        }
+    }
+
+    /** Withdraws every queued sample of a call (null entries, images that were not decoded, are skipped). */
+    private static void cancelAll(List<CompletableFuture<float[]>> futures) {
+        for (CompletableFuture<float[]> f : futures) {
+            if (f != null) {
+                f.cancel(false);
+            }
         }
     }
 

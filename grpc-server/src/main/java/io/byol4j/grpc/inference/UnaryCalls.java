@@ -44,8 +44,10 @@ public final class UnaryCalls {
         }
         call.finish(status);
         if (status.isOk()) {
+            long sending = System.nanoTime();
             responses.onNext(response);
             responses.onCompleted();
+            metrics.callStage(method, ServerMetrics.STAGE_RESPOND, System.nanoTime() - sending);
         } else {
             responses.onError(status.asRuntimeException());
         }

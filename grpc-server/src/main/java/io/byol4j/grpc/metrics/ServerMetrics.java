@@ -21,6 +21,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  *   <li>{@code byol4j_batch_queue_seconds{model}}, {@code byol4j_batch_compute_seconds{model}}: how long a batch's
  *       oldest item waited, how long the model run took (histograms);</li>
  *   <li>{@code byol4j_queue_depth{model}}: items waiting in the batching queue;</li>
+ *   <li>{@code byol4j_image_decode_seconds{model}}: decoding and preprocessing one image (histogram, buckets from
+ *       50 µs);</li>
+ *   <li>{@code byol4j_call_stage_seconds{method,stage}}: where an inference call's time goes on the server (histogram,
+ *       buckets from 50 µs), one observation per call and stage: {@code parse} (request bytes to message),
+ *       {@code decode} (all of the call's images), {@code model} (waiting for the results: queueing plus the model
+ *       run), {@code respond} (serialising the response and handing it to the transport);</li>
  *   <li>{@code byol4j_pixels_in_flight}: decoded pixels held by calls in flight, all models;</li>
  *   <li>{@code byol4j_refusals_total{model,limit}}: work refused, by the limit that refused it.</li>
  * </ul>
@@ -31,6 +37,18 @@ public final class ServerMetrics {
 
     /** Latency buckets in seconds: 1 ms to 10 s, about three per decade. */
     static final double[] LATENCY_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10};
+    /** Stage buckets in seconds: 50 µs to 10 s (a small image decodes in well under a millisecond). */
+    static final double[] STAGE_BUCKETS = {
+        0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10
+    };
+    /** Stage names of {@code byol4j_call_stage_seconds}. */
+    public static final String STAGE_PARSE = "parse";
+    /** Decoding and preprocessing all of a call's images. */
+    public static final String STAGE_DECODE = "decode";
+    /** Waiting for the model's results (queueing plus the run). */
+    public static final String STAGE_MODEL = "model";
+    /** Serialising the response and handing it to the transport. */
+    public static final String STAGE_RESPOND = "respond";
     /** Batch-size buckets: powers of two. */
     static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
 
@@ -72,6 +90,20 @@ public final class ServerMetrics {
             .name("byol4j_queue_depth")
             .help("Items waiting in the model's batching queue")
             .labelNames("model")
+            .register(registry);
+    private final Histogram decodeSeconds = Histogram.builder()
+            .name("byol4j_image_decode_seconds")
+            .help("Decoding and preprocessing one image (seconds)")
+            .classicOnly()
+            .classicUpperBounds(STAGE_BUCKETS)
+            .labelNames("model")
+            .register(registry);
+    private final Histogram stageSeconds = Histogram.builder()
+            .name("byol4j_call_stage_seconds")
+            .help("Time of one inference call in one stage on the server: parse, decode, model, respond (seconds)")
+            .classicOnly()
+            .classicUpperBounds(STAGE_BUCKETS)
+            .labelNames("method", "stage")
             .register(registry);
     private final Gauge pixels = Gauge.builder()
             .name("byol4j_pixels_in_flight")
@@ -118,6 +150,16 @@ public final class ServerMetrics {
         this.batchSize.labelValues(m).observe(batchSize);
         queueSeconds.labelValues(m).observe(queueNanos / NANOS_PER_SECOND);
         computeSeconds.labelValues(m).observe(computeNanos / NANOS_PER_SECOND);
+    }
+
+    /** One image of {@code model} was decoded and preprocessed in {@code nanos}. */
+    public void imageDecoded(String model, long nanos) {
+        decodeSeconds.labelValues(label(model)).observe(nanos / NANOS_PER_SECOND);
+    }
+
+    /** One call of {@code method} spent {@code nanos} in {@code stage} (one of the {@code STAGE_} names). */
+    public void callStage(String method, String stage, long nanos) {
+        stageSeconds.labelValues(label(method), label(stage)).observe(nanos / NANOS_PER_SECOND);
     }
 
     /** Images turned into outputs (successes only). */

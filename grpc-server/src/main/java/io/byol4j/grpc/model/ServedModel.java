@@ -90,6 +90,7 @@ public final class ServedModel {
                 file,
                 EncoderOptions.builder()
                         .intraOpThreads(options.intraOpThreads())
+                        .intraOpSpinning(options.intraOpSpinning())
                         .batchSize(batchSize)
                         .build());
         ServedModel model;

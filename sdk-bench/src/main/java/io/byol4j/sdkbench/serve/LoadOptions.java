@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * Settings of one {@link ServeLoad} run.
  *
- * @param model ONNX model to serve, or null to export the benchmark model (the cpu-tiny encoder: ResNet-10 w16, 32x32) first
+ * @param model ONNX model to serve, or null to export {@code preset}'s initial weights first
+ * @param preset trainer preset whose encoder (seeded initial weights) is exported when {@code model} is null:
+ *     {@code cpu-tiny} (ResNet-10 w16, 32x32; the default) or e.g. {@code cifar10} (ResNet-18 w64, 32x32)
  * @param concurrency caller counts to run, in order
  * @param warmup unrecorded time before each measured window
  * @param measure length of each measured window
@@ -28,6 +30,12 @@ import java.util.List;
  *     on 2 cores); the batching server and the in-process reference keep the default
  * @param rounds how many times every cell runs; the rounds interleave the modes so that drift of a shared machine
  *     hits all of them alike, and ratios are taken per round
+ * @param serverProcess true: each server runs in a child JVM of its own (started by {@link ServerUnderTest#spawn}),
+ *     so that the load generator does not share the server's heap and threads, and resident memory and threads
+ *     are the server process's own; false: the servers run in this JVM beside the client
+ * @param ceiling length of each ONNX Runtime ceiling measurement ({@link OrtCeiling}); zero skips them
+ * @param spinning whether ONNX Runtime's idle intra-op threads spin, in both servers and the in-process reference
+ *     (false, the server's default, or true, the runtime's own default)
  */
 record LoadOptions(
         Path model,
@@ -45,14 +53,19 @@ record LoadOptions(
         int imagePool,
         int maxConcurrentCalls,
         int workers,
-        int unbatchedThreads) {
+        int unbatchedThreads,
+        String preset,
+        boolean serverProcess,
+        Duration ceiling,
+        boolean spinning) {
 
     static final String USAGE = String.join(
             "\n",
-            "usage: ServeLoad [--model FILE.onnx] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--warmup 2]",
+            "usage: ServeLoad [--model FILE.onnx | --preset cpu-tiny|cifar10|...] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--warmup 2]",
             "                 [--max-batch 32] [--max-delay-ms 0] [--queue 512] [--overload-seconds 60]",
             "                 [--overload-factor 10] [--overload-base 16] [--max-outstanding 2000]",
-            "                 [--max-concurrent-calls 128] [--workers 1] [--unbatched-threads 1]");
+            "                 [--max-concurrent-calls 128] [--workers 1] [--unbatched-threads 1]",
+            "                 [--server-process false] [--ceiling-seconds 3] [--spinning false]");
 
     static LoadOptions defaults() {
         return new LoadOptions(
@@ -71,7 +84,11 @@ record LoadOptions(
                 256,
                 128,
                 1,
-                1);
+                1,
+                "cpu-tiny",
+                false,
+                Duration.ofSeconds(3),
+                false);
     }
 
     /** Defaults overridden by command-line flags; IllegalArgumentException names a bad flag or value. */
@@ -92,6 +109,10 @@ record LoadOptions(
         int maxCalls = d.maxConcurrentCalls;
         int workers = d.workers;
         int unbatchedThreads = d.unbatchedThreads;
+        String preset = d.preset;
+        boolean serverProcess = d.serverProcess;
+        Duration ceiling = d.ceiling;
+        boolean spinning = d.spinning;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -115,11 +136,22 @@ record LoadOptions(
                     case "--max-concurrent-calls" -> maxCalls = positive(v);
                     case "--workers" -> workers = positive(v);
                     case "--unbatched-threads" -> unbatchedThreads = nonNegative(v);
+                    case "--preset" -> preset = v;
+                    case "--server-process" -> serverProcess = bool(flag, v);
+                    case "--ceiling-seconds" -> ceiling = seconds(v);
+                    case "--spinning" -> spinning = bool(flag, v);
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(flag + ": not a number: '" + v + "'");
             }
+        }
+        if (!io.byol4j.trainer.config.TrainConfig.PRESETS.contains(preset)) {
+            throw new IllegalArgumentException("--preset: unknown preset '" + preset + "'; known presets: "
+                    + io.byol4j.trainer.config.TrainConfig.PRESETS);
+        }
+        if (model != null && !preset.equals(d.preset)) {
+            throw new IllegalArgumentException("--model and --preset both name the model to serve; give one");
         }
         if (!overload.isZero() && !concurrency.contains(base)) {
             throw new IllegalArgumentException(
@@ -141,7 +173,31 @@ record LoadOptions(
                 d.imagePool,
                 maxCalls,
                 workers,
-                unbatchedThreads);
+                unbatchedThreads,
+                preset,
+                serverProcess,
+                ceiling,
+                spinning);
+    }
+
+    /** The flags that configure a server, for a child JVM started by {@link ServerUnderTest#spawn}. */
+    List<String> serverFlags() {
+        return List.of(
+                "--max-batch", Integer.toString(maxBatch),
+                "--max-delay-ms", Double.toString(maxDelay.toNanos() / 1e6),
+                "--queue", Integer.toString(queueCapacity),
+                "--max-concurrent-calls", Integer.toString(maxConcurrentCalls),
+                "--workers", Integer.toString(workers),
+                "--unbatched-threads", Integer.toString(unbatchedThreads),
+                "--spinning", Boolean.toString(spinning));
+    }
+
+    private static boolean bool(String flag, String v) {
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(flag + ": expected true or false, got '" + v + "'");
+        };
     }
 
     private static List<Integer> list(String v) {
@@ -178,13 +234,14 @@ record LoadOptions(
 
     @Override
     public String toString() {
-        return "model=" + (model == null ? "(export ResNet-10 w16 32x32)" : model) + " rounds=" + rounds
+        return "model=" + (model == null ? "(export preset " + preset + ")" : model) + " rounds=" + rounds
                 + " concurrency=" + concurrency
                 + " warmup=" + warmup.toMillis() / 1000.0 + "s measure=" + measure.toMillis() / 1000.0 + "s maxBatch="
                 + maxBatch + " maxDelay=" + maxDelay.toNanos() / 1e6 + "ms queue=" + queueCapacity + " overload="
                 + overload.toMillis() / 1000.0 + "s x" + overloadFactor + " (base: batched at concurrency "
                 + overloadBaseConcurrency + ") maxOutstanding=" + maxOutstanding + " images=" + imagePool
                 + " maxConcurrentCalls=" + maxConcurrentCalls + " workers=" + workers + " unbatchedThreads="
-                + unbatchedThreads;
+                + unbatchedThreads + " serverProcess=" + serverProcess + " ceiling=" + ceiling.toMillis() / 1000.0
+                + "s spinning=" + spinning;
     }
 }

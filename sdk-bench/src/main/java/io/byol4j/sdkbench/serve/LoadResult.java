@@ -35,6 +35,18 @@ record LoadResult(
         return images / seconds;
     }
 
+    /** Mean latency of the successful calls in milliseconds, NaN without any. */
+    double meanMillis() {
+        if (latencyNanos.length == 0) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (long l : latencyNanos) {
+            sum += l;
+        }
+        return sum / latencyNanos.length / 1e6;
+    }
+
     /** The {@code q}-quantile latency in milliseconds (nearest rank), NaN without successful calls. */
     double latencyMillis(double q) {
         if (latencyNanos.length == 0) {

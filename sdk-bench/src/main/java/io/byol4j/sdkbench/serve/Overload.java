@@ -1,9 +1,7 @@
 package io.byol4j.sdkbench.serve;
 
-import io.byol4j.sdkbench.MemorySoak;
 import io.grpc.Status;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
-import java.util.function.LongSupplier;
 
 /**
  * Open-loop overload: requests are sent at a fixed rate whatever the server answers (as independent clients
- * would), each asynchronously, for a fixed time; every second the process's resident memory and the server's
- * queue depth are sampled. At the end it waits for every call to finish and counts each outcome, so a call that
+ * would), each asynchronously, for a fixed time; every second the server process's resident memory and thread
+ * count and the server's queue depth are sampled. At the end it waits for every call to finish and counts each outcome, so a call that
  * never answered would show as lost.
  */
 final class Overload {
@@ -35,8 +32,16 @@ final class Overload {
             long outstanding,
             long queueDepth,
             double rssMb,
-            double heapCommittedMb,
             int threads) {}
+
+    /** What is sampled each second about the server. */
+    interface Probe {
+        /** Images in the server's batching queues (-1 when unknown). */
+        long queueDepth();
+
+        /** Resident memory and threads of the server's process. */
+        ProcStatus status() throws IOException;
+    }
 
     /**
      * What happened.
@@ -86,14 +91,10 @@ final class Overload {
      *
      * @param send starts call number {@code i}; the future completes normally for an answered call (with or
      *     without per-image errors) and exceptionally with the gRPC failure otherwise
-     * @param queueDepth the server's current queue depth (or -1 when unknown)
+     * @param server what is sampled each second about the server
      */
     static Result run(
-            double rate,
-            Duration duration,
-            int maxOutstanding,
-            LongFunction<CompletableFuture<?>> send,
-            LongSupplier queueDepth)
+            double rate, Duration duration, int maxOutstanding, LongFunction<CompletableFuture<?>> send, Probe server)
             throws InterruptedException {
         Semaphore window = new Semaphore(maxOutstanding);
         Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
@@ -144,16 +145,16 @@ final class Overload {
                 });
             }
             if (now >= nextSample) {
+                ProcStatus status = status(server);
                 samples.add(new Sample(
                         samples.size() + 1,
                         sent,
                         ok.sum(),
                         refused.sum(),
                         sent - finished.get(),
-                        queueDepth.getAsLong(),
-                        rssMb(),
-                        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1048576.0,
-                        ManagementFactory.getThreadMXBean().getThreadCount()));
+                        server.queueDepth(),
+                        status == null ? Double.NaN : status.rssMb(),
+                        status == null ? -1 : status.threads()));
                 nextSample += TimeUnit.SECONDS.toNanos(1);
             }
             long sleep = Math.min(nextSample, start + (long) ((due) * intervalNanos)) - System.nanoTime();
@@ -184,11 +185,11 @@ final class Overload {
         return head.length() > 40 ? head.substring(0, 40) + "..." : head;
     }
 
-    static double rssMb() {
+    private static ProcStatus status(Probe server) {
         try {
-            return MemorySoak.rssKb() / 1024.0;
+            return server.status();
         } catch (IOException e) {
-            return Double.NaN;
+            return null;
         }
     }
 }

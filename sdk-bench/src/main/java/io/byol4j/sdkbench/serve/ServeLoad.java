@@ -5,6 +5,7 @@ import io.byol4j.grpc.client.FeatureClient;
 import io.byol4j.sdk.encoder.BatcherOptions;
 import io.byol4j.sdk.encoder.DynamicBatcher;
 import io.byol4j.sdk.encoder.Encoder;
+import io.byol4j.sdk.encoder.EncoderOptions;
 import io.byol4j.sdk.encoder.ImageEmbedding;
 import io.byol4j.sdk.image.ImageDecoder;
 import io.byol4j.sdkbench.BenchData;
@@ -21,21 +22,23 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Load benchmark of the gRPC server, side by side in one JVM and one run: single-image {@code Embed} calls over a
- * real loopback socket at each concurrency, to a server with dynamic batching and to one without, against the same
- * callers in-process (each decodes its image and waits on the SDK's {@link DynamicBatcher} with the server's
- * batching options), plus one thread calling {@link Encoder#embedEncoded} on full batches; then an open-loop
- * overload run. The rounds interleave the modes so that a shared machine's drift hits all of them alike; ratios
- * are taken per round. Prints one table, the ratios and the overload verdicts.
+ * Load benchmark of the gRPC server, side by side in one run: single-image {@code Embed} calls over a real loopback
+ * socket at each concurrency, to a server with dynamic batching and to one without, against the same callers
+ * in-process (each decodes its image and waits on the SDK's {@link DynamicBatcher} with the server's batching
+ * options), plus one thread calling {@link Encoder#embedEncoded} on full batches; then an open-loop overload run.
+ * The rounds interleave the modes so that a shared machine's drift hits all of them alike; ratios are taken per
+ * round. Each served cell also yields a {@link StageProfile} (the server's stage histograms, scraped from its
+ * metrics endpoint, against the client's latency, plus CPU time per call), and {@link OrtCeiling} bounds what the
+ * model allows. Prints one table, the profiles, the ceiling, the ratios and the overload verdicts.
  *
  * <pre>
- * ./mvnw -B -q -pl bench -am package -DskipTests
+ * ./mvnw -B -q -pl sdk-bench -am package -DskipTests
  * java -cp 'sdk-bench/target/byol4j-sdk-bench-0.1.0-SNAPSHOT.jar:sdk-bench/target/lib/*' io.byol4j.sdkbench.serve.ServeLoad \
- *     [--model FILE.onnx] [--rounds 3] [--concurrency 1,4,16,64] [--seconds 5] [--overload-seconds 60] ...
+ *     [--model FILE.onnx | --preset cifar10] [--server-process true] [--rounds 3] [--concurrency 1,4,16,64] ...
  * </pre>
  *
- * Clients and servers share the JVM and the machine's cores, as a sidecar client would; every served call goes
- * through {@link FeatureClient}, one HTTP/2 connection per server shared by all callers.
+ * The servers run in this JVM or, with {@code --server-process true}, each in a child JVM of its own; every served
+ * call goes through {@link FeatureClient}, one HTTP/2 connection per server shared by all callers.
  */
 public final class ServeLoad {
 
@@ -66,6 +69,8 @@ public final class ServeLoad {
     record Report(
             Map<String, LoadResult> cells,
             Map<String, List<Double>> ratios,
+            Map<String, StageProfile> profiles,
+            List<OrtCeiling.Point> ceiling,
             Overload.Result overload,
             boolean overloadHeld) {}
 
@@ -84,19 +89,32 @@ public final class ServeLoad {
                 System.getProperty("java.version"),
                 System.getProperty("os.name"),
                 System.getProperty("os.arch")));
-        Path model = o.model() != null ? o.model() : BenchModel.export(Files.createTempDirectory("byol4j-serve-load"));
+        out.accept("load average at start: " + loadAverage());
+        Path model = o.model() != null
+                ? o.model()
+                : BenchModel.export(Files.createTempDirectory("byol4j-serve-load"), o.preset());
         List<byte[]> images = BenchData.jpegs(BenchData.images(o.imagePool(), BenchModel.SIZE, 23));
         Map<String, List<LoadResult>> runs = new LinkedHashMap<>();
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
         Map<String, ServerUnderTest> servers = new LinkedHashMap<>();
         Map<String, FeatureClient> clients = new LinkedHashMap<>();
+        Map<String, StageProfile> profiles = new LinkedHashMap<>();
+        List<OrtCeiling.Point> ceiling = List.of();
         Overload.Result overload = null;
         boolean held = true;
-        try (Encoder encoder = Encoder.open(model);
+        try (Encoder encoder = Encoder.open(
+                        model,
+                        EncoderOptions.builder().intraOpSpinning(o.spinning()).build());
                 DynamicBatcher batcher = DynamicBatcher.start(encoder, batcherOptions(o))) {
             out.accept("model: " + model + " (" + encoder.embeddingDim() + "-d)");
+            if (!o.ceiling().isZero()) {
+                ceiling = OrtCeiling.measure(model, o.ceiling(), List.of(16, o.maxBatch()));
+                ceiling.forEach(p -> out.accept(OrtCeiling.line(p)));
+            }
             for (String mode : List.of(OFF, ON)) {
-                ServerUnderTest server = ServerUnderTest.start(model, mode.equals(ON), o);
+                ServerUnderTest server = o.serverProcess()
+                        ? ServerUnderTest.spawn(model, mode.equals(ON), o)
+                        : ServerUnderTest.start(model, mode.equals(ON), o);
                 servers.put(mode, server);
                 clients.put(
                         mode,
@@ -106,7 +124,7 @@ public final class ServeLoad {
                 out.accept("server, " + mode + ": " + server.description() + ", 127.0.0.1:" + server.port());
             }
             for (int round = 1; round <= o.rounds(); round++) {
-                out.accept("round " + round + "/" + o.rounds());
+                out.accept("round " + round + "/" + o.rounds() + ", load average " + loadAverage());
                 LoadResult sdk = inProcess(encoder, images, o);
                 runs.computeIfAbsent(key(SDK, 1), k -> new ArrayList<>()).add(sdk);
                 out.accept(line(sdk));
@@ -117,11 +135,24 @@ public final class ServeLoad {
                             .add(local);
                     out.accept(line(local));
                     for (var e : clients.entrySet()) {
+                        ServerUnderTest server = servers.get(e.getKey());
+                        MetricsScrape before = MetricsScrape.of(server.metricsPort());
+                        double serverCpu = server.cpuSeconds();
+                        double clientCpu =
+                                ProcStatus.cpuSeconds(ProcessHandle.current().pid());
                         LoadResult r = served(e.getValue(), images, "served, " + e.getKey(), c, o);
+                        StageProfile profile = StageProfile.between(
+                                before,
+                                MetricsScrape.of(server.metricsPort()),
+                                r,
+                                server.cpuSeconds() - serverCpu,
+                                ProcStatus.cpuSeconds(ProcessHandle.current().pid()) - clientCpu);
+                        profiles.merge(key(e.getKey(), c), profile, StageProfile::plus);
                         now.put(e.getKey(), r);
                         runs.computeIfAbsent(key(e.getKey(), c), k -> new ArrayList<>())
                                 .add(r);
                         out.accept(line(r));
+                        out.accept("    profile: " + profile.describe());
                     }
                     if (now.containsKey(ON)) {
                         double on = now.get(ON).throughput();
@@ -137,6 +168,7 @@ public final class ServeLoad {
             Map<String, LoadResult> cells = new LinkedHashMap<>();
             runs.forEach((k, v) -> cells.put(k, LoadResult.merge(v)));
             printSummary(cells, ratios, o, out);
+            printProfiles(profiles, ceiling, o, out);
             if (!o.overload().isZero()) {
                 ServerUnderTest server = servers.get(ON);
                 FeatureClient client = clients.get(ON);
@@ -155,10 +187,10 @@ public final class ServeLoad {
                         o.overload(),
                         o.maxOutstanding(),
                         i -> client.embedAsync(List.of(images.get((int) (i % images.size())))),
-                        server::queueDepth);
+                        server);
                 held = printOverload(overload, o, out);
             }
-            return new Report(cells, ratios, overload, held);
+            return new Report(cells, ratios, profiles, ceiling, overload, held);
         } finally {
             for (FeatureClient c : clients.values()) {
                 c.close();
@@ -166,7 +198,58 @@ public final class ServeLoad {
             for (ServerUnderTest s : servers.values()) {
                 s.close();
             }
+            out.accept("load average at end: " + loadAverage());
         }
+    }
+
+    /** The system load average over the last 1, 5 and 15 minutes ({@code /proc/loadavg}), or "unknown". */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static void printProfiles(
+            Map<String, StageProfile> profiles, List<OrtCeiling.Point> ceiling, LoadOptions o, Consumer<String> out) {
+        out.accept("Per-call profile of the served single-image calls (means over all rounds, ms per call; the"
+                + " server's stage histograms, the rest is transport, event loops, hand-offs and the client):");
+        out.accept("| server | concurrency | decode | model wait | other handler | parse + respond | rest"
+                + " (transport, client) | client latency | mean batch | model ms/image | server CPU/call |"
+                + " client CPU/call |");
+        out.accept("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (int c : o.concurrency()) {
+            for (String mode : List.of(OFF, ON)) {
+                StageProfile p = profiles.get(key(mode, c));
+                if (p != null) {
+                    out.accept("| " + mode + " | " + c + " | " + p.row() + " |");
+                }
+            }
+        }
+        if (!ceiling.isEmpty()) {
+            out.accept("");
+            out.accept("ONNX Runtime ceiling (session.run on a prepared tensor, nothing else):");
+            ceiling.forEach(p -> out.accept(OrtCeiling.line(p)));
+            double bestSingle = ceiling.stream()
+                    .filter(p -> p.batch() == 1)
+                    .mapToDouble(OrtCeiling.Point::imagesPerSecond)
+                    .max()
+                    .orElse(Double.NaN);
+            double bestBatched = ceiling.stream()
+                    .filter(p -> p.batch() > 1)
+                    .mapToDouble(OrtCeiling.Point::imagesPerSecond)
+                    .max()
+                    .orElse(Double.NaN);
+            out.accept(String.format(
+                    Locale.ROOT,
+                    "  batching can give at most %.2fx over the best batch-1 configuration (%.1f vs %.1f images/s)",
+                    bestBatched / bestSingle,
+                    bestBatched,
+                    bestSingle));
+        }
+        out.accept("");
     }
 
     static String key(String mode, int concurrency) {
@@ -265,8 +348,7 @@ public final class ServeLoad {
         for (Overload.Sample s : r.samples()) {
             out.accept(String.format(
                     Locale.ROOT,
-                    "  t=%3ds sent %8d ok %7d refused %8d in flight %6d queue %5d "
-                            + "RSS %7.1f MB heap committed %6.1f MB threads %4d",
+                    "  t=%3ds sent %8d ok %7d refused %8d in flight %6d queue %5d " + "server RSS %7.1f MB threads %4d",
                     s.second(),
                     s.sent(),
                     s.ok(),
@@ -274,7 +356,6 @@ public final class ServeLoad {
                     s.outstanding(),
                     s.queueDepth(),
                     s.rssMb(),
-                    s.heapCommittedMb(),
                     s.threads()));
         }
         List<Overload.Sample> samples = r.samples();
@@ -306,7 +387,21 @@ public final class ServeLoad {
                 "  every refusal RESOURCE_EXHAUSTED: %s (%d other failures)",
                 yes(refusalsClean),
                 r.otherFailures()));
-        out.accept("  no accepted call lost: " + yes(noneLost) + " (" + r.count("OK") + " answered OK)");
+        out.accept(String.format(
+                Locale.ROOT,
+                "  no accepted call lost: %s (%d answered OK: goodput %.1f OK calls/s)",
+                yes(noneLost),
+                r.count("OK"),
+                r.count("OK") / r.seconds()));
+        if (!samples.isEmpty()) {
+            out.accept(String.format(
+                    Locale.ROOT,
+                    "  server threads: %d at 1 s, %d max, %d at the end; calls in flight at the client max %d",
+                    samples.get(0).threads(),
+                    samples.stream().mapToInt(Overload.Sample::threads).max().orElse(-1),
+                    samples.get(samples.size() - 1).threads(),
+                    r.maxOutstanding()));
+        }
         out.accept(String.format(
                 Locale.ROOT,
                 "  queue bounded: %s (max depth sampled %s, bound %d)",

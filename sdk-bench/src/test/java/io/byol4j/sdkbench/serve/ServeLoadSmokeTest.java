@@ -41,7 +41,11 @@ class ServeLoadSmokeTest {
                 16,
                 64,
                 1,
-                1);
+                1,
+                "cpu-tiny",
+                false,
+                Duration.ofMillis(100),
+                false);
         List<String> lines = new ArrayList<>();
         ServeLoad.Report report = ServeLoad.run(o, lines::add);
 
@@ -56,6 +60,14 @@ class ServeLoadSmokeTest {
                 assertEquals(0, r.failed(), r.failures().toString());
                 assertTrue(r.latencyMillis(0.5) > 0 && r.latencyMillis(0.5) <= r.latencyMillis(0.99));
             }
+            for (String mode : List.of(ServeLoad.OFF, ServeLoad.ON)) {
+                StageProfile p = report.profiles().get(ServeLoad.key(mode, c));
+                LoadResult r = report.cells().get(ServeLoad.key(mode, c));
+                assertTrue(p.calls() >= r.calls(), "the server saw at least the measured calls (warm-up too): " + p);
+                assertTrue(p.decode() > 0 && p.model() > 0 && p.parse() > 0 && p.respond() > 0, p.toString());
+                assertTrue(p.batchImages() >= r.images(), p.toString());
+                assertTrue(p.restMillis() > 0, "the client's latency includes the server's stages: " + p.describe());
+            }
             assertEquals(1, report.ratios().get("on/off@" + c).size(), "one ratio per round");
             assertEquals(1, report.ratios().get("on/sdk@" + c).size(), "one ratio per round");
         }
@@ -69,6 +81,51 @@ class ServeLoadSmokeTest {
         assertTrue(overload.samples().stream().allMatch(s -> s.rssMb() > 0), "resident memory is sampled");
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("| 2 |")), "the summary table has a row per concurrency");
         assertEquals(1, lines.stream().filter(l -> l.startsWith("round ")).count());
+        assertEquals(6, report.ceiling().size(), "batch 1 three ways, batch 16, the max batch 8, 8 without spinning");
+        assertTrue(
+                report.ceiling().stream().allMatch(p -> p.imagesPerSecond() > 0),
+                report.ceiling().toString());
+    }
+
+    @Test
+    void aServerInAChildJvmServesAndReportsItsOwnProcess() throws Exception {
+        ModelContract contract = TestModels.contract(3, 16, 8);
+        Path model = dir.resolve("tiny.onnx");
+        Files.write(model, TestModels.model(contract));
+        LoadOptions o = LoadOptions.parse(new String[] {"--max-batch", "4", "--max-concurrent-calls", "16"});
+        ServerUnderTest server = ServerUnderTest.spawn(model, true, o);
+        try (io.byol4j.grpc.client.FeatureClient client = io.byol4j.grpc.client.FeatureClient.builder(
+                        "127.0.0.1", server.port())
+                .deadline(Duration.ofSeconds(30))
+                .build()) {
+            byte[] jpeg = io.byol4j.sdkbench.BenchData.jpegs(io.byol4j.sdkbench.BenchData.images(1, 16, 5))
+                    .get(0);
+            assertTrue(client.embed(jpeg).ok());
+            ProcStatus child = server.status();
+            assertTrue(child.rssKb() > 0 && child.threads() > 0, child.toString());
+            assertTrue(server.description().contains("child JVM pid"), server.description());
+            assertTrue(server.queueDepth() >= 0, "the queue depth is scraped from the child's metrics endpoint");
+            assertTrue(MetricsScrape.of(server.metricsPort()).sum("byol4j_images_inferred_total") >= 1);
+        } finally {
+            server.close();
+        }
+        assertThrows(java.io.IOException.class, server::status, "the child process has ended");
+    }
+
+    @Test
+    void metricsTextIsParsedAndSummedByLabel() {
+        MetricsScrape s = MetricsScrape.parse(String.join(
+                "\n",
+                "# HELP x y",
+                "byol4j_call_stage_seconds_sum{method=\"a\",stage=\"decode\"} 1.5",
+                "byol4j_call_stage_seconds_sum{method=\"b\",stage=\"decode\"} 2.0",
+                "byol4j_call_stage_seconds_sum{method=\"a\",stage=\"model\"} 4.0",
+                "byol4j_queue_depth 7"));
+        assertEquals(3.5, s.sum("byol4j_call_stage_seconds_sum", "stage=\"decode\""), 1e-12);
+        assertEquals(1.5, s.sum("byol4j_call_stage_seconds_sum", "method=\"a\"", "stage=\"decode\""), 1e-12);
+        assertEquals(7, s.sum("byol4j_queue_depth"), 1e-12);
+        assertEquals(0, s.sum("byol4j_missing"), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> MetricsScrape.parse("garbage"));
     }
 
     @Test
@@ -77,6 +134,16 @@ class ServeLoadSmokeTest {
                 IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--seconds", "ten"}));
         assertTrue(e.getMessage().contains("--seconds"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--bogus", "1"}));
+        IllegalArgumentException preset = assertThrows(
+                IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--preset", "resnet9000"}));
+        assertTrue(preset.getMessage().contains("resnet9000"), preset.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--server-process", "yes"}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LoadOptions.parse(new String[] {"--model", "m.onnx", "--preset", "cifar10"}));
+        assertEquals(
+                "cifar10",
+                LoadOptions.parse(new String[] {"--preset", "cifar10"}).preset());
         assertThrows(
                 IllegalArgumentException.class,
                 () -> LoadOptions.parse(new String[] {"--concurrency", "1,4", "--overload-base", "16"}));

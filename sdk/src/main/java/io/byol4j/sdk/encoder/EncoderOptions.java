@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param verifyDigest refuse a model whose SHA-256 does not match the digest in its metadata
  * @param normalize L2-normalise every embedding before returning it
  * @param batchSize largest number of images sent to ONNX Runtime in one run; longer inputs are split
+ * @param intraOpSpinning whether ONNX Runtime's idle intra-op threads spin waiting for the next run (its default,
+ *     true) or sleep at once (false: less CPU burnt between runs, which leaves the cores to other work such as
+ *     decoding and networking; see the README's load benchmark)
  */
 public record EncoderOptions(
         int intraOpThreads,
@@ -25,7 +28,8 @@ public record EncoderOptions(
         boolean requireGpu,
         boolean verifyDigest,
         boolean normalize,
-        int batchSize) {
+        int batchSize,
+        boolean intraOpSpinning) {
 
     /** Default number of images per ONNX Runtime run. */
     public static final int DEFAULT_BATCH_SIZE = 64;
@@ -97,7 +101,8 @@ public record EncoderOptions(
                 .requireGpu(requireGpu)
                 .verifyDigest(verifyDigest)
                 .normalize(normalize)
-                .batchSize(batchSize);
+                .batchSize(batchSize)
+                .intraOpSpinning(intraOpSpinning);
     }
 
     /** Mutable builder for {@link EncoderOptions}; {@link #build()} validates. */
@@ -110,6 +115,7 @@ public record EncoderOptions(
         private boolean verifyDigest = true;
         private boolean normalize;
         private int batchSize = DEFAULT_BATCH_SIZE;
+        private boolean intraOpSpinning = true;
 
         private Builder() {}
 
@@ -161,6 +167,12 @@ public record EncoderOptions(
             return this;
         }
 
+        /** Let idle intra-op threads spin for the next run (ONNX Runtime's default, true) or sleep (false). */
+        public Builder intraOpSpinning(boolean spinning) {
+            this.intraOpSpinning = spinning;
+            return this;
+        }
+
         /** The validated options. */
         public EncoderOptions build() {
             return new EncoderOptions(
@@ -171,7 +183,8 @@ public record EncoderOptions(
                     requireGpu,
                     verifyDigest,
                     normalize,
-                    batchSize);
+                    batchSize,
+                    intraOpSpinning);
         }
     }
 }

@@ -30,6 +30,9 @@ final class ModelLoader {
     /** A session that passed every check, with what was learned about it. */
     record LoadedModel(OrtSession session, ModelContract contract, Map<String, String> metadata, Device device) {}
 
+    /** ONNX Runtime's session option that lets idle intra-op threads spin ("1", the default) or not ("0"). */
+    static final String INTRA_OP_SPINNING = "session.intra_op.allow_spinning";
+
     private ModelLoader() {}
 
     /** Loads and validates {@code model}; on any failure no native resource is left open. */
@@ -41,6 +44,9 @@ final class ModelLoader {
             sessionOptions.setOptimizationLevel(options.optimizationLevel().ortLevel());
             if (options.intraOpThreads() > 0) {
                 sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            if (!options.intraOpSpinning()) {
+                sessionOptions.addConfigEntry(INTRA_OP_SPINNING, "0");
             }
             Device device = DeviceSelection.select(
                     options,

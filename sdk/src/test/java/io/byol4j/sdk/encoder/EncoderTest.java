@@ -146,6 +146,23 @@ class EncoderTest {
     }
 
     @Test
+    void spinningOffGivesTheSameEmbeddingsAndIsKeptByTheBuilder() throws IOException {
+        assertTrue(EncoderOptions.defaults().intraOpSpinning(), "ONNX Runtime's own default stays the SDK's");
+        EncoderOptions calm = EncoderOptions.builder().intraOpSpinning(false).build();
+        assertFalse(calm.intraOpSpinning());
+        assertFalse(calm.toBuilder().build().intraOpSpinning(), "toBuilder keeps the setting");
+        List<DecodedImage> images = images(5, 13);
+        try (Encoder spinning = Encoder.open(model);
+                Encoder quiet = Encoder.open(model, calm)) {
+            float[][] a = spinning.embed(images);
+            float[][] b = quiet.embed(images);
+            for (int i = 0; i < images.size(); i++) {
+                assertArrayEquals(a[i], b[i], 1e-6f, "image " + i);
+            }
+        }
+    }
+
+    @Test
     void embedFloatsTakesPreprocessedBatches() throws IOException {
         List<DecodedImage> images = images(5, 5);
         Preprocessor pre = new Preprocessor(contract);
