@@ -48,7 +48,8 @@ final class ServerUnderTest implements AutoCloseable, Overload.Probe {
 
     /**
      * Starts a server over {@code model} in this JVM; without {@code batching} each call runs alone. Limits are the
-     * defaults except {@code max_concurrent_calls}, which is {@code o.maxConcurrentCalls()}.
+     * defaults except {@code max_concurrent_calls}, which is {@code o.maxConcurrentCalls()}, also allowed on one
+     * connection (the benchmark's callers share one).
      */
     static ServerUnderTest start(Path model, boolean batching, LoadOptions o) throws IOException {
         BatcherOptions batcher = ServeLoad.batcherOptions(o);
@@ -68,6 +69,8 @@ final class ServerUnderTest implements AutoCloseable, Overload.Probe {
                         metrics))
                 .address("127.0.0.1", 0)
                 .limits(limits)
+                // the benchmark's callers share one connection: let it carry every call the server admits
+                .maxCallsPerConnection(o.maxConcurrentCalls())
                 .metrics(metrics)
                 .grace(Duration.ofSeconds(10))
                 .start();
