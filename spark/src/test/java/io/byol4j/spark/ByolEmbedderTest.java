@@ -186,7 +186,8 @@ class ByolEmbedderTest {
                     List<byte[]> one = new ArrayList<>();
                     one.add(content);
                     ImageEmbedding sdkResult = sdk.embedEncoded(one).get(0);
-                    assertEquals(sdkResult.failure().toString(), r.getString(2), path + ": the same reason as the SDK's");
+                    assertEquals(
+                            sdkResult.failure().toString(), r.getString(2), path + ": the same reason as the SDK's");
                     assertTrue(!r.getString(2).isBlank(), path);
                 } else {
                     assertNotNull(r.get(1), path);
