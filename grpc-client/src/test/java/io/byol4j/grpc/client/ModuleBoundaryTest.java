@@ -110,8 +110,10 @@ class ModuleBoundaryTest {
                     src.resolve("app/App.java").toString());
         }
         // with -XDrawDiagnostics every error is one line "file:line:col: compiler.err.key: args"
-        List<String> errors =
-                output.toString().lines().filter(l -> l.contains("compiler.err.")).toList();
+        List<String> errors = output.toString()
+                .lines()
+                .filter(l -> l.contains("compiler.err."))
+                .toList();
         return exit == 0 || !errors.isEmpty() ? errors : List.of("javac exit " + exit + ": " + output);
     }
 
