@@ -14,13 +14,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code byol4j finetune}: a BYOL encoder (or the same network from random initialisation) with a linear
@@ -138,11 +141,26 @@ final class FinetuneCommand implements Callable<Integer> {
             description = "Share of the labeled images held out per class to choose" + " the setting (default 0.2).")
     Double validationShare;
 
+    @Option(
+            names = "--retrain-on-all",
+            negatable = true,
+            description = "After the search, train the chosen setting again on every labeled image"
+                    + " (train and validation; default on).")
+    Boolean retrainOnAll;
+
     @Option(names = "--batch-size", description = "Images per step (default 64).")
     Integer batchSize;
 
+    @Option(names = "--momentum", description = "Nesterov momentum (default 0.9).")
+    Double momentum;
+
     @Option(names = "--weight-decay", description = "L2 penalty on weights (default 0, as the paper's fine-tuning).")
     Double weightDecay;
+
+    @Option(
+            names = "--crop-scale-min",
+            description = "Smallest area share of the random resized crop used as augmentation (default 0.2).")
+    Double cropScaleMin;
 
     @Option(
             names = "--convert-inputs",
@@ -154,22 +172,64 @@ final class FinetuneCommand implements Callable<Integer> {
     String device;
 
     @Option(
+            names = "--checkpoint-every-steps",
+            description = "Steps between checkpoints within a trial (0: only at its end; default 200).")
+    Integer checkpointEverySteps;
+
+    @Option(names = "--log-every-steps", description = "Steps between progress lines (default 20).")
+    Integer logEverySteps;
+
+    @Option(names = "--workers", description = "Threads that decode and augment the images (default 2).")
+    Integer workers;
+
+    @Option(
             names = "--class-names",
+            paramLabel = "FILE",
+            parameterConsumer = ClassNamesFile.class,
             description = "File with one class name per line, in label order, stored in the"
                     + " exported model instead of the dataset's folder names.")
-    Path classNamesFile;
+    List<String> classNames;
+
+    @Option(
+            names = "--export",
+            negatable = true,
+            description = "Export classifier.onnx after training (default on; --no-export skips it).")
+    Boolean export;
 
     @Option(names = "--out", description = "Run folder.")
     String out;
 
+    @RunFlag
     @Option(names = "--resume", description = "Continue the run in --out from its latest checkpoints.")
     boolean resume;
 
+    @RunFlag
     @Option(names = "--force", description = "Replace an existing run (and classifier.onnx) in --out.")
     boolean force;
 
-    @Option(names = "--no-export", negatable = false, description = "Do not export classifier.onnx.")
-    boolean noExport;
+    /**
+     * Reads {@code --class-names FILE} into the option's list: one name per line, blank lines skipped (the
+     * key is the list of names; the flag names the file that holds them).
+     */
+    static final class ClassNamesFile implements IParameterConsumer {
+        @Override
+        public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
+            if (args.isEmpty()) {
+                throw new ParameterException(commandSpec.commandLine(), "--class-names needs a file");
+            }
+            String file = args.pop();
+            try {
+                argSpec.setValue(readNames(Path.of(file)));
+            } catch (IOException | RuntimeException e) {
+                throw new ParameterException(
+                        commandSpec.commandLine(),
+                        "cannot read --class-names file " + file + ": " + e,
+                        e,
+                        argSpec,
+                        file);
+            }
+        }
+    }
 
     private static FinetuneConfig defaults() {
         FineTuneConfig d = FineTuneConfig.defaults("unset", "unset", "runs/finetune");
@@ -201,25 +261,7 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("checkpoint", checkpoint);
-        flags.put("init", init);
-        flags.put("mode", mode);
-        flags.put("dataset", dataset);
-        flags.put("test", test);
-        flags.put("fraction", fraction);
-        flags.put("seed", seed);
-        flags.put("learningRates", learningRates);
-        flags.put("epochs", epochs);
-        flags.put("validationShare", validationShare);
-        flags.put("batchSize", batchSize);
-        flags.put("weightDecay", weightDecay);
-        flags.put("convertInputs", convertInputs);
-        flags.put("device", device);
-        flags.put("classNames", classNamesFile == null ? null : readNames(classNamesFile));
-        flags.put("export", noExport ? Boolean.FALSE : null);
-        flags.put("out", out);
-        FinetuneConfig cfg = CommandConfigs.resolve(FinetuneConfig.class, DEFAULTS, configFile, flags);
+        FinetuneConfig cfg = CommandConfigs.resolve(FinetuneConfig.class, DEFAULTS, configFile, this);
         FineTuneConfig trainer;
         try {
             trainer = cfg.toTrainer();

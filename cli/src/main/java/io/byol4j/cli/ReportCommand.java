@@ -126,6 +126,13 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--seeds", split = ",", description = "Seeds (default 1,2,3).")
     List<Long> seeds;
 
+    @Option(
+            names = "--l2",
+            description = "Penalty of the probes and of the semi-supervised head's classifier (default "
+                    + SemiSupervisedEval.Settings.DEFAULT_L2
+                    + ").")
+    Double l2;
+
     @Option(names = "--lr", split = ",", description = "Fine-tuning learning-rate grid (default 0.01,0.05).")
     List<Double> learningRates;
 
@@ -147,24 +154,13 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Report folder.")
     String out;
 
+    @RunFlag
     @Option(names = "--force", description = "Replace an existing report folder's results.")
     boolean force;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("checkpoint", checkpoint);
-        flags.put("train", train);
-        flags.put("test", test);
-        flags.put("fractions", fractions);
-        flags.put("seeds", seeds);
-        flags.put("learningRates", learningRates);
-        flags.put("epochs", epochs);
-        flags.put("batchSize", batchSize);
-        flags.put("convertInputs", convertInputs);
-        flags.put("device", device);
-        flags.put("out", out);
-        ReportConfig cfg = CommandConfigs.resolve(ReportConfig.class, DEFAULTS, configFile, flags);
+        ReportConfig cfg = CommandConfigs.resolve(ReportConfig.class, DEFAULTS, configFile, this);
         if (cfg.checkpoint() == null || cfg.train() == null || cfg.test() == null || cfg.out() == null) {
             throw new CliException("--checkpoint, --train, --test and --out are required");
         }

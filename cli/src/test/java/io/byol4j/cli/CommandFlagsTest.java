@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.byol4j.cli.bench.BenchCommand;
 import io.byol4j.cli.bench.BenchConfig;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -78,6 +81,91 @@ class CommandFlagsTest {
         assertEveryKeyHasAFlag(DemoCommand.DemoConfig.class, new DemoCommand());
         assertEveryKeyHasAFlag(SweepCommand.SweepConfig.class, new SweepCommand());
         assertEveryKeyHasAFlag(ServeCommand.ServeConfig.class, new ServeCommand());
+        assertEveryKeyHasAFlag(FinetuneCommand.FinetuneConfig.class, new FinetuneCommand());
+        assertEveryKeyHasAFlag(ReportCommand.ReportConfig.class, new ReportCommand());
+    }
+
+    /** Section 5: finetune's flags are FinetuneConfig keys; --class-names reads its file into the key's list. */
+    @Test
+    void finetuneFlagsReachTheConfig(@TempDir Path dir) throws Exception {
+        Path names = dir.resolve("names.txt");
+        Files.writeString(names, "cat\n\n dog \n", StandardCharsets.UTF_8);
+        FinetuneCommand finetune = new FinetuneCommand();
+        new CommandLine(finetune)
+                .parseArgs(
+                        "--checkpoint",
+                        "runs/byol",
+                        "--dataset",
+                        "folder:/data/train",
+                        "--lr",
+                        "0.1,0.2",
+                        "--epochs",
+                        "5",
+                        "--no-retrain-on-all",
+                        "--momentum",
+                        "0.8",
+                        "--workers",
+                        "3",
+                        "--class-names=" + names,
+                        "--no-export",
+                        "--force");
+        FinetuneCommand.FinetuneConfig c =
+                CommandConfigs.resolve(FinetuneCommand.FinetuneConfig.class, FinetuneCommand.DEFAULTS, null, finetune);
+        assertEquals("runs/byol", c.checkpoint());
+        assertEquals("folder:/data/train", c.dataset());
+        assertEquals(List.of(0.1, 0.2), c.learningRates());
+        assertEquals(List.of(5), c.epochs());
+        assertEquals(false, c.retrainOnAll());
+        assertEquals(0.8, c.momentum());
+        assertEquals(3, c.workers());
+        assertEquals(List.of("cat", "dog"), c.classNames());
+        assertEquals(false, c.export());
+        assertTrue(finetune.force, "--force is a run flag, not a key");
+        assertEquals(FinetuneCommand.DEFAULTS.batchSize(), c.batchSize());
+        assertEquals(FinetuneCommand.DEFAULTS.logEverySteps(), c.logEverySteps());
+        assertEquals(true, FinetuneCommand.DEFAULTS.export());
+        assertEquals(true, FinetuneCommand.DEFAULTS.retrainOnAll());
+
+        FinetuneCommand unset = new FinetuneCommand();
+        new CommandLine(unset).parseArgs("--checkpoint", "c");
+        FinetuneCommand.FinetuneConfig d =
+                CommandConfigs.resolve(FinetuneCommand.FinetuneConfig.class, FinetuneCommand.DEFAULTS, null, unset);
+        assertEquals(true, d.export(), "export stays on without --no-export");
+        assertEquals(null, d.classNames());
+
+        CommandLine.ParameterException missing = assertThrows(
+                CommandLine.ParameterException.class,
+                () -> new CommandLine(new FinetuneCommand())
+                        .parseArgs("--class-names", dir.resolve("absent.txt").toString()));
+        assertTrue(missing.getMessage().contains("absent.txt"), missing.getMessage());
+    }
+
+    /** Section 5: report's flags are ReportConfig keys (--l2 included); --force is a run flag. */
+    @Test
+    void reportFlagsReachTheConfig() {
+        ReportCommand report = new ReportCommand();
+        new CommandLine(report)
+                .parseArgs(
+                        "--checkpoint",
+                        "runs/byol",
+                        "--seeds",
+                        "4,5",
+                        "--l2",
+                        "0.25",
+                        "--batch-size",
+                        "32",
+                        "--convert-inputs",
+                        "--force");
+        ReportCommand.ReportConfig c =
+                CommandConfigs.resolve(ReportCommand.ReportConfig.class, ReportCommand.DEFAULTS, null, report);
+        assertEquals("runs/byol", c.checkpoint());
+        assertEquals(List.of(4L, 5L), c.seeds());
+        assertEquals(0.25, c.l2());
+        assertEquals(32, c.batchSize());
+        assertTrue(c.convertInputs());
+        assertTrue(report.force);
+        assertEquals(ReportCommand.DEFAULTS.fractions(), c.fractions());
+        assertEquals(ReportCommand.DEFAULTS.epochs(), c.epochs());
     }
 
     @Test
