@@ -2,6 +2,7 @@ package io.byol4j.spark;
 
 import io.byol4j.sdk.encoder.Encoder;
 import io.byol4j.sdk.encoder.EncoderOptions;
+import io.byol4j.sdk.encoder.ImageEmbedding;
 import io.byol4j.sdk.image.DecodedImage;
 import io.byol4j.sdk.image.ImageDecodeException;
 import io.byol4j.sdk.image.ImageDecoder;
@@ -240,9 +241,9 @@ final class EmbedPartition implements MapPartitionsFunction<Row, Row> {
                 try {
                     preprocessor.apply(decode(decoder, row, channels), data, i * sampleSize);
                 } catch (ImageDecodeException e) {
-                    errors[i] = e.reason() + ": " + e.getMessage();
+                    errors[i] = ImageEmbedding.failed(e).failure().toString();
                 } catch (RuntimeException e) {
-                    errors[i] = "PREPROCESS: cannot preprocess the image for the model's input: " + e.getMessage();
+                    errors[i] = ImageEmbedding.preprocessFailed(e).failure().toString();
                 }
             }
             decodeNanos = EmbedTimings.cpuNow() - start;

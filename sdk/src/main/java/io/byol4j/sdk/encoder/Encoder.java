@@ -251,9 +251,7 @@ public final class Encoder implements AutoCloseable {
                 } catch (ImageDecodeException e) {
                     chunk[i] = ImageEmbedding.failed(e);
                 } catch (RuntimeException e) {
-                    chunk[i] = ImageEmbedding.failed(
-                            ImageEmbedding.Reason.PREPROCESS,
-                            "cannot preprocess the image for the model's input: " + e.getMessage());
+                    chunk[i] = ImageEmbedding.preprocessFailed(e);
                 }
             }
             if (good > 0) {

@@ -92,6 +92,14 @@ public final class ImageEmbedding {
         return failed(Reason.of(e.reason()), String.valueOf(e.getMessage()));
     }
 
+    /**
+     * A failed result for a decoded image the preprocessing refused ({@link Reason#PREPROCESS}), with the
+     * preprocessor's message.
+     */
+    public static ImageEmbedding preprocessFailed(RuntimeException e) {
+        return failed(Reason.PREPROCESS, "cannot preprocess the image for the model's input: " + e.getMessage());
+    }
+
     /** Wraps an array the encoder has just filled and hands to no one else (no copy). */
     static ImageEmbedding ofOwned(float[] features) {
         return new ImageEmbedding(features, null);
