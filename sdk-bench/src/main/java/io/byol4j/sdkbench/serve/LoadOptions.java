@@ -36,6 +36,12 @@ import java.util.List;
  * @param ceiling length of each ONNX Runtime ceiling measurement ({@link OrtCeiling}); zero skips them
  * @param spinning whether ONNX Runtime's idle intra-op threads spin, in both servers and the in-process reference
  *     (false, the server's default, or true, the runtime's own default)
+ * @param steadyMax cap on each mode's warm-up to steady state before the rounds ({@link SteadyState}); zero skips
+ *     it (each cell then has only its {@code warmup})
+ * @param steadyWindow length of one warm-up window
+ * @param steadyTolerance how closely (a fraction of their median) the last warm-up windows must agree
+ * @param jfrDir when not null, each server child JVM records a Java Flight Recording (profile settings) into
+ *     {@code server-batching-on.jfr} / {@code server-batching-off.jfr} there
  */
 record LoadOptions(
         Path model,
@@ -57,7 +63,11 @@ record LoadOptions(
         String preset,
         boolean serverProcess,
         Duration ceiling,
-        boolean spinning) {
+        boolean spinning,
+        Duration steadyMax,
+        Duration steadyWindow,
+        double steadyTolerance,
+        Path jfrDir) {
 
     static final String USAGE = String.join(
             "\n",
@@ -65,7 +75,9 @@ record LoadOptions(
             "                 [--max-batch 32] [--max-delay-ms 0] [--queue 512] [--overload-seconds 60]",
             "                 [--overload-factor 10] [--overload-base 16] [--max-outstanding 2000]",
             "                 [--max-concurrent-calls 128] [--workers 1] [--unbatched-threads 1]",
-            "                 [--server-process false] [--ceiling-seconds 3] [--spinning false]");
+            "                 [--server-process false] [--ceiling-seconds 3] [--spinning false]",
+            "                 [--steady-max-seconds 60] [--steady-window-seconds 2] [--steady-tolerance 0.1]",
+            "                 [--jfr DIR]");
 
     static LoadOptions defaults() {
         return new LoadOptions(
@@ -88,7 +100,11 @@ record LoadOptions(
                 "cpu-tiny",
                 false,
                 Duration.ofSeconds(3),
-                false);
+                false,
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(2),
+                0.10,
+                null);
     }
 
     /** Defaults overridden by command-line flags; IllegalArgumentException names a bad flag or value. */
@@ -113,6 +129,10 @@ record LoadOptions(
         boolean serverProcess = d.serverProcess;
         Duration ceiling = d.ceiling;
         boolean spinning = d.spinning;
+        Duration steadyMax = d.steadyMax;
+        Duration steadyWindow = d.steadyWindow;
+        double steadyTolerance = d.steadyTolerance;
+        Path jfrDir = d.jfrDir;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -140,6 +160,10 @@ record LoadOptions(
                     case "--server-process" -> serverProcess = bool(flag, v);
                     case "--ceiling-seconds" -> ceiling = seconds(v);
                     case "--spinning" -> spinning = bool(flag, v);
+                    case "--steady-max-seconds" -> steadyMax = seconds(v);
+                    case "--steady-window-seconds" -> steadyWindow = seconds(v);
+                    case "--steady-tolerance" -> steadyTolerance = fraction(flag, v);
+                    case "--jfr" -> jfrDir = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             } catch (NumberFormatException e) {
@@ -177,7 +201,11 @@ record LoadOptions(
                 preset,
                 serverProcess,
                 ceiling,
-                spinning);
+                spinning,
+                steadyMax,
+                steadyWindow,
+                steadyTolerance,
+                jfrDir);
     }
 
     /** The flags that configure a server, for a child JVM started by {@link ServerUnderTest#spawn}. */
@@ -198,6 +226,14 @@ record LoadOptions(
             case "false" -> false;
             default -> throw new IllegalArgumentException(flag + ": expected true or false, got '" + v + "'");
         };
+    }
+
+    private static double fraction(String flag, String v) {
+        double f = Double.parseDouble(v);
+        if (!(f > 0 && f < 1)) {
+            throw new IllegalArgumentException(flag + ": expected a fraction between 0 and 1, got " + v);
+        }
+        return f;
     }
 
     private static List<Integer> list(String v) {
@@ -242,6 +278,8 @@ record LoadOptions(
                 + overloadBaseConcurrency + ") maxOutstanding=" + maxOutstanding + " images=" + imagePool
                 + " maxConcurrentCalls=" + maxConcurrentCalls + " workers=" + workers + " unbatchedThreads="
                 + unbatchedThreads + " serverProcess=" + serverProcess + " ceiling=" + ceiling.toMillis() / 1000.0
-                + "s spinning=" + spinning;
+                + "s spinning=" + spinning + " steadyMax=" + steadyMax.toMillis() / 1000.0 + "s steadyWindow="
+                + steadyWindow.toMillis() / 1000.0 + "s steadyTolerance=" + steadyTolerance
+                + (jfrDir == null ? "" : " jfr=" + jfrDir);
     }
 }

@@ -65,8 +65,10 @@ public final class ServeLoad {
      * @param ratios per-round throughput ratios, keyed {@code on/off@c} and {@code on/sdk@c}
      * @param overload the overload run, or null when it did not run
      * @param overloadHeld whether the overload verdicts all held (true when it did not run)
+     * @param warmups each mode's warm-up to steady state, in order (empty when it was skipped)
      */
     record Report(
+            List<SteadyState.Result> warmups,
             Map<String, LoadResult> cells,
             Map<String, List<Double>> ratios,
             Map<String, StageProfile> profiles,
@@ -102,6 +104,7 @@ public final class ServeLoad {
         List<OrtCeiling.Point> ceiling = List.of();
         Overload.Result overload = null;
         boolean held = true;
+        List<SteadyState.Result> warmups = new ArrayList<>();
         try (Encoder encoder = Encoder.open(
                         model,
                         EncoderOptions.builder().intraOpSpinning(o.spinning()).build());
@@ -123,6 +126,9 @@ public final class ServeLoad {
                                 .build());
                 out.accept("server, " + mode + ": " + server.description() + ", 127.0.0.1:" + server.port());
             }
+            if (!o.steadyMax().isZero()) {
+                warmups.addAll(warmUp(batcher, encoder, images, servers, clients, o, out));
+            }
             for (int round = 1; round <= o.rounds(); round++) {
                 out.accept("round " + round + "/" + o.rounds() + ", load average " + loadAverage());
                 LoadResult sdk = inProcess(encoder, images, o);
@@ -130,7 +136,7 @@ public final class ServeLoad {
                 out.accept(line(sdk));
                 for (int c : o.concurrency()) {
                     Map<String, LoadResult> now = new LinkedHashMap<>();
-                    LoadResult local = inProcessBatcher(batcher, encoder, images, c, o);
+                    LoadResult local = inProcessBatcher(batcher, encoder, images, c, o.warmup(), o.measure());
                     runs.computeIfAbsent(key(SDK_BATCHER, c), k -> new ArrayList<>())
                             .add(local);
                     out.accept(line(local));
@@ -140,7 +146,8 @@ public final class ServeLoad {
                         double serverCpu = server.cpuSeconds();
                         double clientCpu =
                                 ProcStatus.cpuSeconds(ProcessHandle.current().pid());
-                        LoadResult r = served(e.getValue(), images, "served, " + e.getKey(), c, o);
+                        LoadResult r =
+                                served(e.getValue(), images, "served, " + e.getKey(), c, o.warmup(), o.measure());
                         StageProfile profile = StageProfile.between(
                                 before,
                                 MetricsScrape.of(server.metricsPort()),
@@ -190,7 +197,7 @@ public final class ServeLoad {
                         server);
                 held = printOverload(overload, o, out);
             }
-            return new Report(cells, ratios, profiles, ceiling, overload, held);
+            return new Report(warmups, cells, ratios, profiles, ceiling, overload, held);
         } finally {
             for (FeatureClient c : clients.values()) {
                 c.close();
@@ -200,6 +207,51 @@ public final class ServeLoad {
             }
             out.accept("load average at end: " + loadAverage());
         }
+    }
+
+    /**
+     * Warms the in-process reference and each server to steady state ({@link SteadyState}) at the highest
+     * concurrency, one after the other, and prints each warm-up's windows.
+     */
+    private static List<SteadyState.Result> warmUp(
+            DynamicBatcher batcher,
+            Encoder encoder,
+            List<byte[]> images,
+            Map<String, ServerUnderTest> servers,
+            Map<String, FeatureClient> clients,
+            LoadOptions o,
+            Consumer<String> out)
+            throws Exception {
+        int c = o.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
+        out.accept(String.format(
+                Locale.ROOT,
+                "warming up to steady state at concurrency %d: windows of %.1f s until the last %d agree within %.0f%%"
+                        + " (the server process's CPU ms per call for a child JVM, else images/s), at most %.0f s"
+                        + " per mode; each window: images/s [CPU ms per call]",
+                c,
+                o.steadyWindow().toMillis() / 1000.0,
+                SteadyState.WINDOWS,
+                o.steadyTolerance() * 100,
+                o.steadyMax().toMillis() / 1000.0));
+        List<SteadyState.Result> results = new ArrayList<>();
+        results.add(SteadyState.warm(
+                "in-process DynamicBatcher", o.steadyWindow(), o.steadyMax(), o.steadyTolerance(), w -> {
+                    LoadResult r = inProcessBatcher(batcher, encoder, images, c, Duration.ZERO, w);
+                    return new SteadyState.Window(r.throughput(), Double.NaN);
+                }));
+        out.accept(results.get(results.size() - 1).describe());
+        for (var e : clients.entrySet()) {
+            ServerUnderTest server = servers.get(e.getKey());
+            results.add(SteadyState.warm(
+                    "served, " + e.getKey(), o.steadyWindow(), o.steadyMax(), o.steadyTolerance(), w -> {
+                        double cpu = server.cpuSeconds();
+                        LoadResult r = served(e.getValue(), images, "warm-up", c, Duration.ZERO, w);
+                        double used = server.cpuSeconds() - cpu;
+                        return new SteadyState.Window(r.throughput(), used * 1000 / Math.max(1, r.calls()));
+                    }));
+            out.accept(results.get(results.size() - 1).describe());
+        }
+        return results;
     }
 
     /** The system load average over the last 1, 5 and 15 minutes ({@code /proc/loadavg}), or "unknown". */
@@ -292,7 +344,12 @@ public final class ServeLoad {
 
     /** The same callers in-process: each decodes its image and waits for the SDK's DynamicBatcher. */
     private static LoadResult inProcessBatcher(
-            DynamicBatcher batcher, Encoder encoder, List<byte[]> images, int concurrency, LoadOptions o)
+            DynamicBatcher batcher,
+            Encoder encoder,
+            List<byte[]> images,
+            int concurrency,
+            Duration warmup,
+            Duration measure)
             throws Exception {
         ImageDecoder decoder = new ImageDecoder();
         int channels = encoder.contract().channels();
@@ -300,8 +357,8 @@ public final class ServeLoad {
         return ClosedLoop.run(
                 "in-process SDK, DynamicBatcher",
                 concurrency,
-                o.warmup(),
-                o.measure(),
+                warmup,
+                measure,
                 (thread, seq) -> {
                     byte[] image = images.get((int) (((long) thread * stride + seq) % images.size()));
                     batcher.submit(decoder.decode(image, channels), Duration.ofSeconds(30))
@@ -312,13 +369,14 @@ public final class ServeLoad {
     }
 
     private static LoadResult served(
-            FeatureClient client, List<byte[]> images, String label, int concurrency, LoadOptions o) throws Exception {
+            FeatureClient client, List<byte[]> images, String label, int concurrency, Duration warmup, Duration measure)
+            throws Exception {
         int stride = Math.max(1, images.size() / concurrency);
         return ClosedLoop.run(
                 label,
                 concurrency,
-                o.warmup(),
-                o.measure(),
+                warmup,
+                measure,
                 (thread, seq) -> {
                     Embedding e = client.embed(images.get((int) (((long) thread * stride + seq) % images.size())));
                     if (!e.ok()) {

@@ -124,6 +124,11 @@ final class ServerUnderTest implements AutoCloseable, Overload.Probe {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(CHILD_JVM_OPTIONS);
+        if (o.jfrDir() != null) {
+            Path recording =
+                    o.jfrDir().toAbsolutePath().resolve("server-batching-" + (batching ? "on" : "off") + ".jfr");
+            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
+        }
         command.add(ServeChild.class.getName());
         command.add("--batching");
         command.add(Boolean.toString(batching));

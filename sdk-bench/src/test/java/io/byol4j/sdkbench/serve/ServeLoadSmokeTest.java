@@ -1,6 +1,7 @@
 package io.byol4j.sdkbench.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,10 +46,19 @@ class ServeLoadSmokeTest {
                 "cpu-tiny",
                 false,
                 Duration.ofMillis(100),
-                false);
+                false,
+                Duration.ofMillis(300),
+                Duration.ofMillis(100),
+                0.5,
+                null);
         List<String> lines = new ArrayList<>();
         ServeLoad.Report report = ServeLoad.run(o, lines::add);
 
+        assertEquals(3, report.warmups().size(), "the in-process reference and both servers are warmed up");
+        assertTrue(
+                report.warmups().stream().allMatch(w -> w.windows().size() >= SteadyState.WINDOWS),
+                report.warmups().toString());
+        assertEquals(3, lines.stream().filter(l -> l.startsWith("warm-up ")).count(), lines.toString());
         LoadResult sdk = report.cells().get(ServeLoad.key("sdk", 1));
         assertTrue(sdk.throughput() > 0, lines.toString());
         assertEquals(0, sdk.images() % 8, "the in-process reference runs whole batches of 8");
@@ -110,6 +120,37 @@ class ServeLoadSmokeTest {
             server.close();
         }
         assertThrows(java.io.IOException.class, server::status, "the child process has ended");
+    }
+
+    @Test
+    void warmUpRunsUntilTheLastWindowsAgree() throws Exception {
+        assertFalse(SteadyState.steady(List.of(1.0, 1.0), 0.1), "fewer windows than needed");
+        assertFalse(SteadyState.steady(List.of(8.0, 4.0, 2.0), 0.1));
+        assertTrue(SteadyState.steady(List.of(8.0, 4.0, 1.0, 1.05, 0.97), 0.1));
+        assertFalse(SteadyState.steady(List.of(1.0, 1.0, 1.2), 0.1), "20% off the median");
+
+        double[] cpuMs = {8, 4, 2, 1.5, 1.0, 1.0, 1.0, 1.0};
+        int[] next = {0};
+        SteadyState.Result falling = SteadyState.warm(
+                "falling",
+                Duration.ofMillis(1),
+                Duration.ofSeconds(60),
+                0.1,
+                w -> new SteadyState.Window(100, cpuMs[next[0]++]));
+        assertTrue(falling.steady());
+        assertEquals(7, falling.windows().size(), "stops at the first three agreeing windows: " + falling.describe());
+
+        double[] swinging = {1, 2, 1, 2, 1, 2};
+        next[0] = 0;
+        SteadyState.Result capped = SteadyState.warm(
+                "swinging",
+                Duration.ofMillis(1),
+                Duration.ZERO,
+                0.1,
+                w -> new SteadyState.Window(swinging[next[0]++], Double.NaN));
+        assertFalse(capped.steady(), "throughput is the metric without CPU; it never settles");
+        assertEquals(SteadyState.WINDOWS, capped.windows().size(), "the cap still runs the minimum of windows");
+        assertTrue(capped.describe().contains("NOT steady"), capped.describe());
     }
 
     @Test
