@@ -176,6 +176,7 @@ public final class ServeLoad {
             runs.forEach((k, v) -> cells.put(k, LoadResult.merge(v)));
             printSummary(cells, ratios, o, out);
             printProfiles(profiles, ceiling, o, out);
+            printTargets(ratios, ceiling, out);
             if (!o.overload().isZero()) {
                 ServerUnderTest server = servers.get(ON);
                 FeatureClient client = clients.get(ON);
@@ -302,6 +303,51 @@ public final class ServeLoad {
                     bestSingle));
         }
         out.accept("");
+    }
+
+    /** The issue's targets at concurrency 16 (when it ran): the medians of the per-round ratios against them. */
+    private static void printTargets(
+            Map<String, List<Double>> ratios, List<OrtCeiling.Point> ceiling, Consumer<String> out) {
+        int c = 16;
+        List<Double> served = ratios.get("on/sdk@" + c);
+        List<Double> batching = ratios.get("on/off@" + c);
+        if (served == null || batching == null) {
+            return;
+        }
+        out.accept(String.format(
+                Locale.ROOT,
+                "target at concurrency %d: served (batching) >= 0.8x in-process DynamicBatcher: %.2fx (%s)",
+                c,
+                median(served),
+                median(served) >= 0.8 ? "met" : "NOT met"));
+        out.accept(String.format(
+                Locale.ROOT,
+                "target at concurrency %d: batching >= 2x the unbatched server: %.2fx (%s)%s",
+                c,
+                median(batching),
+                median(batching) >= 2 ? "met" : "NOT met",
+                ceiling.isEmpty()
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                "; the ORT ceiling allows batching at most %.2fx on this machine",
+                                ceilingRatio(ceiling))));
+        out.accept("");
+    }
+
+    /** Best batched over best batch-1 images/s of the ORT ceiling. */
+    static double ceilingRatio(List<OrtCeiling.Point> ceiling) {
+        double bestSingle = ceiling.stream()
+                .filter(p -> p.batch() == 1)
+                .mapToDouble(OrtCeiling.Point::imagesPerSecond)
+                .max()
+                .orElse(Double.NaN);
+        double bestBatched = ceiling.stream()
+                .filter(p -> p.batch() > 1)
+                .mapToDouble(OrtCeiling.Point::imagesPerSecond)
+                .max()
+                .orElse(Double.NaN);
+        return bestBatched / bestSingle;
     }
 
     static String key(String mode, int concurrency) {
