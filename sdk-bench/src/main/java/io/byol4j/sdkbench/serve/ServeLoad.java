@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -105,6 +106,7 @@ public final class ServeLoad {
         Overload.Result overload = null;
         boolean held = true;
         List<SteadyState.Result> warmups = new ArrayList<>();
+        Map<Integer, List<Double>> inProcessCpu = new LinkedHashMap<>();
         try (Encoder encoder = Encoder.open(
                         model,
                         EncoderOptions.builder().intraOpSpinning(o.spinning()).build());
@@ -136,10 +138,19 @@ public final class ServeLoad {
                 out.accept(line(sdk));
                 for (int c : o.concurrency()) {
                     Map<String, LoadResult> now = new LinkedHashMap<>();
-                    LoadResult local = inProcessBatcher(batcher, encoder, images, c, o.warmup(), o.measure());
+                    LongAdder localImages = new LongAdder();
+                    double localCpu =
+                            ProcStatus.cpuSeconds(ProcessHandle.current().pid());
+                    LoadResult local =
+                            inProcessBatcher(batcher, encoder, images, c, o.warmup(), o.measure(), localImages);
+                    double localCpuMs =
+                            (ProcStatus.cpuSeconds(ProcessHandle.current().pid()) - localCpu)
+                                    * 1000
+                                    / Math.max(1, localImages.sum());
+                    inProcessCpu.computeIfAbsent(c, k -> new ArrayList<>()).add(localCpuMs);
                     runs.computeIfAbsent(key(SDK_BATCHER, c), k -> new ArrayList<>())
                             .add(local);
-                    out.accept(line(local));
+                    out.accept(line(local) + String.format(Locale.ROOT, "  CPU %.3f ms/image", localCpuMs));
                     for (var e : clients.entrySet()) {
                         ServerUnderTest server = servers.get(e.getKey());
                         MetricsScrape before = MetricsScrape.of(server.metricsPort());
@@ -176,7 +187,7 @@ public final class ServeLoad {
             runs.forEach((k, v) -> cells.put(k, LoadResult.merge(v)));
             printSummary(cells, ratios, o, out);
             printProfiles(profiles, ceiling, o, out);
-            printTargets(ratios, ceiling, out);
+            printTargets(ratios, ceiling, profiles, inProcessCpu, out);
             if (!o.overload().isZero()) {
                 ServerUnderTest server = servers.get(ON);
                 FeatureClient client = clients.get(ON);
@@ -237,7 +248,7 @@ public final class ServeLoad {
         List<SteadyState.Result> results = new ArrayList<>();
         results.add(SteadyState.warm(
                 "in-process DynamicBatcher", o.steadyWindow(), o.steadyMax(), o.steadyTolerance(), w -> {
-                    LoadResult r = inProcessBatcher(batcher, encoder, images, c, Duration.ZERO, w);
+                    LoadResult r = inProcessBatcher(batcher, encoder, images, c, Duration.ZERO, w, new LongAdder());
                     return new SteadyState.Window(r.throughput(), Double.NaN);
                 }));
         out.accept(results.get(results.size() - 1).describe());
@@ -307,12 +318,34 @@ public final class ServeLoad {
 
     /** The issue's targets at concurrency 16 (when it ran): the medians of the per-round ratios against them. */
     private static void printTargets(
-            Map<String, List<Double>> ratios, List<OrtCeiling.Point> ceiling, Consumer<String> out) {
+            Map<String, List<Double>> ratios,
+            List<OrtCeiling.Point> ceiling,
+            Map<String, StageProfile> profiles,
+            Map<Integer, List<Double>> inProcessCpu,
+            Consumer<String> out) {
         int c = 16;
         List<Double> served = ratios.get("on/sdk@" + c);
         List<Double> batching = ratios.get("on/off@" + c);
         if (served == null || batching == null) {
             return;
+        }
+        StageProfile on = profiles.get(key(ON, c));
+        List<Double> localCpu = inProcessCpu.get(c);
+        if (on != null && localCpu != null && !Double.isNaN(on.serverCpuMillis())) {
+            // With every core busy, throughput is the cores' CPU time over the CPU time one image costs: the
+            // in-process caller pays decode + model, a served call pays the server's and the client's share.
+            double local = median(localCpu);
+            double call = on.serverCpuMillis() + on.clientCpuMillis();
+            out.accept(String.format(
+                    Locale.ROOT,
+                    "CPU per image at concurrency %d: in-process %.3f ms; served %.3f ms (server %.3f + client %.3f):"
+                            + " on a saturated machine served / in-process can reach about %.2fx",
+                    c,
+                    local,
+                    call,
+                    on.serverCpuMillis(),
+                    on.clientCpuMillis(),
+                    local / call));
         }
         out.accept(String.format(
                 Locale.ROOT,
@@ -395,7 +428,8 @@ public final class ServeLoad {
             List<byte[]> images,
             int concurrency,
             Duration warmup,
-            Duration measure)
+            Duration measure,
+            LongAdder calls)
             throws Exception {
         ImageDecoder decoder = new ImageDecoder();
         int channels = encoder.contract().channels();
@@ -409,6 +443,7 @@ public final class ServeLoad {
                     byte[] image = images.get((int) (((long) thread * stride + seq) % images.size()));
                     batcher.submit(decoder.decode(image, channels), Duration.ofSeconds(30))
                             .get();
+                    calls.increment();
                     return 1;
                 },
                 e -> e.getClass().getSimpleName());

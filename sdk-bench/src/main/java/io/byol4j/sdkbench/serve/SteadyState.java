@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Warm-up until steady state: runs a mode in back-to-back windows until the last {@link #WINDOWS} windows agree
- * within a tolerance, or a time cap runs out. A fresh JVM (a server in its child process) spends its first seconds
+ * Warm-up until steady state: runs a mode in back-to-back windows until the mean of the last {@link #WINDOWS}
+ * windows agrees with the mean of the {@link #WINDOWS} before them within a tolerance, or a time cap runs out. A fresh JVM (a server in its child process) spends its first seconds
  * interpreting and compiling; a long-running server does not, so the measured rounds start only after its cost per
  * call has stopped falling.
  *
@@ -16,7 +16,7 @@ import java.util.Locale;
  */
 final class SteadyState {
 
-    /** How many consecutive windows must agree. */
+    /** How many consecutive windows make one span of the comparison. */
     static final int WINDOWS = 3;
 
     /** One warm-up window: calls per second, and the server's CPU ms per call (NaN when not known). */
@@ -38,7 +38,7 @@ final class SteadyState {
      *
      * @param label the mode
      * @param windows every window in order
-     * @param steady whether the last windows agreed before the cap
+     * @param steady whether the last two spans of windows agreed before the cap
      * @param seconds how long the warm-up took
      */
     record Result(String label, List<Window> windows, boolean steady, double seconds) {
@@ -65,29 +65,32 @@ final class SteadyState {
     private SteadyState() {}
 
     /**
-     * Whether the last {@link #WINDOWS} values all lie within {@code tolerance} (a fraction) of their median; false
-     * with fewer values.
+     * Whether the metric has stopped moving: the mean of the last {@link #WINDOWS} values differs from the mean of
+     * the {@link #WINDOWS} before them by at most {@code tolerance} (a fraction of the earlier mean); false with
+     * fewer than twice {@link #WINDOWS} values. Comparing two spans, rather than the spread of one, keeps a metric
+     * that is still falling slowly (a JIT still compiling) from passing as steady.
      */
     static boolean steady(List<Double> values, double tolerance) {
-        if (values.size() < WINDOWS) {
+        int n = values.size();
+        if (n < 2 * WINDOWS) {
             return false;
         }
-        List<Double> last = values.subList(values.size() - WINDOWS, values.size());
-        double median = ServeLoad.median(last);
-        if (!(median > 0)) {
-            return false;
+        double earlier = mean(values.subList(n - 2 * WINDOWS, n - WINDOWS));
+        double last = mean(values.subList(n - WINDOWS, n));
+        return earlier > 0 && Math.abs(last - earlier) <= tolerance * earlier;
+    }
+
+    private static double mean(List<Double> values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
         }
-        for (double v : last) {
-            if (Math.abs(v - median) > tolerance * median) {
-                return false;
-            }
-        }
-        return true;
+        return sum / values.size();
     }
 
     /**
      * Runs windows of {@code window} until {@link #steady} holds for their metric or {@code max} has passed (at
-     * least {@link #WINDOWS} windows either way).
+     * least twice {@link #WINDOWS} windows either way).
      */
     static Result warm(String label, Duration window, Duration max, double tolerance, WindowRun run) throws Exception {
         long start = System.nanoTime();
@@ -100,7 +103,7 @@ final class SteadyState {
             metric.add(w.metric());
             steady = steady(metric, tolerance);
             boolean capped = System.nanoTime() - start >= max.toNanos();
-            if (steady || (capped && windows.size() >= WINDOWS)) {
+            if (steady || (capped && windows.size() >= 2 * WINDOWS)) {
                 break;
             }
         }

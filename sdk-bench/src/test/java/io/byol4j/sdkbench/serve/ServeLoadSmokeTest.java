@@ -56,7 +56,7 @@ class ServeLoadSmokeTest {
 
         assertEquals(3, report.warmups().size(), "the in-process reference and both servers are warmed up");
         assertTrue(
-                report.warmups().stream().allMatch(w -> w.windows().size() >= SteadyState.WINDOWS),
+                report.warmups().stream().allMatch(w -> w.windows().size() >= 2 * SteadyState.WINDOWS),
                 report.warmups().toString());
         assertEquals(3, lines.stream().filter(l -> l.startsWith("warm-up ")).count(), lines.toString());
         LoadResult sdk = report.cells().get(ServeLoad.key("sdk", 1));
@@ -124,12 +124,14 @@ class ServeLoadSmokeTest {
 
     @Test
     void warmUpRunsUntilTheLastWindowsAgree() throws Exception {
-        assertFalse(SteadyState.steady(List.of(1.0, 1.0), 0.1), "fewer windows than needed");
-        assertFalse(SteadyState.steady(List.of(8.0, 4.0, 2.0), 0.1));
-        assertTrue(SteadyState.steady(List.of(8.0, 4.0, 1.0, 1.05, 0.97), 0.1));
-        assertFalse(SteadyState.steady(List.of(1.0, 1.0, 1.2), 0.1), "20% off the median");
+        assertFalse(SteadyState.steady(List.of(1.0, 1.0, 1.0, 1.0, 1.0), 0.1), "fewer windows than two spans");
+        assertFalse(SteadyState.steady(List.of(8.0, 4.0, 2.0, 1.5, 1.0, 1.0), 0.1), "still falling");
+        assertTrue(SteadyState.steady(List.of(8.0, 4.0, 1.0, 1.05, 0.97, 1.0, 0.98, 1.02), 0.1));
+        assertFalse(
+                SteadyState.steady(List.of(1.0, 0.98, 0.96, 0.9, 0.88, 0.86), 0.05),
+                "a slow fall (10% from one span to the next) is not steady at 5%");
 
-        double[] cpuMs = {8, 4, 2, 1.5, 1.0, 1.0, 1.0, 1.0};
+        double[] cpuMs = {8, 4, 2, 1.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0};
         int[] next = {0};
         SteadyState.Result falling = SteadyState.warm(
                 "falling",
@@ -138,9 +140,10 @@ class ServeLoadSmokeTest {
                 0.1,
                 w -> new SteadyState.Window(100, cpuMs[next[0]++]));
         assertTrue(falling.steady());
-        assertEquals(7, falling.windows().size(), "stops at the first three agreeing windows: " + falling.describe());
+        assertEquals(
+                10, falling.windows().size(), "stops when two spans of three windows agree: " + falling.describe());
 
-        double[] swinging = {1, 2, 1, 2, 1, 2};
+        double[] swinging = {1, 2, 1, 2, 1, 2, 1, 2};
         next[0] = 0;
         SteadyState.Result capped = SteadyState.warm(
                 "swinging",
@@ -149,7 +152,7 @@ class ServeLoadSmokeTest {
                 0.1,
                 w -> new SteadyState.Window(swinging[next[0]++], Double.NaN));
         assertFalse(capped.steady(), "throughput is the metric without CPU; it never settles");
-        assertEquals(SteadyState.WINDOWS, capped.windows().size(), "the cap still runs the minimum of windows");
+        assertEquals(2 * SteadyState.WINDOWS, capped.windows().size(), "the cap still runs two spans");
         assertTrue(capped.describe().contains("NOT steady"), capped.describe());
     }
 
