@@ -27,8 +27,9 @@ import java.util.function.Consumer;
  * socket at each concurrency, to a server with dynamic batching and to one without, against the same callers
  * in-process (each decodes its image and waits on the SDK's {@link DynamicBatcher} with the server's batching
  * options), plus one thread calling {@link Encoder#embedEncoded} on full batches; then an open-loop overload run.
- * The rounds interleave the modes so that a shared machine's drift hits all of them alike; ratios are taken per
- * round. Each served cell also yields a {@link StageProfile} (the server's stage histograms, scraped from its
+ * Before the rounds each mode is warmed up to steady state ({@link SteadyState}: a server is a long-running
+ * process, so its JIT-compiled cost is the one to measure). The rounds interleave the modes so that a shared
+ * machine's drift hits all of them alike; ratios are taken per round. Each served cell also yields a {@link StageProfile} (the server's stage histograms, scraped from its
  * metrics endpoint, against the client's latency, plus CPU time per call), and {@link OrtCeiling} bounds what the
  * model allows. Prints one table, the profiles, the ceiling, the ratios and the overload verdicts.
  *
