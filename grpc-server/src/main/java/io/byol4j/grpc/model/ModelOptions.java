@@ -61,7 +61,7 @@ public record ModelOptions(
      * {@code gpu:N}) otherwise, required for {@code gpu} and {@code gpu:N}, with the SDK's fallback to the CPU for
      * {@code auto}.
      */
-    EncoderOptions encoderOptions(int batchSize) {
+    public EncoderOptions encoderOptions(int batchSize) {
         EncoderOptions.Builder b = EncoderOptions.builder()
                 .intraOpThreads(intraOpThreads)
                 .intraOpSpinning(intraOpSpinning)
