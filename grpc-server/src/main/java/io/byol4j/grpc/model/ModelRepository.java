@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * swapped in together, and the old copies keep serving the calls that hold them until they end
  * ({@link ServedModel}). {@link #startPolling} does the same on a timer for every model whose selected
  * versions changed (keeping the copies of versions that stay), and loads new model folders (skipping
- * models unloaded on request, and a selection that already failed to load).
+ * models unloaded on request, and a selection that already failed to load). Every version is opened on the one
+ * device {@link #resolveDevice()} decided from {@link ModelOptions#device()}.
  * Thread-safe; loads are serialised.
  */
 public final class ModelRepository implements AutoCloseable {

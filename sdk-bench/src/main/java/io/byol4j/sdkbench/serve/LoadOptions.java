@@ -170,7 +170,8 @@ record LoadOptions(
                     case "--steady-window-seconds" -> steadyWindow = seconds(v);
                     case "--steady-tolerance" -> steadyTolerance = fraction(flag, v);
                     case "--jfr" -> jfrDir = Path.of(v);
-                    case "--device" -> device = io.byol4j.sdk.internal.DeviceRequest.parse(v).toString();
+                    case "--device" ->
+                        device = io.byol4j.sdk.internal.DeviceRequest.parse(v).toString();
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             } catch (NumberFormatException e) {
