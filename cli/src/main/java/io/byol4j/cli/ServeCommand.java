@@ -341,14 +341,7 @@ final class ServeCommand implements Callable<Integer> {
                 out.println("byol4j serve: Prometheus metrics on http://" + cfg.metricsHost() + ":"
                         + metricsEndpoint.port() + "/metrics");
             }
-            out.println("byol4j serve: SERVING on " + cfg.host() + ":" + server.port()
-                    + " — inference.GRPCInferenceService (KServe v2), byol4j.v1.FeatureService, grpc.health.v1.Health,"
-                    + " reflection; " + security(cfg, server));
-            if (server.plaintext() && !InetAddress.getByName(cfg.host()).isLoopbackAddress()) {
-                out.println("byol4j serve: WARNING: PLAIN TEXT ON A NON-LOOPBACK ADDRESS (" + cfg.host() + "):"
-                        + " anyone on the network can read and send requests unencrypted");
-            }
-            out.flush();
+            // Before the SERVING line: a supervisor may send SIGTERM as soon as it reads it.
             ShutdownSignals.onTerminate(() -> {
                 out.println("byol4j serve: draining (health NOT_SERVING, new calls refused, " + cfg.graceSeconds()
                         + " s grace)");
@@ -358,6 +351,14 @@ final class ServeCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                 }
             });
+            out.println("byol4j serve: SERVING on " + cfg.host() + ":" + server.port()
+                    + " — inference.GRPCInferenceService (KServe v2), byol4j.v1.FeatureService, grpc.health.v1.Health,"
+                    + " reflection; " + security(cfg, server));
+            if (server.plaintext() && !InetAddress.getByName(cfg.host()).isLoopbackAddress()) {
+                out.println("byol4j serve: WARNING: PLAIN TEXT ON A NON-LOOPBACK ADDRESS (" + cfg.host() + "):"
+                        + " anyone on the network can read and send requests unencrypted");
+            }
+            out.flush();
             server.awaitTermination();
             out.println("byol4j serve: stopped");
             return 0;
