@@ -11,6 +11,7 @@ import io.byol4j.grpc.model.VersionPolicy;
 import io.byol4j.grpc.security.BearerTokenAuth;
 import io.byol4j.grpc.security.TlsSettings;
 import io.byol4j.sdk.encoder.BatcherOptions;
+import io.byol4j.sdk.internal.DeviceRequest;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -53,6 +54,8 @@ final class ServeCommand implements Callable<Integer> {
      * @param tokens file of bearer tokens, one per line (calls other than health need one)
      * @param metricsPort Prometheus /metrics port (-1 = off)
      * @param metricsHost address of the metrics endpoint
+     * @param device where every model version runs: cpu (the default), gpu or gpu:N (CUDA device 0 or N, required:
+     *     the server refuses to start without it) or auto (CUDA device 0 when usable, else the CPU with one warning)
      * @param threads ONNX Runtime intra-op threads (0 = runtime default)
      * @param batching batch concurrent requests (false = every request runs alone)
      * @param maxBatchSize most samples in one model run
@@ -86,6 +89,7 @@ final class ServeCommand implements Callable<Integer> {
             String tokens,
             int metricsPort,
             String metricsHost,
+            String device,
             int threads,
             boolean batching,
             int maxBatchSize,
@@ -122,7 +126,9 @@ final class ServeCommand implements Callable<Integer> {
                             .maxQueueDelay(Duration.ofMillis(maxQueueDelayMs))
                             .queueCapacity(queueCapacity)
                             .workers(batchWorkers)
-                            .build());
+                            .build(),
+                    false,
+                    DeviceRequest.parse(device));
         }
     }
 
@@ -144,6 +150,7 @@ final class ServeCommand implements Callable<Integer> {
             null,
             -1,
             "127.0.0.1",
+            ModelOptions.DEFAULT_DEVICE.toString(),
             0,
             true,
             32,
@@ -209,6 +216,15 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--metrics-host", description = "Address of the metrics endpoint (default 127.0.0.1).")
     String metricsHost;
+
+    @Option(
+            names = "--device",
+            converter = DeviceFlag.class,
+            description = "Where every model version runs: cpu (the default), gpu or gpu:N (CUDA device 0 or N;"
+                    + " required: the server refuses to start when it cannot be used), auto (CUDA device 0 when"
+                    + " this ONNX Runtime build has CUDA and it loads, else the CPU with one warning); cuda and"
+                    + " cuda:N mean gpu and gpu:N.")
+    String device;
 
     @Option(names = "--threads", description = "ONNX Runtime intra-op threads (0 = runtime default).")
     Integer threads;
@@ -295,9 +311,13 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             models.close();
             throw new CliException(e.getMessage());
+        } catch (java.io.IOException e) {
+            models.close();
+            throw e;
         }
         MetricsEndpoint metricsEndpoint = null;
         try {
+            out.println("byol4j serve: " + deviceLine(models));
             out.println("byol4j serve: listening on " + cfg.host() + ":" + server.port() + " (NOT_SERVING until the"
                     + " models are loaded and warmed up)");
             server.loadModels();
@@ -310,7 +330,8 @@ final class ServeCommand implements Callable<Integer> {
                         + m.outputs().stream()
                                 .map(o -> o.name() + " FP32 [-1," + o.width() + "]")
                                 .toList()
-                        + (m.batching() ? "; batching on" : "; batching off"));
+                        + (m.batching() ? "; batching on" : "; batching off")
+                        + "; device " + m.device());
             }
             if (cfg.pollSeconds() > 0) {
                 models.startPolling(Duration.ofSeconds(cfg.pollSeconds()));
@@ -320,14 +341,7 @@ final class ServeCommand implements Callable<Integer> {
                 out.println("byol4j serve: Prometheus metrics on http://" + cfg.metricsHost() + ":"
                         + metricsEndpoint.port() + "/metrics");
             }
-            out.println("byol4j serve: SERVING on " + cfg.host() + ":" + server.port()
-                    + " — inference.GRPCInferenceService (KServe v2), byol4j.v1.FeatureService, grpc.health.v1.Health,"
-                    + " reflection; " + security(cfg, server));
-            if (server.plaintext() && !InetAddress.getByName(cfg.host()).isLoopbackAddress()) {
-                out.println("byol4j serve: WARNING: PLAIN TEXT ON A NON-LOOPBACK ADDRESS (" + cfg.host() + "):"
-                        + " anyone on the network can read and send requests unencrypted");
-            }
-            out.flush();
+            // Before the SERVING line: a supervisor may send SIGTERM as soon as it reads it.
             ShutdownSignals.onTerminate(() -> {
                 out.println("byol4j serve: draining (health NOT_SERVING, new calls refused, " + cfg.graceSeconds()
                         + " s grace)");
@@ -337,6 +351,14 @@ final class ServeCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                 }
             });
+            out.println("byol4j serve: SERVING on " + cfg.host() + ":" + server.port()
+                    + " — inference.GRPCInferenceService (KServe v2), byol4j.v1.FeatureService, grpc.health.v1.Health,"
+                    + " reflection; " + security(cfg, server));
+            if (server.plaintext() && !InetAddress.getByName(cfg.host()).isLoopbackAddress()) {
+                out.println("byol4j serve: WARNING: PLAIN TEXT ON A NON-LOOPBACK ADDRESS (" + cfg.host() + "):"
+                        + " anyone on the network can read and send requests unencrypted");
+            }
+            out.flush();
             server.awaitTermination();
             out.println("byol4j serve: stopped");
             return 0;
@@ -348,6 +370,16 @@ final class ServeCommand implements Callable<Integer> {
                 metricsEndpoint.close();
             }
         }
+    }
+
+    /** The start-up line saying which device was asked for and which one every model version uses. */
+    static String deviceLine(ModelRepository models) throws java.io.IOException {
+        DeviceRequest asked = models.requestedDevice();
+        DeviceRequest used = models.resolveDevice();
+        if (asked.kind() == DeviceRequest.Kind.AUTO && used.kind() == DeviceRequest.Kind.CPU) {
+            return "device auto: no usable CUDA GPU, every model runs on the CPU (the warning above says why)";
+        }
+        return "device " + used + (asked.equals(used) ? "" : " (asked for " + asked + ")") + ": every model runs there";
     }
 
     private static String security(ServeConfig cfg, InferenceServer server) {
@@ -378,6 +410,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         try {
             cfg.limits();
+            DeviceRequest.parse(cfg.device());
             cfg.modelOptions();
             VersionPolicy policy = VersionPolicy.parse(cfg.versionPolicy());
             if (cfg.model() != null && !policy.equals(VersionPolicy.LATEST)) {

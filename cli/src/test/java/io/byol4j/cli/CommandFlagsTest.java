@@ -181,7 +181,9 @@ class CommandFlagsTest {
                         "8",
                         "--no-batching",
                         "--max-pixels-in-flight",
-                        "7000000");
+                        "7000000",
+                        "--device",
+                        "CUDA:1");
         ServeCommand.ServeConfig c =
                 CommandConfigs.resolve(ServeCommand.ServeConfig.class, ServeCommand.DEFAULTS, null, serve);
         assertEquals("/srv/models", c.modelRepository());
@@ -191,6 +193,17 @@ class CommandFlagsTest {
         assertEquals(7_000_000L, c.maxPixelsInFlight());
         assertEquals(ServeCommand.DEFAULTS.port(), c.port());
         assertEquals("latest:1", ServeCommand.DEFAULTS.versionPolicy());
+        assertEquals("gpu:1", c.device(), "the device word reaches the config in its canonical form");
+        assertEquals("cpu", ServeCommand.DEFAULTS.device());
+    }
+
+    @Test
+    void serveRefusesAnUnknownDeviceWhileParsingNamingIt() {
+        CommandLine cl = new CommandLine(new ServeCommand());
+        CommandLine.ParameterException e = org.junit.jupiter.api.Assertions.assertThrows(
+                CommandLine.ParameterException.class, () -> cl.parseArgs("--model", "m.onnx", "--device", "gpu:x"));
+        assertTrue(e.getMessage().contains("--device") && e.getMessage().contains("gpu:x"), e.getMessage());
+        assertTrue(e.getMessage().contains("gpu:N"), e.getMessage());
     }
 
     @Test

@@ -3,8 +3,11 @@ package io.byol4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.byol4j.sdk.testing.TestModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,29 @@ class ServeCommandTest {
         Path fake = Files.writeString(tmp.resolve("fake.onnx"), "not a model");
         String err = run("serve", "--model", fake.toString(), "--port", "0");
         assertTrue(err.contains("fake.onnx"), err);
+    }
+
+    @Test
+    void aRequiredGpuThatThisMachineLacksFailsTheStartAndNothingListens() throws Exception {
+        Path model = Files.write(tmp.resolve("tiny.onnx"), TestModels.model(TestModels.contract(3, 16, 8)));
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        String err = run("serve", "--model", model.toString(), "--port", Integer.toString(port), "--device", "gpu");
+        assertTrue(err.contains("device gpu (CUDA device 0) cannot be used"), err);
+        assertTrue(err.contains("no CUDA execution provider") && err.contains("onnxruntime_gpu"), err);
+        // Nothing was bound: the port is still free.
+        try (ServerSocket again = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, again.getLocalPort());
+        }
+    }
+
+    @Test
+    void aDeviceInTheConfigFileIsCheckedAndNamed() throws Exception {
+        Path cfg = Files.writeString(tmp.resolve("serve.json"), "{\"model\":\"m.onnx\",\"device\":\"tpu\"}");
+        String err = run("serve", "--config", cfg.toString());
+        assertTrue(err.contains("unknown device 'tpu'") && err.contains("gpu:N"), err);
     }
 
     @Test

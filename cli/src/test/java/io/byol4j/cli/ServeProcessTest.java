@@ -49,7 +49,9 @@ class ServeProcessTest {
                         "--port",
                         "0",
                         "--grace-seconds",
-                        "5")
+                        "5",
+                        "--device",
+                        "auto")
                 .redirectErrorStream(true)
                 .start();
         List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -77,9 +79,23 @@ class ServeProcessTest {
             assertTrue(
                     bound > 0,
                     "never served (exit " + (p.isAlive() ? "none" : p.exitValue()) + "): " + String.join("\n", lines));
-            assertTrue(lines.stream().anyMatch(l -> l.contains("model 'tiny-encoder' version 1")), lines.toString());
+            assertTrue(
+                    lines.stream()
+                            .anyMatch(l -> l.contains("model 'tiny-encoder' version 1") && l.endsWith("; device cpu")),
+                    lines.toString());
             assertTrue(
                     lines.stream().anyMatch(l -> l.contains("plain text (no TLS), no authentication")),
+                    lines.toString());
+            // --device auto on this CPU-only ONNX Runtime build: one warning from the SDK saying why, one line
+            // saying where the models run.
+            assertEquals(
+                    1,
+                    lines.stream()
+                            .filter(l -> l.contains("CUDA requested but") && l.contains("running on CPU instead"))
+                            .count(),
+                    lines.toString());
+            assertTrue(
+                    lines.stream().anyMatch(l -> l.contains("byol4j serve: device auto: no usable CUDA GPU")),
                     lines.toString());
             ManagedChannel channel = Grpc.newChannelBuilderForAddress(
                             "127.0.0.1", bound, InsecureChannelCredentials.create())

@@ -85,6 +85,7 @@ final class FeatureServiceImpl extends FeatureServiceGrpc.FeatureServiceImplBase
                     .putAllMetadata(model.metadata())
                     .setName(model.name())
                     .setVersion(model.version())
+                    .setDevice(model.device())
                     .build();
         });
     }

@@ -194,9 +194,11 @@ public final class InferenceServer implements AutoCloseable {
         }
 
         /**
-         * Binds and starts answering; health is NOT_SERVING until {@link InferenceServer#loadModels()}.
+         * Decides the models' device ({@link ModelRepository#resolveDevice()}), then binds and starts answering;
+         * health is NOT_SERVING until {@link InferenceServer#loadModels()}.
          *
-         * @throws IOException when the port cannot be bound or the TLS files cannot be read
+         * @throws IOException when a required GPU cannot be used (nothing is bound then), the port cannot be bound
+         *     or the TLS files cannot be read
          * @throws IllegalArgumentException for plain text on a non-loopback address without permission
          */
         public InferenceServer listen() throws IOException {
@@ -213,6 +215,7 @@ public final class InferenceServer implements AutoCloseable {
                 builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials)
                         .maxConcurrentCallsPerConnection(callsPerConnection(limits, maxCallsPerConnection));
             }
+            models.resolveDevice();
             InferencePipeline pipeline = new InferencePipeline(limits, metrics);
             HealthStatusManager health = new HealthStatusManager();
             health.setStatus("", ServingStatus.NOT_SERVING);

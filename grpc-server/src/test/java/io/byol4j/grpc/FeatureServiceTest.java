@@ -120,6 +120,7 @@ class FeatureServiceTest {
         assertEquals("16", info.getMetadataOrThrow(ModelContract.KEY_HEIGHT));
         assertEquals("shapes-v2", info.getName());
         assertEquals("1", info.getVersion());
+        assertEquals("cpu", info.getDevice(), "the device the version actually runs on");
         assertFalse(info.getMetadataOrThrow(ModelContract.KEY_DIGEST).isEmpty());
     }
 }

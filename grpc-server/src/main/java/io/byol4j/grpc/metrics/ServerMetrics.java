@@ -3,7 +3,11 @@ package io.byol4j.grpc.metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What the server reports about its work, per model, as Prometheus metrics (Prometheus Java client 1.x). The
@@ -28,7 +32,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  *       {@code decode} (all of the call's images), {@code model} (waiting for the results: queueing plus the model
  *       run), {@code respond} (serialising the response and handing it to the transport);</li>
  *   <li>{@code byol4j_pixels_in_flight}: decoded pixels held by calls in flight, all models;</li>
- *   <li>{@code byol4j_refusals_total{model,limit}}: work refused, by the limit that refused it.</li>
+ *   <li>{@code byol4j_refusals_total{model,limit}}: work refused, by the limit that refused it;</li>
+ *   <li>{@code byol4j_model_device_info{model,version,device}}: one series (value 1) per loaded model version, naming
+ *       the device it actually runs on ({@code cpu} or {@code gpu:N}); it goes when the version is closed.</li>
  * </ul>
  * Latency histograms have buckets from 1 ms to 10 s. All methods are thread-safe, cheap and never throw for any
  * label value (null becomes the empty string).
@@ -115,6 +121,14 @@ public final class ServerMetrics {
             .labelNames("model", "limit")
             .register(registry);
 
+    private final Info deviceInfo = Info.builder()
+            .name("byol4j_model_device")
+            .help("The device a loaded model version runs on (cpu or gpu:N)")
+            .labelNames("model", "version", "device")
+            .register(registry);
+    /** Loaded copies per device-info series: a reload opens the new copy before the old one closes. */
+    private final Map<List<String>, Integer> deviceCopies = new HashMap<>();
+
     private ServerMetrics() {}
 
     /** Metrics recorded into a fresh registry of their own (one per server). */
@@ -175,6 +189,23 @@ public final class ServerMetrics {
     /** Decoded pixels currently held by calls in flight, across all models. */
     public void pixelsInFlight(long pixels) {
         this.pixels.set((double) pixels); // a gauge is a double; pixel counts stay far below 2^53
+    }
+
+    /** A copy of {@code model} version {@code version} was loaded on {@code device} ({@code cpu} or {@code gpu:N}). */
+    public synchronized void modelLoaded(String model, String version, String device) {
+        List<String> labels = List.of(label(model), label(version), label(device));
+        if (deviceCopies.merge(labels, 1, Integer::sum) == 1) {
+            deviceInfo.addLabelValues(labels.toArray(String[]::new));
+        }
+    }
+
+    /** A copy {@link #modelLoaded} reported was closed; the series goes with the last copy. */
+    public synchronized void modelClosed(String model, String version, String device) {
+        List<String> labels = List.of(label(model), label(version), label(device));
+        Integer left = deviceCopies.computeIfPresent(labels, (k, n) -> n > 1 ? n - 1 : null);
+        if (left == null) {
+            deviceInfo.remove(labels.toArray(String[]::new));
+        }
     }
 
     private Histogram latency(String name, String help, String... labels) {

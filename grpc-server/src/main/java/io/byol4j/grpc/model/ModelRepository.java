@@ -1,6 +1,8 @@
 package io.byol4j.grpc.model;
 
 import io.byol4j.grpc.metrics.ServerMetrics;
+import io.byol4j.sdk.encoder.Encoder;
+import io.byol4j.sdk.internal.DeviceRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * swapped in together, and the old copies keep serving the calls that hold them until they end
  * ({@link ServedModel}). {@link #startPolling} does the same on a timer for every model whose selected
  * versions changed (keeping the copies of versions that stay), and loads new model folders (skipping
- * models unloaded on request, and a selection that already failed to load).
+ * models unloaded on request, and a selection that already failed to load). Every version is opened on the one
+ * device {@link #resolveDevice()} decided from {@link ModelOptions#device()}.
  * Thread-safe; loads are serialised.
  */
 public final class ModelRepository implements AutoCloseable {
@@ -60,7 +63,12 @@ public final class ModelRepository implements AutoCloseable {
 
     private final Source source;
     private final String description;
-    private final ModelOptions options;
+    /** The options models are opened with; its device becomes the resolved one in {@link #resolveDevice()}. */
+    private volatile ModelOptions options;
+
+    private final DeviceRequest requestedDevice;
+    private volatile boolean deviceResolved;
+    private final EncoderOpener opener;
     private final ServerMetrics metrics;
     private final VersionPolicy defaultPolicy;
     /** Served versions of each model: an unmodifiable, never empty map, replaced as a whole on each load. */
@@ -76,11 +84,18 @@ public final class ModelRepository implements AutoCloseable {
     private ScheduledFuture<?> polling;
 
     private ModelRepository(
-            Source source, String description, VersionPolicy policy, ModelOptions options, ServerMetrics metrics) {
+            Source source,
+            String description,
+            VersionPolicy policy,
+            ModelOptions options,
+            ServerMetrics metrics,
+            EncoderOpener opener) {
         this.source = source;
         this.defaultPolicy = Objects.requireNonNull(policy, "policy");
         this.description = description;
         this.options = Objects.requireNonNull(options, "options");
+        this.requestedDevice = options.device();
+        this.opener = Objects.requireNonNull(opener, "opener");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
@@ -112,7 +127,7 @@ public final class ModelRepository implements AutoCloseable {
                 return null;
             }
         };
-        return new ModelRepository(single, "model file " + file, VersionPolicy.LATEST, options, metrics);
+        return new ModelRepository(single, "model file " + file, VersionPolicy.LATEST, options, metrics, Encoder::open);
     }
 
     /** A repository directory: {@code dir/<name>/<version>/model.onnx}, the highest version of each served. */
@@ -123,6 +138,12 @@ public final class ModelRepository implements AutoCloseable {
     /** A repository directory whose models serve the versions {@code policy} selects. */
     public static ModelRepository ofDirectory(
             Path dir, VersionPolicy policy, ModelOptions options, ServerMetrics metrics) {
+        return ofDirectory(dir, policy, options, metrics, Encoder::open);
+    }
+
+    /** {@link #ofDirectory(Path, VersionPolicy, ModelOptions, ServerMetrics)} opening encoders with {@code opener}. */
+    static ModelRepository ofDirectory(
+            Path dir, VersionPolicy policy, ModelOptions options, ServerMetrics metrics, EncoderOpener opener) {
         Objects.requireNonNull(dir, "dir");
         Source folders = new Source() {
             @Override
@@ -176,7 +197,7 @@ public final class ModelRepository implements AutoCloseable {
                 return names;
             }
         };
-        return new ModelRepository(folders, "model repository " + dir, policy, options, metrics);
+        return new ModelRepository(folders, "model repository " + dir, policy, options, metrics, opener);
     }
 
     /** The name a model file is served under by default: its file name without {@code .onnx}. */
@@ -197,6 +218,61 @@ public final class ModelRepository implements AutoCloseable {
         if (name.isBlank() || name.contains("/")) {
             throw new IllegalArgumentException("invalid model name '" + name + "'");
         }
+    }
+
+    /** The device asked for ({@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}). */
+    public DeviceRequest requestedDevice() {
+        return requestedDevice;
+    }
+
+    /**
+     * Decides once where every model version will run, before any is served: {@code cpu} stays the CPU; otherwise
+     * the first model's first selected version is opened (and closed again) through the SDK on the requested
+     * CUDA device. {@code auto} becomes {@code gpu:N} when that worked and {@code cpu} when it fell back (the SDK
+     * logs one warning saying why; later versions open on the CPU with no further warning); {@code gpu} and
+     * {@code gpu:N} become {@code gpu:N} or fail here. Every later load uses the resolved device, with the GPU
+     * required. Idempotent; called by {@link #load} when not called before.
+     *
+     * @return the resolved device: {@code cpu} or {@code gpu:N}
+     * @throws IOException naming the device and the reason when a required GPU cannot be used, or when the
+     *     repository holds no model to check it with
+     */
+    public DeviceRequest resolveDevice() throws IOException {
+        synchronized (loadLock) {
+            if (deviceResolved) {
+                return options.device();
+            }
+            if (requestedDevice.kind() == DeviceRequest.Kind.CPU) {
+                deviceResolved = true;
+                return requestedDevice;
+            }
+            Path probe = probeFile();
+            String used;
+            try (Encoder encoder = opener.open(probe, options.encoderOptions(ServedModel.batchSize(options)))) {
+                used = ServedModel.deviceOf(encoder);
+            } catch (IOException | RuntimeException e) {
+                int gpu = requestedDevice.index() == DeviceRequest.ALL_GPUS ? 0 : requestedDevice.index();
+                throw new IOException(
+                        "device " + requestedDevice + " (CUDA device " + gpu + ") cannot be used, checked with " + probe
+                                + ": " + e.getMessage(),
+                        e);
+            }
+            options = options.withDevice(DeviceRequest.parse(used));
+            deviceResolved = true;
+            LOG.info("device {} requested: every model version runs on {}", requestedDevice, used);
+            return options.device();
+        }
+    }
+
+    /** The file {@link #resolveDevice()} checks the device with: the first model's lowest selected version. */
+    private Path probeFile() throws IOException {
+        for (String name : source.names()) {
+            NavigableMap<Long, Path> chosen = policy(name).select(source.versions(name));
+            if (!chosen.isEmpty()) {
+                return chosen.firstEntry().getValue();
+            }
+        }
+        throw new IOException(description + " holds no model to check device " + requestedDevice + " with");
     }
 
     /**
@@ -257,6 +333,7 @@ public final class ModelRepository implements AutoCloseable {
                 throw e;
             }
             NavigableMap<Long, Path> chosen = policy.select(available);
+            resolveDevice();
             long started = System.nanoTime();
             unloaded.remove(name);
             if (chosen.isEmpty()) {
@@ -273,8 +350,8 @@ public final class ModelRepository implements AutoCloseable {
                     if (kept != null && kept.file().equals(v.getValue())) {
                         fresh.put(v.getKey(), kept);
                     } else {
-                        ServedModel model =
-                                ServedModel.open(name, Long.toString(v.getKey()), v.getValue(), options, metrics);
+                        ServedModel model = ServedModel.open(
+                                name, Long.toString(v.getKey()), v.getValue(), options, metrics, opener);
                         opened.add(model);
                         fresh.put(v.getKey(), model);
                     }
@@ -296,10 +373,11 @@ public final class ModelRepository implements AutoCloseable {
                 }
             }
             LOG.info(
-                    "model={} versions={} policy={} loaded from {} in {} ms{}",
+                    "model={} versions={} policy={} device={} loaded from {} in {} ms{}",
                     name,
                     fresh.keySet(),
                     policy,
+                    options.device(),
                     description,
                     (System.nanoTime() - started) / 1_000_000,
                     replaced.isEmpty() ? "" : " (retired versions " + replaced + ")");

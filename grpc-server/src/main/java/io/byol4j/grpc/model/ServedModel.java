@@ -38,10 +38,13 @@ public final class ServedModel {
     private final List<OutputSpec> outputs;
     private final int rowWidth;
     private final ServerMetrics metrics;
+    private final String device;
     private final AtomicLong samplesRun = new AtomicLong();
     private int leases;
     private boolean retired;
     private boolean closed;
+    /** True once the device-info metric reports this copy (after a successful warm-up). */
+    private volatile boolean reported;
 
     private ServedModel(
             String name, String version, Path file, Encoder encoder, ModelOptions options, ServerMetrics metrics) {
@@ -50,6 +53,7 @@ public final class ServedModel {
         this.file = file;
         this.encoder = encoder;
         this.metrics = metrics;
+        this.device = deviceOf(encoder);
         this.preprocessor = new Preprocessor(encoder.contract());
         List<OutputSpec> specs = new ArrayList<>();
         int offset = 0;
@@ -84,15 +88,14 @@ public final class ServedModel {
      */
     public static ServedModel open(String name, String version, Path file, ModelOptions options, ServerMetrics metrics)
             throws IOException {
-        int batchSize =
-                Math.max(EncoderOptions.DEFAULT_BATCH_SIZE, options.batcher().maxBatchSize());
-        Encoder encoder = Encoder.open(
-                file,
-                EncoderOptions.builder()
-                        .intraOpThreads(options.intraOpThreads())
-                        .intraOpSpinning(options.intraOpSpinning())
-                        .batchSize(batchSize)
-                        .build());
+        return open(name, version, file, options, metrics, Encoder::open);
+    }
+
+    /** {@link #open(String, String, Path, ModelOptions, ServerMetrics)} with the encoder opened by {@code opener}. */
+    static ServedModel open(
+            String name, String version, Path file, ModelOptions options, ServerMetrics metrics, EncoderOpener opener)
+            throws IOException {
+        Encoder encoder = opener.open(file, options.encoderOptions(batchSize(options)));
         ServedModel model;
         try {
             model = new ServedModel(name, version, file, encoder, options, metrics);
@@ -102,11 +105,25 @@ public final class ServedModel {
         }
         try {
             model.runBatch(new float[model.sampleSize()], 1);
+            metrics.modelLoaded(name, version, model.device);
+            model.reported = true;
             return model;
         } catch (RuntimeException e) {
             model.retire();
             throw e;
         }
+    }
+
+    /** The encoder batch size for {@code options}: room for the largest batch the batcher forms. */
+    static int batchSize(ModelOptions options) {
+        return Math.max(EncoderOptions.DEFAULT_BATCH_SIZE, options.batcher().maxBatchSize());
+    }
+
+    /** {@code cpu}, or {@code gpu:N} for an encoder on CUDA device N: the device it actually runs on. */
+    static String deviceOf(Encoder encoder) {
+        return encoder.device() == EncoderOptions.Device.CUDA
+                ? "gpu:" + encoder.options().deviceId()
+                : "cpu";
     }
 
     private float[][] runBatch(float[] batch, int count) {
@@ -128,6 +145,16 @@ public final class ServedModel {
     /** The ONNX file it was loaded from. */
     public Path file() {
         return file;
+    }
+
+    /** The device this version actually runs on: {@code cpu} or {@code gpu:N}. */
+    public String device() {
+        return device;
+    }
+
+    /** The SDK options its encoder was opened with (device, threads, batch size). */
+    public EncoderOptions encoderOptions() {
+        return encoder.options();
     }
 
     /** The model's contract (input geometry, preprocessing, embedding size). */
@@ -260,6 +287,9 @@ public final class ServedModel {
             }
         } finally {
             encoder.close();
+            if (reported) {
+                metrics.modelClosed(name, version, device);
+            }
             LOG.info("model={} version={} closed", name, version);
         }
     }

@@ -42,6 +42,9 @@ import java.util.List;
  * @param steadyTolerance how closely (a fraction of their median) the last warm-up windows must agree
  * @param jfrDir when not null, each server child JVM records a Java Flight Recording (profile settings) into
  *     {@code server-batching-on.jfr} / {@code server-batching-off.jfr} there
+ * @param device where both servers and the in-process reference run their model ({@code cpu}, {@code auto},
+ *     {@code gpu}, {@code gpu:N}; as {@code byol4j serve --device}); the ceiling runs on the CPU only, so a GPU run
+ *     needs {@code --ceiling-seconds 0}
  */
 record LoadOptions(
         Path model,
@@ -67,7 +70,8 @@ record LoadOptions(
         Duration steadyMax,
         Duration steadyWindow,
         double steadyTolerance,
-        Path jfrDir) {
+        Path jfrDir,
+        String device) {
 
     static final String USAGE = String.join(
             "\n",
@@ -77,7 +81,7 @@ record LoadOptions(
             "                 [--max-concurrent-calls 128] [--workers 1] [--unbatched-threads 1]",
             "                 [--server-process false] [--ceiling-seconds 3] [--spinning false]",
             "                 [--steady-max-seconds 60] [--steady-window-seconds 2] [--steady-tolerance 0.1]",
-            "                 [--jfr DIR]");
+            "                 [--jfr DIR] [--device cpu|auto|gpu|gpu:N]");
 
     static LoadOptions defaults() {
         return new LoadOptions(
@@ -104,7 +108,8 @@ record LoadOptions(
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(2),
                 0.10,
-                null);
+                null,
+                "cpu");
     }
 
     /** Defaults overridden by command-line flags; IllegalArgumentException names a bad flag or value. */
@@ -133,6 +138,7 @@ record LoadOptions(
         Duration steadyWindow = d.steadyWindow;
         double steadyTolerance = d.steadyTolerance;
         Path jfrDir = d.jfrDir;
+        String device = d.device;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -164,6 +170,8 @@ record LoadOptions(
                     case "--steady-window-seconds" -> steadyWindow = seconds(v);
                     case "--steady-tolerance" -> steadyTolerance = fraction(flag, v);
                     case "--jfr" -> jfrDir = Path.of(v);
+                    case "--device" ->
+                        device = io.byol4j.sdk.internal.DeviceRequest.parse(v).toString();
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             } catch (NumberFormatException e) {
@@ -180,6 +188,10 @@ record LoadOptions(
         if (!overload.isZero() && !concurrency.contains(base)) {
             throw new IllegalArgumentException(
                     "--overload-base " + base + " must be one of --concurrency " + concurrency);
+        }
+        if (!device.equals("cpu") && !ceiling.isZero()) {
+            throw new IllegalArgumentException("--device " + device + ": the ONNX Runtime ceiling measures the CPU"
+                    + " only; add --ceiling-seconds 0");
         }
         return new LoadOptions(
                 model,
@@ -205,7 +217,8 @@ record LoadOptions(
                 steadyMax,
                 steadyWindow,
                 steadyTolerance,
-                jfrDir);
+                jfrDir,
+                device);
     }
 
     /** The flags that configure a server, for a child JVM started by {@link ServerUnderTest#spawn}. */
@@ -217,7 +230,9 @@ record LoadOptions(
                 "--max-concurrent-calls", Integer.toString(maxConcurrentCalls),
                 "--workers", Integer.toString(workers),
                 "--unbatched-threads", Integer.toString(unbatchedThreads),
-                "--spinning", Boolean.toString(spinning));
+                "--spinning", Boolean.toString(spinning),
+                "--device", device,
+                "--ceiling-seconds", "0");
     }
 
     private static boolean bool(String flag, String v) {

@@ -2,6 +2,7 @@ package io.byol4j.sdkbench.serve;
 
 import io.byol4j.grpc.client.Embedding;
 import io.byol4j.grpc.client.FeatureClient;
+import io.byol4j.grpc.model.ModelOptions;
 import io.byol4j.sdk.encoder.BatcherOptions;
 import io.byol4j.sdk.encoder.DynamicBatcher;
 import io.byol4j.sdk.encoder.Encoder;
@@ -110,9 +111,19 @@ public final class ServeLoad {
         Map<Integer, List<Double>> inProcessCpu = new LinkedHashMap<>();
         try (Encoder encoder = Encoder.open(
                         model,
-                        EncoderOptions.builder().intraOpSpinning(o.spinning()).build());
+                        new ModelOptions(
+                                        0,
+                                        true,
+                                        batcherOptions(o),
+                                        o.spinning(),
+                                        io.byol4j.sdk.internal.DeviceRequest.parse(o.device()))
+                                .encoderOptions(EncoderOptions.DEFAULT_BATCH_SIZE));
                 DynamicBatcher batcher = DynamicBatcher.start(encoder, batcherOptions(o))) {
-            out.accept("model: " + model + " (" + encoder.embeddingDim() + "-d)");
+            out.accept("model: " + model + " (" + encoder.embeddingDim() + "-d); in-process reference on "
+                    + (encoder.device() == EncoderOptions.Device.CUDA
+                            ? "gpu:" + encoder.options().deviceId()
+                            : "cpu")
+                    + " (--device " + o.device() + ")");
             if (!o.ceiling().isZero()) {
                 ceiling = OrtCeiling.measure(model, o.ceiling(), List.of(16, o.maxBatch()));
                 ceiling.forEach(p -> out.accept(OrtCeiling.line(p)));

@@ -65,7 +65,12 @@ final class ServerUnderTest implements AutoCloseable, Overload.Probe {
         InferenceServer server = InferenceServer.builder(ModelRepository.ofFile(
                         model,
                         null,
-                        new ModelOptions(batching ? 0 : o.unbatchedThreads(), batching, batcher, o.spinning()),
+                        new ModelOptions(
+                                batching ? 0 : o.unbatchedThreads(),
+                                batching,
+                                batcher,
+                                o.spinning(),
+                                io.byol4j.sdk.internal.DeviceRequest.parse(o.device())),
                         metrics))
                 .address("127.0.0.1", 0)
                 .limits(limits)
@@ -96,6 +101,7 @@ final class ServerUnderTest implements AutoCloseable, Overload.Probe {
                         + (o.spinning() ? ", intra-op spinning" : ", no intra-op spinning")
                 : "no batching (each image runs alone on its call's thread; ONNX Runtime intra-op threads "
                         + (o.unbatchedThreads() == 0 ? "default" : Integer.toString(o.unbatchedThreads())) + ")";
+        description += "; device " + server.models().resolveDevice();
         LongSupplier depth = () -> {
             long n = 0;
             for (ServedModel m : server.models().models()) {

@@ -50,7 +50,8 @@ class ServeLoadSmokeTest {
                 Duration.ofMillis(300),
                 Duration.ofMillis(100),
                 0.5,
-                null);
+                null,
+                "cpu");
         List<String> lines = new ArrayList<>();
         ServeLoad.Report report = ServeLoad.run(o, lines::add);
 
