@@ -271,10 +271,13 @@ public final class SparkEmbedJob implements Callable<Integer> {
         spark.sparkContext().addSparkListener(listener);
         long start = System.nanoTime();
         long startMillis = System.currentTimeMillis();
+        JvmUsage jvmAtStart = JvmUsage.now();
+        JvmUsage jvmAtEnd;
         double seconds;
         try {
             result.write().parquet(written.toString());
             seconds = (System.nanoTime() - start) / 1e9;
+            jvmAtEnd = JvmUsage.now();
             listener.awaitStageTasks(5_000); // task-end events arrive asynchronously
         } catch (RuntimeException e) {
             deleteRecursively(written);
@@ -284,6 +287,7 @@ public final class SparkEmbedJob implements Callable<Integer> {
         }
         progress.println(timings.summary(listener.taskCpuSeconds()));
         progress.println(listener.timeline(startMillis, startMillis + Math.round(seconds * 1e3)));
+        progress.println(jvmAtEnd.since(jvmAtStart, seconds));
         Row counts = spark.read()
                 .parquet(written.toString())
                 .agg(functions.count(functions.lit(1)), functions.count(functions.col("embedding")))
