@@ -179,17 +179,32 @@ public final class SparkEmbedJob implements Callable<Integer> {
      */
     public static Summary run(SparkEmbedConfig cfg, PrintStream progress) throws IOException {
         SparkSession.Builder builder = SparkSession.builder().appName("byol4j-embed");
-        if (cfg.master() != null) {
-            builder.master(cfg.master());
-        } else if (System.getProperty("spark.master") == null) {
-            builder.master("local[2]");
-        }
+        sessionConf(cfg, System.getProperties()).forEach(builder::config);
         SparkSession spark = builder.getOrCreate();
         try {
             return run(spark, cfg, progress);
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * What the job sets on the session it builds, given the JVM's system properties (where spark-submit puts
+     * its configuration): the master ({@code cfg.master()}, else spark-submit's, else {@code local[2]}) and, in
+     * local mode, no web UI (a local job reports its own progress) unless {@code spark.ui.enabled} is set.
+     */
+    static Map<String, String> sessionConf(SparkEmbedConfig cfg, java.util.Properties system) {
+        Map<String, String> conf = new LinkedHashMap<>();
+        if (cfg.master() != null) {
+            conf.put("spark.master", cfg.master());
+        } else if (system.getProperty("spark.master") == null) {
+            conf.put("spark.master", "local[2]");
+        }
+        String master = conf.getOrDefault("spark.master", system.getProperty("spark.master"));
+        if (master.startsWith("local") && system.getProperty("spark.ui.enabled") == null) {
+            conf.put("spark.ui.enabled", "false");
+        }
+        return conf;
     }
 
     /**
