@@ -3,8 +3,8 @@
 # `byol4j embed --engine spark --master local[2]` on the same folder and model; per run: wall time, the job's own
 # time and the process's CPU time (user+sys). Optionally a third engine: a spark job compiled from another
 # revision (OLD_CLASSES=dir with its io/byol4j/spark classes, run in front of this build's class path).
-# Optionally more spark variants: VARIANTS=file, one per line `NAME|JVM OPTIONS|EXTRA JOB ARGUMENTS` (Spark reads
-# -Dspark.* JVM options as its configuration), each run as engine NAME (`byol4j embed` without
+# Optionally more spark variants: VARIANTS=file, one per line `NAME|JVM OPTIONS|EXTRA JOB ARGUMENTS|ENV ASSIGNMENTS`
+# (JVM options go to BYOL4J_JAVA_OPTS; Spark reads -Dspark.* JVM options as its configuration), each run as engine NAME (`byol4j embed` without
 # --engine spark when NAME starts with sdk) in the same alternating rounds.
 # Usage: spark/scripts/bench-vs-sdk.sh MODEL DATASET ROUNDS OUTDIR     (run after ./mvnw -B -DskipTests package)
 set -uo pipefail
@@ -29,15 +29,17 @@ run() {
     spark) line=$(/usr/bin/time -f %U+%S -o "$cpu" env BYOL4J_SKIP_BUILD=1 ./byol4j embed --engine spark \
            --master 'local[2]' --model "$M" --dataset "$D" --out "$O/spark" --force 2>/dev/null \
            | grep -v 'tasks done\|config:' | tr '\n' ' ') ;;
-    v:sdk*) local spec opts
+    v:sdk*) local spec opts envs
            spec=$(grep "^${eng#v:}|" "$VARIANTS" | head -1); opts=$(echo "$spec" | cut -d'|' -f2)
-           line=$(/usr/bin/time -f %U+%S -o "$cpu" env BYOL4J_SKIP_BUILD=1 BYOL4J_JAVA_OPTS="$opts" ./byol4j embed \
-           --model "$M" --dataset "$D" --out "$O/$eng" --force 2>/dev/null | tail -1) ;;
-    v:*) local spec opts extra
-           spec=$(grep "^${eng#v:}|" "$VARIANTS" | head -1); opts=$(echo "$spec" | cut -d'|' -f2)
-           extra=$(echo "$spec" | cut -d'|' -f3)
+           envs=$(echo "$spec" | cut -d'|' -f4)
            # shellcheck disable=SC2086
-           line=$(/usr/bin/time -f %U+%S -o "$cpu" env BYOL4J_SKIP_BUILD=1 BYOL4J_JAVA_OPTS="$opts" ./byol4j embed \
+           line=$(/usr/bin/time -f %U+%S -o "$cpu" env $envs BYOL4J_SKIP_BUILD=1 BYOL4J_JAVA_OPTS="$opts" ./byol4j embed \
+           --model "$M" --dataset "$D" --out "$O/$eng" --force 2>/dev/null | tail -1) ;;
+    v:*) local spec opts extra envs
+           spec=$(grep "^${eng#v:}|" "$VARIANTS" | head -1); opts=$(echo "$spec" | cut -d'|' -f2)
+           extra=$(echo "$spec" | cut -d'|' -f3); envs=$(echo "$spec" | cut -d'|' -f4)
+           # shellcheck disable=SC2086
+           line=$(/usr/bin/time -f %U+%S -o "$cpu" env $envs BYOL4J_SKIP_BUILD=1 BYOL4J_JAVA_OPTS="$opts" ./byol4j embed \
            --engine spark --master 'local[2]' --model "$M" --dataset "$D" --out "$O/$eng" --force $extra 2>/dev/null \
            | grep -v 'tasks done\|config:' | tr '\n' ' ') ;;
     old) line=$(/usr/bin/time -f %U+%S -o "$cpu" java $opens -Dlog4j2.configurationFile=spark/log4j2-local.properties \
