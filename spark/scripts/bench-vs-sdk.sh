@@ -6,6 +6,7 @@
 # Optionally more spark variants: VARIANTS=file, one per line `NAME|JVM OPTIONS|EXTRA JOB ARGUMENTS|ENV ASSIGNMENTS`
 # (JVM options go to BYOL4J_JAVA_OPTS; Spark reads -Dspark.* JVM options as its configuration), each run as engine NAME (`byol4j embed` without
 # --engine spark when NAME starts with sdk) in the same alternating rounds.
+# ENGINES="sdk spark" by default (ENGINES=spark: variants against the Spark job only).
 # Usage: spark/scripts/bench-vs-sdk.sh MODEL DATASET ROUNDS OUTDIR     (run after ./mvnw -B -DskipTests package)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -49,7 +50,7 @@ run() {
   e=$(date +%s.%N)
   echo "round $r $eng wall_s $(echo "$e - $s" | bc) cpu_s $(tail -1 "$cpu" | bc) | $line"
 }
-engines="sdk spark"; [ -n "${OLD_CLASSES:-}" ] && engines="sdk spark old"
+engines="${ENGINES:-sdk spark}"; [ -n "${OLD_CLASSES:-}" ] && engines="sdk spark old"
 if [ -n "${VARIANTS:-}" ]; then
   engines="$engines $(grep -v '^#' "$VARIANTS" | grep . | cut -d'|' -f1 | sed 's/^/v:/' | tr '\n' ' ')"
 fi

@@ -139,15 +139,19 @@ class SparkEmbedJobTest {
     }
 
     @Test
-    void localJobsBuildTheirSessionWithoutWebUiUnlessConfigured() {
+    void localJobsBuildTheirSessionWithoutWebUiOrWholeStageCodegenUnlessConfigured() {
         var local = config(dir.resolve("unused"), false);
         java.util.Properties none = new java.util.Properties();
         assertEquals(
-                java.util.Map.of("spark.master", "local[2]", "spark.ui.enabled", "false"),
+                java.util.Map.of(
+                        "spark.master", "local[2]",
+                        "spark.ui.enabled", "false",
+                        "spark.sql.codegen.wholeStage", "false"),
                 SparkEmbedJob.sessionConf(local, none));
 
         java.util.Properties uiOn = new java.util.Properties();
         uiOn.setProperty("spark.ui.enabled", "true");
+        uiOn.setProperty("spark.sql.codegen.wholeStage", "true");
         assertEquals(java.util.Map.of("spark.master", "local[2]"), SparkEmbedJob.sessionConf(local, uiOn));
 
         var cluster = new SparkEmbedJob.SparkEmbedConfig(
@@ -158,6 +162,8 @@ class SparkEmbedJobTest {
         submitted.setProperty("spark.master", "yarn");
         assertEquals(java.util.Map.of(), SparkEmbedJob.sessionConf(local, submitted));
         submitted.setProperty("spark.master", "local[4]");
-        assertEquals(java.util.Map.of("spark.ui.enabled", "false"), SparkEmbedJob.sessionConf(local, submitted));
+        assertEquals(
+                java.util.Map.of("spark.ui.enabled", "false", "spark.sql.codegen.wholeStage", "false"),
+                SparkEmbedJob.sessionConf(local, submitted));
     }
 }
