@@ -11,7 +11,7 @@ import java.util.Locale;
  */
 record JvmUsage(long cpuNanos, long gcMillis, long jitMillis) {
 
-    /** Now; a part the JVM cannot measure is -1. */
+    /** Now; a part the JVM cannot measure is -1 (and printed as n/a). */
     static JvmUsage now() {
         long cpu = -1;
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
@@ -32,14 +32,22 @@ record JvmUsage(long cpuNanos, long gcMillis, long jitMillis) {
      * threads, so its time is CPU time taken from the tasks on a machine with few cores).
      */
     String since(JvmUsage start, double wallSeconds) {
+        String cpu = cpuNanos < 0 || start.cpuNanos < 0
+                ? "n/a"
+                : String.format(
+                        Locale.ROOT,
+                        "%.2f s CPU in %.2f s wall (%.2f cores busy)",
+                        (cpuNanos - start.cpuNanos) / 1e9,
+                        wallSeconds,
+                        wallSeconds > 0 ? (cpuNanos - start.cpuNanos) / 1e9 / wallSeconds : 0);
+        String jit = jitMillis < 0 || start.jitMillis < 0
+                ? "n/a"
+                : String.format(Locale.ROOT, "%.2f s", (jitMillis - start.jitMillis) / 1e3);
         return String.format(
                 Locale.ROOT,
-                "spark-embed: JVM during the write: %.2f s CPU in %.2f s wall (%.2f cores busy), GC %.2f s,"
-                        + " JIT compiler %.2f s",
-                (cpuNanos - start.cpuNanos) / 1e9,
-                wallSeconds,
-                wallSeconds > 0 ? (cpuNanos - start.cpuNanos) / 1e9 / wallSeconds : 0,
+                "spark-embed: JVM during the write: %s, GC %.2f s, JIT compiler %s",
+                cpu,
                 (gcMillis - start.gcMillis) / 1e3,
-                (jitMillis - start.jitMillis) / 1e3);
+                jit);
     }
 }
