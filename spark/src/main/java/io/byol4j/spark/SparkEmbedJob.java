@@ -179,17 +179,39 @@ public final class SparkEmbedJob implements Callable<Integer> {
      */
     public static Summary run(SparkEmbedConfig cfg, PrintStream progress) throws IOException {
         SparkSession.Builder builder = SparkSession.builder().appName("byol4j-embed");
-        if (cfg.master() != null) {
-            builder.master(cfg.master());
-        } else if (System.getProperty("spark.master") == null) {
-            builder.master("local[2]");
-        }
+        sessionConf(cfg, System.getProperties()).forEach(builder::config);
         SparkSession spark = builder.getOrCreate();
         try {
             return run(spark, cfg, progress);
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * What the job sets on the session it builds, given the JVM's system properties (where spark-submit puts
+     * its configuration): the master ({@code cfg.master()}, else spark-submit's, else {@code local[2]}) and, in
+     * local mode, no web UI (a local job reports its own progress) and no whole-stage code generation, each
+     * unless set.
+     */
+    static Map<String, String> sessionConf(SparkEmbedConfig cfg, java.util.Properties system) {
+        Map<String, String> conf = new LinkedHashMap<>();
+        if (cfg.master() != null) {
+            conf.put("spark.master", cfg.master());
+        } else if (system.getProperty("spark.master") == null) {
+            conf.put("spark.master", "local[2]");
+        }
+        String master = conf.getOrDefault("spark.master", system.getProperty("spark.master"));
+        if (master.startsWith("local")) {
+            // a local job is mostly start-up: no web UI, and no whole-stage code generation for its one
+            // row-at-a-time projection (compiling it took 0.1-0.3 s before the first task; README "Spark")
+            for (String key : List.of("spark.ui.enabled", "spark.sql.codegen.wholeStage")) {
+                if (system.getProperty(key) == null) {
+                    conf.put(key, "false");
+                }
+            }
+        }
+        return conf;
     }
 
     /**
@@ -271,10 +293,13 @@ public final class SparkEmbedJob implements Callable<Integer> {
         spark.sparkContext().addSparkListener(listener);
         long start = System.nanoTime();
         long startMillis = System.currentTimeMillis();
+        JvmUsage jvmAtStart = JvmUsage.now();
+        JvmUsage jvmAtEnd;
         double seconds;
         try {
             result.write().parquet(written.toString());
             seconds = (System.nanoTime() - start) / 1e9;
+            jvmAtEnd = JvmUsage.now();
             listener.awaitStageTasks(5_000); // task-end events arrive asynchronously
         } catch (RuntimeException e) {
             deleteRecursively(written);
@@ -284,6 +309,7 @@ public final class SparkEmbedJob implements Callable<Integer> {
         }
         progress.println(timings.summary(listener.taskCpuSeconds()));
         progress.println(listener.timeline(startMillis, startMillis + Math.round(seconds * 1e3)));
+        progress.println(jvmAtEnd.since(jvmAtStart, seconds));
         Row counts = spark.read()
                 .parquet(written.toString())
                 .agg(functions.count(functions.lit(1)), functions.count(functions.col("embedding")))

@@ -70,6 +70,9 @@ class SparkEmbedJobTest {
                 log.toString(StandardCharsets.UTF_8));
         assertTrue(
                 log.toString(StandardCharsets.UTF_8).contains(" s of tasks, "), log.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                log.toString(StandardCharsets.UTF_8).contains("JVM during the write: "),
+                log.toString(StandardCharsets.UTF_8));
         assertTrue(Files.isRegularFile(out.resolve(SparkEmbedJob.CONFIG_FILE)));
 
         List<Row> rows = spark.read()
@@ -133,5 +136,34 @@ class SparkEmbedJobTest {
                 IllegalArgumentException.class,
                 () -> SparkEmbedJob.run(spark, cfg, new PrintStream(new ByteArrayOutputStream())));
         assertTrue(e.getMessage().contains(empty.getFileName().toString()), e.getMessage());
+    }
+
+    @Test
+    void localJobsBuildTheirSessionWithoutWebUiOrWholeStageCodegenUnlessConfigured() {
+        var local = config(dir.resolve("unused"), false);
+        java.util.Properties none = new java.util.Properties();
+        assertEquals(
+                java.util.Map.of(
+                        "spark.master", "local[2]",
+                        "spark.ui.enabled", "false",
+                        "spark.sql.codegen.wholeStage", "false"),
+                SparkEmbedJob.sessionConf(local, none));
+
+        java.util.Properties uiOn = new java.util.Properties();
+        uiOn.setProperty("spark.ui.enabled", "true");
+        uiOn.setProperty("spark.sql.codegen.wholeStage", "true");
+        assertEquals(java.util.Map.of("spark.master", "local[2]"), SparkEmbedJob.sessionConf(local, uiOn));
+
+        var cluster = new SparkEmbedJob.SparkEmbedConfig(
+                model.toString(), "folder:" + images, "out", "spark://host:7077", 4, 1, 3, false, false);
+        assertEquals(java.util.Map.of("spark.master", "spark://host:7077"), SparkEmbedJob.sessionConf(cluster, none));
+
+        java.util.Properties submitted = new java.util.Properties();
+        submitted.setProperty("spark.master", "yarn");
+        assertEquals(java.util.Map.of(), SparkEmbedJob.sessionConf(local, submitted));
+        submitted.setProperty("spark.master", "local[4]");
+        assertEquals(
+                java.util.Map.of("spark.ui.enabled", "false", "spark.sql.codegen.wholeStage", "false"),
+                SparkEmbedJob.sessionConf(local, submitted));
     }
 }
