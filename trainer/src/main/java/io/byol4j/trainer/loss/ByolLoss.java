@@ -33,12 +33,18 @@ public final class ByolLoss {
     /** {@code 2 - 2·cos(p, z)} per row of (N, D) inputs, shape (N). */
     static NDArray regression(NDArray p, NDArray z) {
         NDArray cos = normalize(p).mul(normalize(z)).sum(new int[] {1});
-        return cos.mul(-2f).add(2f);
+        // 2 - 2cos as (1 - cos) + (1 - cos), bit for bit the same value: no operation here keeps a scalar
+        // operand for the backward pass. DJL's mul(Number)/maximum(Number) wrap the number in a direct buffer
+        // that they close right away, while libtorch's MulBackward/MaximumBackward still read it: a GC between
+        // forward and backward frees it and the step's gradients are scaled by garbage (seen once as a NaN
+        // loss in a CIFAR-10 run that did not recur on resume).
+        NDArray oneMinusCos = cos.neg().add(1f);
+        return oneMinusCos.add(oneMinusCos);
     }
 
     /** Rows scaled to unit L2 norm. */
     public static NDArray normalize(NDArray x) {
-        NDArray norm = x.norm(new int[] {1}, true).maximum(NORM_EPSILON);
+        NDArray norm = x.norm(new int[] {1}, true).clip(NORM_EPSILON, Float.MAX_VALUE);
         return x.div(norm);
     }
 

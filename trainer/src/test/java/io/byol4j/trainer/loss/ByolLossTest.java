@@ -1,5 +1,6 @@
 package io.byol4j.trainer.loss;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.byol4j.trainer.testing.SingleThreadedTorch;
+import java.lang.ref.WeakReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -66,5 +68,49 @@ class ByolLossTest {
             NDArray b = m.zeros(new Shape(2, 4));
             assertThrows(IllegalArgumentException.class, () -> ByolLoss.compute(a, a, a, b));
         }
+    }
+
+    /**
+     * The backward pass must not depend on anything the garbage collector may free after the forward pass.
+     * DJL turns a Number operand into a direct buffer that it closes at once; an operation whose backward
+     * reads that operand (mul, maximum) then reads freed memory when a GC runs between forward and backward.
+     */
+    @Test
+    void gradientDoesNotChangeWhenCollectorsRunBetweenForwardAndBackward() throws InterruptedException {
+        float[] reference = null;
+        for (int round = 0; round < 8; round++) {
+            try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                NDArray p1 = m.create(new float[] {0.3f, -1.2f, 2f, 0.5f, 1f, 0.1f, -0.4f, 0.8f}, new Shape(2, 4));
+                NDArray p2 = m.create(new float[] {1f, 1f, 0f, 1f, -2f, 0.3f, 0.2f, 0.9f}, new Shape(2, 4));
+                NDArray z1 = m.create(new float[] {1f, 0f, 0f, -2f, 0.5f, 0.5f, 1f, 0f}, new Shape(2, 4));
+                NDArray z2 = m.create(new float[] {0f, 1f, 3f, 0f, 0.1f, -1f, 0.2f, 0.4f}, new Shape(2, 4));
+                p1.setRequiresGradient(true);
+                p2.setRequiresGradient(true);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray loss = ByolLoss.compute(p1, p2, z1, z2);
+                    if (round > 0) {
+                        runCollectorsAndCleaners();
+                    }
+                    gc.backward(loss);
+                }
+                float[] grad = p1.getGradient().toFloatArray();
+                if (reference == null) {
+                    reference = grad;
+                } else {
+                    assertArrayEquals(reference, grad, 1e-6f, "round " + round);
+                }
+            }
+        }
+    }
+
+    private static void runCollectorsAndCleaners() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            WeakReference<Object> probe = new WeakReference<>(new Object());
+            while (probe.get() != null) {
+                System.gc();
+                Thread.sleep(5);
+            }
+        }
+        Thread.sleep(50); // the cleaner thread frees the direct buffers of the collected objects
     }
 }
