@@ -308,16 +308,8 @@ public final class ServeLoad {
             out.accept("");
             out.accept("ONNX Runtime ceiling (session.run on a prepared tensor, nothing else):");
             ceiling.forEach(p -> out.accept(OrtCeiling.line(p)));
-            double bestSingle = ceiling.stream()
-                    .filter(p -> p.batch() == 1)
-                    .mapToDouble(OrtCeiling.Point::imagesPerSecond)
-                    .max()
-                    .orElse(Double.NaN);
-            double bestBatched = ceiling.stream()
-                    .filter(p -> p.batch() > 1)
-                    .mapToDouble(OrtCeiling.Point::imagesPerSecond)
-                    .max()
-                    .orElse(Double.NaN);
+            double bestSingle = bestImagesPerSecond(ceiling, true);
+            double bestBatched = bestImagesPerSecond(ceiling, false);
             out.accept(String.format(
                     Locale.ROOT,
                     "  batching can give at most %.2fx over the best batch-1 configuration (%.1f vs %.1f images/s)",
@@ -382,17 +374,16 @@ public final class ServeLoad {
 
     /** Best batched over best batch-1 images/s of the ORT ceiling. */
     static double ceilingRatio(List<OrtCeiling.Point> ceiling) {
-        double bestSingle = ceiling.stream()
-                .filter(p -> p.batch() == 1)
+        return bestImagesPerSecond(ceiling, false) / bestImagesPerSecond(ceiling, true);
+    }
+
+    /** The highest images/s of the ceiling's batch-1 points, or of its batched points; NaN when there are none. */
+    private static double bestImagesPerSecond(List<OrtCeiling.Point> ceiling, boolean batchOne) {
+        return ceiling.stream()
+                .filter(p -> (p.batch() == 1) == batchOne)
                 .mapToDouble(OrtCeiling.Point::imagesPerSecond)
                 .max()
                 .orElse(Double.NaN);
-        double bestBatched = ceiling.stream()
-                .filter(p -> p.batch() > 1)
-                .mapToDouble(OrtCeiling.Point::imagesPerSecond)
-                .max()
-                .orElse(Double.NaN);
-        return bestBatched / bestSingle;
     }
 
     static String key(String mode, int concurrency) {
