@@ -158,6 +158,19 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing report folder's results.")
     boolean force;
 
+    @RunFlag
+    @Option(
+            names = "--resume",
+            description = "Continue the unfinished report in --out (same configuration): every finished measurement"
+                    + " and the features are kept, unfinished fine-tuning runs continue from their checkpoints.")
+    boolean resume;
+
+    /** Measurements finished so far and the seconds spent on them, rewritten (atomically) after each one. */
+    static final String PROGRESS_FILE = "report-progress.json";
+
+    /** What {@link #PROGRESS_FILE} holds. */
+    record Progress(List<Measurement> measurements, double seconds) {}
+
     @Override
     public Integer call() throws Exception {
         ReportConfig cfg = CommandConfigs.resolve(ReportConfig.class, DEFAULTS, configFile, this);
@@ -165,15 +178,36 @@ final class ReportCommand implements Callable<Integer> {
             throw new CliException("--checkpoint, --train, --test and --out are required");
         }
         CommandConfigs.print(System.out, "report", cfg);
-        run(cfg, force, System.out);
+        run(cfg, force, resume, System.out);
         return 0;
     }
 
     /** Runs every method, writes the report, plot and raw results into {@code cfg.out()}. */
     static List<Measurement> run(ReportConfig cfg, boolean force, PrintStream out) throws Exception {
+        return run(cfg, force, false, out);
+    }
+
+    /**
+     * Runs every method (with {@code resume}, only those the unfinished report in {@code cfg.out()} lacks), then
+     * writes the report, plot and raw results into {@code cfg.out()}.
+     */
+    static List<Measurement> run(ReportConfig cfg, boolean force, boolean resume, PrintStream out) throws Exception {
         Path root = Path.of(cfg.out());
-        if (Files.exists(root.resolve(REPORT_FILE)) && !force) {
+        if (force && resume) {
+            throw new CliException("give --resume or --force, not both");
+        }
+        if (Files.exists(root.resolve(REPORT_FILE)) && !force && !resume) {
             throw new CliException(root.resolve(REPORT_FILE) + " already exists; use --force to replace the report");
+        }
+        Progress before = resume ? resumable(root, cfg) : null;
+        if (!resume && !force && Files.exists(root.resolve(PROGRESS_FILE))) {
+            throw new CliException(root + " holds an unfinished report; --resume continues it, --force starts again");
+        }
+        for (String stage : List.of("eval", "finetune")) {
+            if (!resume && !force && Files.exists(root.resolve(stage))) {
+                throw new CliException(root.resolve(stage) + " already exists; --resume continues the report there,"
+                        + " --force replaces it");
+            }
         }
         TrainConfig byol = Checkpoints.read(Path.of(cfg.checkpoint())).config();
         for (double f : cfg.fractions()) {
@@ -191,20 +225,27 @@ final class ReportCommand implements Callable<Integer> {
         Instant start = Instant.now();
         Files.createDirectories(root);
         CommandConfigs.save(root, "report", cfg);
-        out.println("== features: random-init and BYOL encoders (export, embed, full-label probes)");
-        EvalCommand.Result eval = EvalCommand.run(
-                new EvalCommand.EvalConfig(
-                        cfg.checkpoint(),
-                        cfg.train(),
-                        cfg.test(),
-                        root.resolve("eval").toString(),
-                        256,
-                        1L),
-                byol,
-                out);
+        if (before == null) {
+            // From now on the folder is an unfinished report until report.md is written.
+            CommandConfigs.saveJson(root.resolve(PROGRESS_FILE), new Progress(List.of(), 0));
+        }
+        Recorder recorder = new Recorder(root, before, start, out);
+        Path evalRoot = root.resolve("eval");
+        EvalCommand.Result eval = before == null ? null : finishedEval(evalRoot);
+        if (eval != null) {
+            out.println("== features: kept from the unfinished report (" + evalRoot + ")");
+        } else {
+            out.println("== features: random-init and BYOL encoders (export, embed, full-label probes)");
+            // An unfinished stage (killed report, or --force) starts again from an empty folder.
+            io.byol4j.sdk.internal.io.AtomicFiles.deleteRecursively(evalRoot);
+            eval = EvalCommand.run(
+                    new EvalCommand.EvalConfig(cfg.checkpoint(), cfg.train(), cfg.test(), evalRoot.toString(), 256, 1L),
+                    byol,
+                    out);
+        }
         Map<String, TrainTestFeatures> features = new LinkedHashMap<>();
         for (String encoder : List.of("random-init", "byol")) {
-            Path dir = root.resolve("eval/features").resolve(encoder);
+            Path dir = evalRoot.resolve("features").resolve(encoder);
             features.put(
                     encoder,
                     TrainTestFeatures.read(
@@ -218,97 +259,217 @@ final class ReportCommand implements Callable<Integer> {
                             + " images (some could not be decoded); the label fractions would not match fine-tuning's");
         }
         int classes = features.get("byol").classes();
-        List<Measurement> results = new ArrayList<>();
+        // The semi-supervised head's neighbour graphs depend on the features only: searched once for every run.
+        PseudoLabelProbe.Graphs[] graphs = new PseudoLabelProbe.Graphs[1];
         for (double fraction : cfg.fractions()) {
             for (long seed : cfg.seeds()) {
                 int[] labeled = LabelFractions.select(byolTrain.labels(), byolTrain.classNames(), fraction, seed);
                 out.printf(Locale.ROOT, "== fraction %s, seed %d: %d labeled images%n", fraction, seed, labeled.length);
                 for (String encoder : List.of("random-init", "byol")) {
                     TrainTestFeatures f = features.get(encoder);
-                    LogisticRegression probe = LogisticRegression.fit(
-                            rows(f.train().features(), labeled),
-                            labels(f.train().labels(), labeled),
-                            classes,
-                            cfg.l2());
-                    results.add(record(
-                            out,
-                            new Measurement(
-                                    encoder.equals("byol") ? "BYOL probe" : "random-init probe",
-                                    fraction,
-                                    seed,
-                                    labeled.length,
-                                    probe.accuracy(f.test().features(), f.test().labels()),
-                                    "logistic regression, l2 " + cfg.l2())));
+                    recorder.measure(
+                            encoder.equals("byol") ? "BYOL probe" : "random-init probe", fraction, seed, () -> {
+                                LogisticRegression probe = LogisticRegression.fit(
+                                        rows(f.train().features(), labeled),
+                                        labels(f.train().labels(), labeled),
+                                        classes,
+                                        cfg.l2());
+                                return new Outcome(
+                                        labeled.length,
+                                        probe.accuracy(
+                                                f.test().features(), f.test().labels()),
+                                        "logistic regression, l2 " + cfg.l2());
+                            });
                 }
                 TrainTestFeatures b = features.get("byol");
-                KnnClassifier knn = KnnClassifier.fit(
-                        rows(b.train().features(), labeled), labels(b.train().labels(), labeled), classes);
-                results.add(record(
-                        out,
-                        new Measurement(
-                                "BYOL kNN",
-                                fraction,
-                                seed,
-                                labeled.length,
-                                knn.accuracy(b.test().features(), b.test().labels()),
-                                "k " + KnnClassifier.DEFAULT_K)));
+                recorder.measure("BYOL kNN", fraction, seed, () -> {
+                    KnnClassifier knn = KnnClassifier.fit(
+                            rows(b.train().features(), labeled),
+                            labels(b.train().labels(), labeled),
+                            classes);
+                    return new Outcome(
+                            labeled.length,
+                            knn.accuracy(b.test().features(), b.test().labels()),
+                            "k " + KnnClassifier.DEFAULT_K);
+                });
                 if (fraction < 1) {
-                    int[] partial = new int[b.train().size()];
-                    java.util.Arrays.fill(partial, -1);
-                    for (int i : labeled) {
-                        partial[i] = b.train().label(i);
-                    }
-                    PseudoLabelProbe.Fit semi = PseudoLabelProbe.fit(
-                            b.train().features(), partial, b.train().labels(), classes, cfg.l2(), seed);
-                    results.add(record(
-                            out,
-                            new Measurement(
-                                    "label propagation (BYOL)",
-                                    fraction,
-                                    seed,
-                                    labeled.length,
-                                    semi.model()
-                                            .accuracy(
-                                                    b.test().features(),
-                                                    b.test().labels()),
-                                    String.format(
-                                            Locale.ROOT,
-                                            "chosen k %d, alpha %s, keep %s, weight %s (%d pseudo-labels)",
-                                            semi.choice().k(),
-                                            semi.choice().alpha(),
-                                            semi.choice().keep(),
-                                            semi.choice().weight(),
-                                            semi.pseudoLabels()))));
+                    recorder.measure("label propagation (BYOL)", fraction, seed, () -> {
+                        if (graphs[0] == null) {
+                            long t = System.nanoTime();
+                            graphs[0] = PseudoLabelProbe.graphs(b.train().features());
+                            out.printf(
+                                    Locale.ROOT,
+                                    "  neighbour graphs of %d features: %.1f s (once for every fraction and seed)%n",
+                                    b.train().size(),
+                                    (System.nanoTime() - t) / 1e9);
+                        }
+                        int[] partial = new int[b.train().size()];
+                        java.util.Arrays.fill(partial, -1);
+                        for (int i : labeled) {
+                            partial[i] = b.train().label(i);
+                        }
+                        PseudoLabelProbe.Fit semi = PseudoLabelProbe.fit(
+                                graphs[0], partial, b.train().labels(), classes, cfg.l2(), seed);
+                        return new Outcome(
+                                labeled.length,
+                                semi.model()
+                                        .accuracy(b.test().features(), b.test().labels()),
+                                String.format(
+                                        Locale.ROOT,
+                                        "chosen k %d, alpha %s, keep %s, weight %s (%d pseudo-labels)",
+                                        semi.choice().k(),
+                                        semi.choice().alpha(),
+                                        semi.choice().keep(),
+                                        semi.choice().weight(),
+                                        semi.pseudoLabels()));
+                    });
                 }
                 for (String init : List.of("byol", "random")) {
-                    FineTuneConfig ft = fineTuneConfig(cfg, root, init, fraction, seed);
-                    FineTuneResult r = tuner.run(ft, false, true, out);
-                    results.add(record(
-                            out,
-                            new Measurement(
-                                    init.equals("byol") ? "BYOL fine-tuned" : "supervised from scratch",
-                                    fraction,
-                                    seed,
-                                    r.labeledImages(),
-                                    r.testAccuracy(),
-                                    String.format(
-                                            Locale.ROOT,
-                                            "lr %s, %d epochs = %d steps of batch %d, %s; %s",
-                                            r.chosenLearningRate(),
-                                            r.chosenEpochs(),
-                                            r.result().steps(),
-                                            Math.min(cfg.batchSize(), r.labeledImages()),
-                                            r.trials().isEmpty()
-                                                    ? "single setting, no search"
-                                                    : "chosen on " + r.validationImages() + " validation images",
-                                            ft.out()))));
+                    String method = init.equals("byol") ? "BYOL fine-tuned" : "supervised from scratch";
+                    recorder.measure(method, fraction, seed, () -> {
+                        FineTuneConfig ft = fineTuneConfig(cfg, root, init, fraction, seed);
+                        // A resumed report continues the run where it stopped; otherwise the run starts afresh.
+                        boolean continueRun =
+                                resume && Files.isRegularFile(Path.of(ft.out()).resolve("run.json"));
+                        FineTuneResult r = tuner.run(ft, continueRun, !continueRun, out);
+                        return new Outcome(
+                                r.labeledImages(),
+                                r.testAccuracy(),
+                                String.format(
+                                        Locale.ROOT,
+                                        "lr %s, %d epochs = %d steps of batch %d, %s; %s",
+                                        r.chosenLearningRate(),
+                                        r.chosenEpochs(),
+                                        r.result().steps(),
+                                        Math.min(cfg.batchSize(), r.labeledImages()),
+                                        r.trials().isEmpty()
+                                                ? "single setting, no search"
+                                                : "chosen on " + r.validationImages() + " validation images",
+                                        ft.out()));
+                    });
                 }
             }
         }
+        List<Measurement> results = recorder.results();
         CommandConfigs.saveJson(root.resolve(RESULTS_FILE), results);
-        ReportWriter.write(root, cfg, results, eval, Duration.between(start, Instant.now()));
+        ReportWriter.write(root, cfg, results, eval, recorder.elapsed());
+        Files.deleteIfExists(root.resolve(PROGRESS_FILE));
         out.println("report: " + root.resolve(REPORT_FILE));
         return results;
+    }
+
+    /** The progress of the unfinished report in {@code root}, after checking it was made with {@code cfg}. */
+    private static Progress resumable(Path root, ReportConfig cfg) throws java.io.IOException {
+        Path saved = root.resolve("report-config.json");
+        if (!Files.isRegularFile(saved)) {
+            throw new CliException("--resume: " + root + " holds no report (no report-config.json)");
+        }
+        com.fasterxml.jackson.databind.JsonNode was = CommandConfigs.JSON.readTree(saved.toFile());
+        com.fasterxml.jackson.databind.JsonNode now = CommandConfigs.JSON.readTree(CommandConfigs.toJson(cfg));
+        if (!was.equals(now)) {
+            List<String> differ = new ArrayList<>();
+            now.fieldNames().forEachRemaining(k -> {
+                if (!now.get(k).equals(was.get(k))) {
+                    differ.add(k + " (was " + was.get(k) + ", now " + now.get(k) + ")");
+                }
+            });
+            throw new CliException("--resume: the report in " + root + " was made with another configuration: "
+                    + String.join(", ", differ) + "; give the same settings (or --config " + saved
+                    + "), or --force to start again");
+        }
+        Path progress = root.resolve(PROGRESS_FILE);
+        if (!Files.isRegularFile(progress)) {
+            return new Progress(List.of(), 0);
+        }
+        return CommandConfigs.JSON.readValue(progress.toFile(), Progress.class);
+    }
+
+    /** The evaluation stage's result when every file of it was written, else null (it is then run again). */
+    private static EvalCommand.Result finishedEval(Path evalRoot) throws java.io.IOException {
+        Path file = evalRoot.resolve("eval-results.json");
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.JsonNode json = CommandConfigs.JSON.readTree(file.toFile());
+        List<EvalCommand.Row> rows = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode r : json.get("rows")) {
+            String encoder = r.get("encoder").asText();
+            for (String split : List.of("train", "test")) {
+                if (!Files.isRegularFile(evalRoot.resolve("features")
+                        .resolve(encoder)
+                        .resolve(split)
+                        .resolve("features.npy"))) {
+                    return null;
+                }
+            }
+            rows.add(new EvalCommand.Row(
+                    encoder,
+                    r.get("linear").asDouble(),
+                    r.get("knn").asDouble(),
+                    evalRoot.resolve("models").resolve(encoder + ".onnx")));
+        }
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        json.get("secondsPerStage")
+                .fields()
+                .forEachRemaining(e -> seconds.put(e.getKey(), e.getValue().asDouble()));
+        return rows.size() == 2 ? new EvalCommand.Result(rows, seconds) : null;
+    }
+
+    /** A measurement's value before it is named. */
+    private record Outcome(int labeled, double accuracy, String detail) {}
+
+    /** Work that yields one outcome. */
+    @FunctionalInterface
+    private interface Work {
+        Outcome run() throws Exception;
+    }
+
+    /** Runs each measurement once: kept from an earlier session of the report, or measured and saved at once. */
+    private static final class Recorder {
+        private final Path root;
+        private final List<Measurement> results = new ArrayList<>();
+        private final List<Measurement> earlier;
+        private final double secondsBefore;
+        private final Instant start;
+        private final PrintStream out;
+
+        Recorder(Path root, Progress before, Instant start, PrintStream out) {
+            this.root = root;
+            this.earlier = before == null ? List.of() : before.measurements();
+            this.secondsBefore = before == null ? 0 : before.seconds();
+            this.start = start;
+            this.out = out;
+        }
+
+        void measure(String method, double fraction, long seed, Work work) throws Exception {
+            for (Measurement m : earlier) {
+                if (m.method().equals(method) && m.fraction() == fraction && m.seed() == seed) {
+                    results.add(m);
+                    out.printf(
+                            Locale.ROOT, "  %-26s %6.2f%%  (%s; kept)%n", m.method(), 100 * m.accuracy(), m.detail());
+                    return;
+                }
+            }
+            Outcome o = work.run();
+            results.add(record(out, new Measurement(method, fraction, seed, o.labeled(), o.accuracy(), o.detail())));
+            List<Measurement> all = new ArrayList<>(results);
+            for (Measurement m : earlier) {
+                if (!all.contains(m)) {
+                    all.add(m);
+                }
+            }
+            CommandConfigs.saveJson(
+                    root.resolve(PROGRESS_FILE), new Progress(all, elapsed().toNanos() / 1e9));
+        }
+
+        List<Measurement> results() {
+            return results;
+        }
+
+        /** Work time over every session of the report. */
+        Duration elapsed() {
+            return Duration.between(start, Instant.now()).plusNanos((long) (secondsBefore * 1e9));
+        }
     }
 
     private static Measurement record(PrintStream out, Measurement m) {

@@ -105,4 +105,102 @@ class ReportCommandTest {
         assertTrue(Files.isRegularFile(out.resolve("finetune/byol-f0.2-s1/final/curves.png")));
         assertTrue(Files.isRegularFile(out.resolve("report-config.json")));
     }
+
+    /** A report stopped part-way continues with --resume: finished work is kept, the rest is measured as before. */
+    @Test
+    void resumesAnUnfinishedReportAndRefusesToMixConfigurations() throws Exception {
+        Map<String, String> tiny = new LinkedHashMap<>();
+        tiny.put("imageSize", "16");
+        tiny.put("encoder.architecture", "resnet10");
+        tiny.put("encoder.width", "4");
+        tiny.put("heads.projectorHidden", "32");
+        tiny.put("heads.projectionDim", "16");
+        tiny.put("heads.predictorHidden", "32");
+        tiny.put("device", "cpu");
+        Path byol = tmp.resolve("byol");
+        tiny.put("outputDir", byol.toString());
+        Checkpoints.saveInitial(TrainConfig.defaults().withOverrides(tiny), byol);
+        Path out = tmp.resolve("report");
+        java.util.List<String> args = java.util.List.of(
+                "report",
+                "--checkpoint",
+                byol.toString(),
+                "--train",
+                "synthetic:size=40,seed=3,image=16",
+                "--test",
+                "synthetic:size=20,seed=8,image=16",
+                "--fractions",
+                "0.25",
+                "--seeds",
+                "1",
+                "--lr",
+                "0.05",
+                "--epochs",
+                "2",
+                "--batch-size",
+                "8",
+                "--device",
+                "cpu",
+                "--out",
+                out.toString());
+        assertEquals(0, execute(args).code(), "the whole report");
+        JsonNode whole = CommandConfigs.JSON.readTree(
+                out.resolve(ReportCommand.RESULTS_FILE).toFile());
+        assertTrue(!Files.exists(out.resolve(ReportCommand.PROGRESS_FILE)), "no progress file once finished");
+
+        // As if killed while training the last method's final model: its measurement and final run are missing.
+        Files.delete(out.resolve(ReportCommand.REPORT_FILE));
+        Files.delete(out.resolve(ReportCommand.RESULTS_FILE));
+        java.util.List<JsonNode> kept = new java.util.ArrayList<>();
+        whole.forEach(m -> {
+            if (!m.get("method").asText().equals("supervised from scratch")) {
+                kept.add(m);
+            }
+        });
+        assertEquals(whole.size() - 1, kept.size());
+        Map<String, Object> progress = new LinkedHashMap<>();
+        progress.put("measurements", kept);
+        progress.put("seconds", 12.0);
+        CommandConfigs.saveJson(out.resolve(ReportCommand.PROGRESS_FILE), progress);
+        Path scratch = out.resolve("finetune/random-f0.25-s1");
+        io.byol4j.sdk.internal.io.AtomicFiles.deleteRecursively(scratch.resolve("final"));
+        Files.delete(scratch.resolve("result.json"));
+        Path features = out.resolve("eval/features/byol/train/features.npy");
+        Path byolResult = out.resolve("finetune/byol-f0.25-s1/result.json");
+        java.nio.file.attribute.FileTime featuresTime = Files.getLastModifiedTime(features);
+        java.nio.file.attribute.FileTime byolTime = Files.getLastModifiedTime(byolResult);
+
+        Run fresh = execute(args);
+        assertEquals(2, fresh.code());
+        assertTrue(fresh.err().contains("unfinished report") && fresh.err().contains("--resume"), fresh.err());
+        java.util.List<String> otherSeeds = new java.util.ArrayList<>(args);
+        otherSeeds.set(otherSeeds.indexOf("--seeds") + 1, "1,2");
+        otherSeeds.add("--resume");
+        Run mixed = execute(otherSeeds);
+        assertEquals(2, mixed.code());
+        assertTrue(mixed.err().contains("seeds (was [1], now [1,2])"), mixed.err());
+
+        java.util.List<String> resume = new java.util.ArrayList<>(args);
+        resume.add("--resume");
+        Run resumed = execute(resume);
+        assertEquals(0, resumed.code(), resumed.err());
+        JsonNode again = CommandConfigs.JSON.readTree(
+                out.resolve(ReportCommand.RESULTS_FILE).toFile());
+        assertEquals(whole, again, "the resumed report measures what the whole run measured");
+        assertEquals(featuresTime, Files.getLastModifiedTime(features), "features kept, not extracted again");
+        assertEquals(byolTime, Files.getLastModifiedTime(byolResult), "finished fine-tuning kept");
+        assertTrue(Files.isRegularFile(scratch.resolve("final/curves.png")), "the unfinished run was completed");
+        assertTrue(Files.isRegularFile(out.resolve(ReportCommand.REPORT_FILE)));
+        assertTrue(!Files.exists(out.resolve(ReportCommand.PROGRESS_FILE)));
+    }
+
+    private record Run(int code, String err) {}
+
+    private static Run execute(java.util.List<String> args) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args.toArray(String[]::new));
+        return new Run(code, err.toString());
+    }
 }

@@ -310,6 +310,11 @@ public final class LabelPropagation {
             }
         }
 
+        /**
+         * The {@code k} nearest rows of every row (at most {@code n - 1}), each row's edges in a canonical order:
+         * most similar first, ties to the lower index. So {@link #truncate} of a wider graph equals the graph
+         * built with the smaller {@code k}.
+         */
         static Graph build(CosineIndex index, int k, double gamma) {
             int n = index.size();
             int kk = Math.max(1, Math.min(k, n - 1));
@@ -319,13 +324,40 @@ public final class LabelPropagation {
                 int[] idx = new int[kk];
                 float[] sim = new float[kk];
                 int found = index.nearest(index.row(i), kk, i, idx, sim);
+                Integer[] order = new Integer[found];
+                for (int e = 0; e < found; e++) {
+                    order[e] = e;
+                }
+                Arrays.sort(
+                        order,
+                        (a, b) -> sim[a] != sim[b] ? Float.compare(sim[b], sim[a]) : Integer.compare(idx[a], idx[b]));
                 for (int e = 0; e < kk; e++) {
                     boolean real = e < found;
-                    neighbours[i * kk + e] = real ? idx[e] : i;
-                    weights[i * kk + e] = real ? (float) Math.pow(Math.max(0, sim[e]), gamma) : 0;
+                    neighbours[i * kk + e] = real ? idx[order[e]] : i;
+                    weights[i * kk + e] = real ? (float) Math.pow(Math.max(0, sim[order[e]]), gamma) : 0;
                 }
             });
             return new Graph(n, kk, neighbours, weights);
+        }
+
+        /** The graph of each row's first {@code k} edges (this graph when {@code k >= k()}), without a search. */
+        Graph truncate(int k) {
+            int kk = Math.max(1, Math.min(k, n - 1));
+            if (kk >= this.k) {
+                return this;
+            }
+            int[] nb = new int[n * kk];
+            float[] w = new float[n * kk];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(neighbours, i * this.k, nb, i * kk, kk);
+                System.arraycopy(weights, i * this.k, w, i * kk, kk);
+            }
+            return new Graph(n, kk, nb, w);
+        }
+
+        /** Rows (nodes) of the graph. */
+        int size() {
+            return n;
         }
 
         /** out = (I - alpha S) v. */

@@ -69,6 +69,48 @@ public final class PseudoLabelProbe {
     private PseudoLabelProbe() {}
 
     /**
+     * The kNN graphs of {@link #fit} over one feature matrix: the costly part that does not depend on the labels
+     * (an exact search over every pair of rows). Build it once with {@link #graphs} and reuse it for every label
+     * fraction and seed of the same features. Immutable and thread-safe.
+     */
+    public static final class Graphs {
+        private final float[][] x;
+        private final Map<Integer, LabelPropagation.Graph> byK;
+
+        private Graphs(float[][] x, Map<Integer, LabelPropagation.Graph> byK) {
+            this.x = x;
+            this.byK = byK;
+        }
+
+        /** Rows the graphs were built over. */
+        public int size() {
+            return x.length;
+        }
+
+        LabelPropagation.Graph graph(int k) {
+            return byK.get(k);
+        }
+    }
+
+    /**
+     * Builds the graphs {@link #fit} searches over, once for every {@code k} of the grid: the widest is searched, the
+     * others are its first edges (the same graphs as searching each {@code k}).
+     *
+     * @param x every training feature (labeled and unlabeled); kept by reference, do not modify it afterwards
+     * @throws IllegalArgumentException for a malformed matrix
+     */
+    public static Graphs graphs(float[][] x) {
+        HeadChecks.matrix(x, "x");
+        int widestK = Arrays.stream(K_GRID).max().orElseThrow();
+        LabelPropagation.Graph widest = LabelPropagation.Graph.build(CosineIndex.of(x), widestK, GAMMA);
+        Map<Integer, LabelPropagation.Graph> byK = new HashMap<>();
+        for (int k : K_GRID) {
+            byK.put(k, widest.truncate(k));
+        }
+        return new Graphs(x, byK);
+    }
+
+    /**
      * Fits the head.
      *
      * @param x every training feature (labeled and unlabeled)
@@ -80,15 +122,23 @@ public final class PseudoLabelProbe {
     public static Fit fit(float[][] x, int[] partial, int[] truth, int numClasses, double l2, long seed) {
         HeadChecks.matrix(x, "x");
         HeadChecks.labels(partial, x.length, numClasses, true);
+        requireLabeled(partial);
+        return fit(graphs(x), partial, truth, numClasses, l2, seed);
+    }
+
+    /**
+     * Fits the head on the features {@code graphs} was built over; the same result as
+     * {@link #fit(float[][], int[], int[], int, double, long)} without searching the neighbours again.
+     *
+     * @param partial labels of the labeled images, -1 for the unlabeled, one per row of the graphs' features
+     * @throws IllegalArgumentException for malformed inputs
+     */
+    public static Fit fit(Graphs graphs, int[] partial, int[] truth, int numClasses, double l2, long seed) {
+        float[][] x = graphs.x;
+        HeadChecks.labels(partial, x.length, numClasses, true);
+        requireLabeled(partial);
         int[] labeled =
                 IntStream.range(0, x.length).filter(i -> partial[i] >= 0).toArray();
-        if (labeled.length == 0) {
-            throw new IllegalArgumentException("the semi-supervised head needs at least one labeled image");
-        }
-        Map<Integer, LabelPropagation.Graph> graphs = new HashMap<>();
-        for (int k : K_GRID) {
-            graphs.put(k, LabelPropagation.Graph.build(CosineIndex.of(x), k, GAMMA));
-        }
         int[][] parts = LabelFractions.holdOut(partial, labeled, VALIDATION_SHARE, seed);
         int[] validation = parts[1];
         Choice best;
@@ -105,15 +155,28 @@ public final class PseudoLabelProbe {
             }
             float[][] valX = select(x, validation);
             int[] valY = Arrays.stream(validation).map(i -> partial[i]).toArray();
+            // The labeled-only probe and each k's propagation do not depend on keep or weight: once each.
+            LogisticRegression labeledOnly = labeledOnly(x, hidden, numClasses, l2);
+            int[] probe = probePredictions(x, hidden, labeledOnly, excluded);
+            Map<String, LabelPropagation.Result> propagated = new HashMap<>();
             best = null;
             for (double keep : KEEP_GRID) {
                 for (int k : keep == 0.0 ? new int[] {K_GRID[0]} : K_GRID) {
                     for (double alpha : keep == 0.0 ? new double[] {ALPHA_GRID[0]} : ALPHA_GRID) {
                         for (double weight : keep == 0.0 ? new double[] {WEIGHT_GRID[0]} : WEIGHT_GRID) {
                             Choice setting = new Choice(k, alpha, keep, weight, Double.NaN);
-                            double accuracy = run(x, hidden, graphs.get(k), numClasses, setting, l2, excluded, null)
-                                    .model()
-                                    .accuracy(valX, valY);
+                            LogisticRegression model;
+                            if (keep == 0.0) {
+                                model = labeledOnly;
+                            } else {
+                                LabelPropagation.Result r = propagated.computeIfAbsent(
+                                        k + "/" + alpha,
+                                        key -> LabelPropagation.propagate(
+                                                graphs.graph(k), hidden, numClasses, alpha, true));
+                                model = withPseudoLabels(x, hidden, numClasses, setting, l2, r, probe, null)
+                                        .model();
+                            }
+                            double accuracy = model.accuracy(valX, valY);
                             if (best == null || accuracy > best.validationAccuracy()) {
                                 best = new Choice(k, alpha, keep, weight, accuracy);
                             }
@@ -122,8 +185,14 @@ public final class PseudoLabelProbe {
                 }
             }
         }
-        Fit fit = run(x, partial, graphs.get(best.k()), numClasses, best, l2, new boolean[x.length], truth);
+        Fit fit = run(x, partial, graphs.graph(best.k()), numClasses, best, l2, new boolean[x.length], truth);
         return new Fit(fit.model(), best, fit.pseudoLabels(), fit.pseudoLabelAccuracy());
+    }
+
+    private static void requireLabeled(int[] partial) {
+        if (Arrays.stream(partial).noneMatch(label -> label >= 0)) {
+            throw new IllegalArgumentException("the semi-supervised head needs at least one labeled image");
+        }
     }
 
     static Fit run(
@@ -134,6 +203,48 @@ public final class PseudoLabelProbe {
             Choice setting,
             double l2,
             boolean[] excluded,
+            int[] truth) {
+        if (setting.keep() <= 0) {
+            return new Fit(labeledOnly(x, y, numClasses, l2), setting, 0, Double.NaN);
+        }
+        LabelPropagation.Result r = LabelPropagation.propagate(graph, y, numClasses, setting.alpha(), true);
+        int[] probe = probePredictions(x, y, labeledOnly(x, y, numClasses, l2), excluded);
+        return withPseudoLabels(x, y, numClasses, setting, l2, r, probe, truth);
+    }
+
+    /** The logistic regression on the labeled rows of {@code y} alone, each with weight 1. */
+    private static LogisticRegression labeledOnly(float[][] x, int[] y, int numClasses, double l2) {
+        List<Integer> rows = new ArrayList<>();
+        List<Integer> targets = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            if (y[i] >= 0) {
+                rows.add(i);
+                targets.add(y[i]);
+                weights.add(1.0);
+            }
+        }
+        return fitRows(x, rows, targets, weights, numClasses, l2);
+    }
+
+    /** The probe's class for every unlabeled, not excluded row; -1 elsewhere. */
+    private static int[] probePredictions(float[][] x, int[] y, LogisticRegression probe, boolean[] excluded) {
+        int[] out = new int[x.length];
+        IntStream.range(0, x.length)
+                .parallel()
+                .forEach(i -> out[i] = y[i] < 0 && !excluded[i] ? probe.predict(x[i]) : -1);
+        return out;
+    }
+
+    /** The labeled rows plus the kept pseudo-labels where propagation {@code r} and {@code probe} agree. */
+    private static Fit withPseudoLabels(
+            float[][] x,
+            int[] y,
+            int numClasses,
+            Choice setting,
+            double l2,
+            LabelPropagation.Result r,
+            int[] probe,
             int[] truth) {
         List<Integer> rows = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
@@ -147,31 +258,23 @@ public final class PseudoLabelProbe {
         }
         int pseudo = 0;
         int correct = 0;
-        if (setting.keep() > 0) {
-            LabelPropagation.Result r = LabelPropagation.propagate(graph, y, numClasses, setting.alpha(), true);
-            LogisticRegression labeledOnly = fitRows(x, rows, targets, weights, numClasses, l2);
-            int[] probe = new int[x.length];
-            for (int i = 0; i < x.length; i++) {
-                probe[i] = y[i] < 0 && !excluded[i] ? labeledOnly.predict(x[i]) : -1;
-            }
-            for (int c = 0; c < numClasses; c++) {
-                int cls = c;
-                int[] members = IntStream.range(0, x.length)
-                        .filter(i -> probe[i] == cls && r.label(i) == cls)
-                        .boxed()
-                        .sorted((a, b) -> Float.compare(r.confidence(b), r.confidence(a)))
-                        .mapToInt(Integer::intValue)
-                        .toArray();
-                int take = (int) Math.round(setting.keep() * members.length);
-                for (int m = 0; m < take; m++) {
-                    int i = members[m];
-                    rows.add(i);
-                    targets.add(cls);
-                    weights.add(setting.weight() * r.confidence(i));
-                    pseudo++;
-                    if (truth != null && truth[i] == cls) {
-                        correct++;
-                    }
+        for (int c = 0; c < numClasses; c++) {
+            int cls = c;
+            int[] members = IntStream.range(0, x.length)
+                    .filter(i -> probe[i] == cls && r.label(i) == cls)
+                    .boxed()
+                    .sorted((a, b) -> Float.compare(r.confidence(b), r.confidence(a)))
+                    .mapToInt(Integer::intValue)
+                    .toArray();
+            int take = (int) Math.round(setting.keep() * members.length);
+            for (int m = 0; m < take; m++) {
+                int i = members[m];
+                rows.add(i);
+                targets.add(cls);
+                weights.add(setting.weight() * r.confidence(i));
+                pseudo++;
+                if (truth != null && truth[i] == cls) {
+                    correct++;
                 }
             }
         }

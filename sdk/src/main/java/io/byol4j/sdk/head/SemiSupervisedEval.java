@@ -229,6 +229,7 @@ public final class SemiSupervisedEval {
         LabelPropagation propagation = settings.propagation();
         List<Run> runs = new ArrayList<>();
         List<FractionSummary> summaries = new ArrayList<>();
+        PseudoLabelProbe.Graphs graphs = PseudoLabelProbe.graphs(trainX); // label-free: once for every run
         for (double fraction : settings.fractions()) {
             double[][] scores = new double[5][settings.seeds()];
             int labeledCount = 0;
@@ -237,7 +238,17 @@ public final class SemiSupervisedEval {
                 int[] labeled = labeledSubset(trainY, numClasses, fraction, seed);
                 labeledCount = labeled.length;
                 Run run = runOnce(
-                        trainX, trainY, testX, testY, numClasses, settings, propagation, fraction, seed, labeled);
+                        trainX,
+                        trainY,
+                        testX,
+                        testY,
+                        numClasses,
+                        settings,
+                        propagation,
+                        graphs,
+                        fraction,
+                        seed,
+                        labeled);
                 runs.add(run);
                 progress.accept(run);
                 scores[0][s] = run.linear();
@@ -266,6 +277,7 @@ public final class SemiSupervisedEval {
             int numClasses,
             Settings settings,
             LabelPropagation propagation,
+            PseudoLabelProbe.Graphs graphs,
             double fraction,
             long seed,
             int[] labeled) {
@@ -286,7 +298,7 @@ public final class SemiSupervisedEval {
         double withPseudoLabels = LabelPropagation.fitWithPseudoLabels(
                         trainX, partial, numClasses, propagated, settings.minConfidence(), settings.l2())
                 .accuracy(testX, testY);
-        PseudoLabelProbe.Fit semi = PseudoLabelProbe.fit(trainX, partial, trainY, numClasses, settings.l2(), seed);
+        PseudoLabelProbe.Fit semi = PseudoLabelProbe.fit(graphs, partial, trainY, numClasses, settings.l2(), seed);
         return new Run(
                 fraction,
                 seed,

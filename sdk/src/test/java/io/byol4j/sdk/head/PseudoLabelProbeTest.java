@@ -44,6 +44,39 @@ class PseudoLabelProbeTest {
     }
 
     @Test
+    void graphsBuiltOnceServeEveryFractionAndSeedAsASearchPerKWould() {
+        TestData train = TestData.gaussians(3, 100, 6, 2.0, 11);
+        // The widest graph's first edges are the smaller k's graph: same propagation, bit for bit.
+        LabelPropagation.Graph wide = LabelPropagation.Graph.build(CosineIndex.of(train.x), 30, 3);
+        LabelPropagation.Graph direct = LabelPropagation.Graph.build(CosineIndex.of(train.x), 10, 3);
+        int[] partial = partial(train.y, 0.1, 4);
+        assertEquals(
+                LabelPropagation.propagate(direct, partial, 3, 0.99, true),
+                LabelPropagation.propagate(wide.truncate(10), partial, 3, 0.99, true));
+        assertTrue(
+                !LabelPropagation.propagate(wide, partial, 3, 0.99, true)
+                        .equals(LabelPropagation.propagate(direct, partial, 3, 0.99, true)),
+                "k 30 and k 10 differ, so the comparison above can fail");
+
+        PseudoLabelProbe.Graphs graphs = PseudoLabelProbe.graphs(train.x);
+        for (long seed : new long[] {1, 2}) {
+            int[] labels = partial(train.y, 0.05 * seed, seed);
+            PseudoLabelProbe.Fit shared = PseudoLabelProbe.fit(graphs, labels, train.y, 3, 1e-3, seed);
+            PseudoLabelProbe.Fit alone = PseudoLabelProbe.fit(train.x, labels, train.y, 3, 1e-3, seed);
+            assertEquals(alone.choice(), shared.choice());
+            assertEquals(alone.pseudoLabels(), shared.pseudoLabels());
+            for (float[] row : train.x) {
+                assertArrayEquals(
+                        alone.model().probabilities(row), shared.model().probabilities(row));
+            }
+        }
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PseudoLabelProbe.fit(graphs, new int[train.x.length - 1], null, 3, 1e-3, 1),
+                "labels for other features");
+    }
+
+    @Test
     void pseudoLabelsAreOnlyImagesWherePropagationAndTheLabeledOnlyProbeAgree() {
         TestData train = TestData.gaussians(3, 120, 6, 2.5, 5);
         int[] partial = partial(train.y, 0.05, 2);

@@ -118,7 +118,30 @@ public final class FineTuner {
         FineTuneProgress out = new FineTuneProgress(progress);
         Path runDir = Path.of(cfg.out());
         checkOutput(runDir, resume, force);
+        if (resume) {
+            checkSameTraining(runDir, cfg);
+        }
         Plan plan = plan(cfg);
+        Device device = devices.select(cfg.device()).get(0);
+        byte[] weights =
+                "byol".equals(cfg.init()) ? encoderWeights(plan.byolCheckpoint().dir()) : null;
+
+        Files.createDirectories(runDir);
+        try (RunLock lock = RunLock.acquire(runDir)) {
+            return locked(cfg, force, out, runDir, plan, device, weights, stopAfterSteps);
+        }
+    }
+
+    private FineTuneResult locked(
+            FineTuneConfig cfg,
+            boolean force,
+            FineTuneProgress out,
+            Path runDir,
+            Plan plan,
+            Device device,
+            byte[] weights,
+            long stopAfterSteps)
+            throws IOException, InterruptedException {
         Checkpoint byolCheckpoint = plan.byolCheckpoint();
         TrainConfig byol = byolCheckpoint.config();
         Dataset dataset = plan.dataset();
@@ -127,15 +150,11 @@ public final class FineTuner {
         int[] labeled = plan.labeled();
         Dataset test = plan.test();
         int[][] parts = plan.parts();
-        Device device = devices.select(cfg.device()).get(0);
-        byte[] weights = "byol".equals(cfg.init()) ? encoderWeights(byolCheckpoint.dir()) : null;
-
         if (force) {
             for (String name : OUTPUTS) {
                 FineTuneCheckpoints.deleteRecursively(runDir.resolve(name));
             }
         }
-        Files.createDirectories(runDir);
         String cfgJson = FineTuneCheckpoints.JSON.writeValueAsString(cfg);
         writeJson(
                 runDir.resolve(RUN_FILE),
@@ -328,6 +347,33 @@ public final class FineTuner {
                     network, images, IntStream.range(0, test.size()).toArray());
         }
     }
+
+    /**
+     * Refuses to resume a run with settings that change what is trained (anything but the output folder, device,
+     * logging, checkpoint interval, worker threads, test set, class names and export); the message names each
+     * difference.
+     */
+    private static void checkSameTraining(Path runDir, FineTuneConfig cfg) throws IOException {
+        RunDescription run =
+                FineTuneCheckpoints.JSON.readValue(runDir.resolve(RUN_FILE).toFile(), RunDescription.class);
+        com.fasterxml.jackson.databind.JsonNode was = FineTuneCheckpoints.JSON.readTree(run.fineTuneConfig());
+        com.fasterxml.jackson.databind.JsonNode now =
+                FineTuneCheckpoints.JSON.readTree(FineTuneCheckpoints.JSON.writeValueAsString(cfg));
+        List<String> differ = new ArrayList<>();
+        now.fieldNames().forEachRemaining(key -> {
+            if (!RESUMABLE_CHANGES.contains(key) && !now.get(key).equals(was.get(key))) {
+                differ.add(key + " (was " + was.get(key) + ", now " + now.get(key) + ")");
+            }
+        });
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException("--resume: the run in " + runDir + " was trained with other settings: "
+                    + String.join(", ", differ) + "; give the same settings, or --force to start again");
+        }
+    }
+
+    /** Settings a resumed run may change: they do not change the weights it trains. */
+    private static final java.util.Set<String> RESUMABLE_CHANGES = java.util.Set.of(
+            "out", "device", "checkpointEverySteps", "logEverySteps", "workers", "testDataset", "classNames", "export");
 
     /** Refuses to mix runs: an output folder with this command's files needs --resume or --force. */
     private static void checkOutput(Path runDir, boolean resume, boolean force) throws IOException {

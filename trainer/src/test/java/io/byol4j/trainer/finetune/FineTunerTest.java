@@ -170,8 +170,17 @@ class FineTunerTest {
         FineTuneConfig parts =
                 config(dir.resolve("parts"), List.of(0.1), List.of(3), 0.5, "full", DATA, false, null, 2);
         assertNull(tuner().run(parts, false, false, sink(new ByteArrayOutputStream()), 5), "stopped after 5 steps");
+        FineTuneConfig otherRate =
+                config(dir.resolve("parts"), List.of(0.2), List.of(3), 0.5, "full", DATA, false, null, 2);
+        IllegalArgumentException mixed = assertThrows(
+                IllegalArgumentException.class,
+                () -> tuner().run(otherRate, true, false, sink(new ByteArrayOutputStream())));
+        assertTrue(mixed.getMessage().contains("learningRates (was [0.1], now [0.2])"), mixed.getMessage());
+        // The checkpoint interval does not change the weights: a resume may change it.
+        FineTuneConfig otherInterval =
+                config(dir.resolve("parts"), List.of(0.1), List.of(3), 0.5, "full", DATA, false, null, 3);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        FineTuneResult resumed = tuner().run(parts, true, false, sink(log));
+        FineTuneResult resumed = tuner().run(otherInterval, true, false, sink(log));
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("resumed from"), log.toString(StandardCharsets.UTF_8));
 
         assertEquals(reference.result().finalLoss(), resumed.result().finalLoss(), 1e-6);
@@ -182,6 +191,25 @@ class FineTunerTest {
                 assertArrayEquals(a.headWeights()[k], b.headWeights()[k], 1e-5f);
             }
         }
+    }
+
+    @Test
+    void aRunFolderBeingWrittenByAnotherRunIsRefused() throws Exception {
+        Path out = dir.resolve("locked");
+        FineTuneConfig cfg = config(out, List.of(0.1), List.of(1), 0.5, "full", DATA, false, null, 2);
+        Files.createDirectories(out);
+        try (RunLock held = RunLock.acquire(out)) {
+            IllegalStateException busy = assertThrows(
+                    IllegalStateException.class,
+                    () -> tuner().run(cfg, false, false, sink(new ByteArrayOutputStream())));
+            assertTrue(busy.getMessage().contains("another fine-tuning process is writing"), busy.getMessage());
+            assertTrue(!Files.exists(out.resolve("run.json")), "nothing written");
+        }
+        assertTrue(
+                tuner().run(cfg, false, false, sink(new ByteArrayOutputStream()))
+                                .testAccuracy()
+                        >= 0,
+                "free again");
     }
 
     @Test
