@@ -8,14 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.byol4j.sdk.classify.Classification;
 import io.byol4j.sdk.classify.Classifier;
 import io.byol4j.sdk.data.SyntheticDataset;
-import io.byol4j.trainer.checkpoint.Checkpoints;
-import io.byol4j.trainer.config.TrainConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,17 +32,7 @@ class FinetuneCommandTest {
 
     @BeforeAll
     static void byolCheckpoint() throws Exception {
-        Map<String, String> tiny = new LinkedHashMap<>();
-        tiny.put("imageSize", "16");
-        tiny.put("encoder.architecture", "resnet10");
-        tiny.put("encoder.width", "4");
-        tiny.put("heads.projectorHidden", "32");
-        tiny.put("heads.projectionDim", "16");
-        tiny.put("heads.predictorHidden", "32");
-        tiny.put("device", "cpu");
-        byol = shared.resolve("byol");
-        tiny.put("outputDir", byol.toString());
-        Checkpoints.saveInitial(TrainConfig.defaults().withOverrides(tiny), byol);
+        byol = TinyCheckpoint.create(shared.resolve("byol"));
     }
 
     private static int run(StringWriter err, String... args) {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.byol4j.trainer.checkpoint.Checkpoints;
-import io.byol4j.trainer.config.TrainConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -26,17 +24,7 @@ class ReportCommandTest {
 
     @Test
     void everyMethodAtEveryFractionAndSeedInOneReport() throws Exception {
-        Map<String, String> tiny = new LinkedHashMap<>();
-        tiny.put("imageSize", "16");
-        tiny.put("encoder.architecture", "resnet10");
-        tiny.put("encoder.width", "4");
-        tiny.put("heads.projectorHidden", "32");
-        tiny.put("heads.projectionDim", "16");
-        tiny.put("heads.predictorHidden", "32");
-        tiny.put("device", "cpu");
-        Path byol = tmp.resolve("byol");
-        tiny.put("outputDir", byol.toString());
-        Checkpoints.saveInitial(TrainConfig.defaults().withOverrides(tiny), byol);
+        Path byol = TinyCheckpoint.create(tmp.resolve("byol"));
         Path out = tmp.resolve("report");
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine();
@@ -109,17 +97,7 @@ class ReportCommandTest {
     /** A report stopped part-way continues with --resume: finished work is kept, the rest is measured as before. */
     @Test
     void resumesAnUnfinishedReportAndRefusesToMixConfigurations() throws Exception {
-        Map<String, String> tiny = new LinkedHashMap<>();
-        tiny.put("imageSize", "16");
-        tiny.put("encoder.architecture", "resnet10");
-        tiny.put("encoder.width", "4");
-        tiny.put("heads.projectorHidden", "32");
-        tiny.put("heads.projectionDim", "16");
-        tiny.put("heads.predictorHidden", "32");
-        tiny.put("device", "cpu");
-        Path byol = tmp.resolve("byol");
-        tiny.put("outputDir", byol.toString());
-        Checkpoints.saveInitial(TrainConfig.defaults().withOverrides(tiny), byol);
+        Path byol = TinyCheckpoint.create(tmp.resolve("byol"));
         Path out = tmp.resolve("report");
         java.util.List<String> args = java.util.List.of(
                 "report",

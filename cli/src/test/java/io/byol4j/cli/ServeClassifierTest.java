@@ -18,8 +18,6 @@ import io.byol4j.grpc.model.ModelRepository;
 import io.byol4j.sdk.classify.Classifier;
 import io.byol4j.sdk.data.SyntheticDataset;
 import io.byol4j.sdk.image.ImageDecoder;
-import io.byol4j.trainer.checkpoint.Checkpoints;
-import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.device.DeviceSelector;
 import io.byol4j.trainer.finetune.FineTuneConfig;
 import io.byol4j.trainer.finetune.FineTuner;
@@ -30,9 +28,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,17 +41,7 @@ class ServeClassifierTest {
 
     @Test
     void theServerReturnsEmbeddingAndClassProbabilitiesOfTheFineTunedClassifier() throws Exception {
-        Map<String, String> tiny = new LinkedHashMap<>();
-        tiny.put("imageSize", "16");
-        tiny.put("encoder.architecture", "resnet10");
-        tiny.put("encoder.width", "4");
-        tiny.put("heads.projectorHidden", "32");
-        tiny.put("heads.projectionDim", "16");
-        tiny.put("heads.predictorHidden", "32");
-        tiny.put("device", "cpu");
-        Path byol = tmp.resolve("byol");
-        tiny.put("outputDir", byol.toString());
-        Checkpoints.saveInitial(TrainConfig.defaults().withOverrides(tiny), byol);
+        Path byol = TinyCheckpoint.create(tmp.resolve("byol"));
         Path run = tmp.resolve("ft");
         new FineTuner(DeviceSelector.fixed(List.of(ai.djl.Device.cpu())))
                 .run(

@@ -217,14 +217,19 @@ public final class PseudoLabelProbe {
         List<Integer> rows = new ArrayList<>();
         List<Integer> targets = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
-        for (int i = 0; i < x.length; i++) {
+        addLabeled(y, rows, targets, weights);
+        return fitRows(x, rows, targets, weights, numClasses, l2);
+    }
+
+    /** Appends every labeled row of {@code y} with its label and weight 1. */
+    private static void addLabeled(int[] y, List<Integer> rows, List<Integer> targets, List<Double> weights) {
+        for (int i = 0; i < y.length; i++) {
             if (y[i] >= 0) {
                 rows.add(i);
                 targets.add(y[i]);
                 weights.add(1.0);
             }
         }
-        return fitRows(x, rows, targets, weights, numClasses, l2);
     }
 
     /** The probe's class for every unlabeled, not excluded row; -1 elsewhere. */
@@ -249,13 +254,7 @@ public final class PseudoLabelProbe {
         List<Integer> rows = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
         List<Integer> targets = new ArrayList<>();
-        for (int i = 0; i < x.length; i++) {
-            if (y[i] >= 0) {
-                rows.add(i);
-                targets.add(y[i]);
-                weights.add(1.0);
-            }
-        }
+        addLabeled(y, rows, targets, weights);
         int pseudo = 0;
         int correct = 0;
         for (int c = 0; c < numClasses; c++) {
