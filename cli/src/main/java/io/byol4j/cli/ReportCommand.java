@@ -182,11 +182,6 @@ final class ReportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs every method, writes the report, plot and raw results into {@code cfg.out()}. */
-    static List<Measurement> run(ReportConfig cfg, boolean force, PrintStream out) throws Exception {
-        return run(cfg, force, false, out);
-    }
-
     /**
      * Runs every method (with {@code resume}, only those the unfinished report in {@code cfg.out()} lacks), then
      * writes the report, plot and raw results into {@code cfg.out()}.
@@ -379,6 +374,10 @@ final class ReportCommand implements Callable<Integer> {
         }
         Path progress = root.resolve(PROGRESS_FILE);
         if (!Files.isRegularFile(progress)) {
+            if (Files.exists(root.resolve(REPORT_FILE))) {
+                throw new CliException("--resume: the report in " + root + " is finished (" + REPORT_FILE
+                        + "); --force makes it again");
+            }
             return new Progress(List.of(), 0);
         }
         return CommandConfigs.JSON.readValue(progress.toFile(), Progress.class);

@@ -125,6 +125,11 @@ class ReportCommandTest {
         JsonNode whole = CommandConfigs.JSON.readTree(
                 out.resolve(ReportCommand.RESULTS_FILE).toFile());
         assertTrue(!Files.exists(out.resolve(ReportCommand.PROGRESS_FILE)), "no progress file once finished");
+        java.util.List<String> resumeFinished = new java.util.ArrayList<>(args);
+        resumeFinished.add("--resume");
+        Run finished = execute(resumeFinished);
+        assertEquals(2, finished.code());
+        assertTrue(finished.err().contains("is finished"), finished.err());
 
         // As if killed while training the last method's final model: its measurement and final run are missing.
         Files.delete(out.resolve(ReportCommand.REPORT_FILE));

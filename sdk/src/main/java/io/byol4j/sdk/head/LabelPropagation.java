@@ -355,11 +355,6 @@ public final class LabelPropagation {
             return new Graph(n, kk, nb, w);
         }
 
-        /** Rows (nodes) of the graph. */
-        int size() {
-            return n;
-        }
-
         /** out = (I - alpha S) v. */
         private void applySystem(double alpha, double[] v, double[] scaled, double[] out) {
             for (int i = 0; i < n; i++) {
