@@ -7,6 +7,7 @@ import io.byol4j.sdk.head.LogisticRegression;
 import io.byol4j.sdk.head.PseudoLabelProbe;
 import io.byol4j.sdk.head.SemiSupervisedEval;
 import io.byol4j.sdk.head.SemiSupervisedEval.Score;
+import io.byol4j.sdk.internal.io.ConfigDifferences;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.config.TrainConfig;
 import io.byol4j.trainer.finetune.FineTuneConfig;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -359,15 +361,8 @@ final class ReportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(saved)) {
             throw new CliException("--resume: " + root + " holds no report (no report-config.json)");
         }
-        com.fasterxml.jackson.databind.JsonNode was = CommandConfigs.JSON.readTree(saved.toFile());
-        com.fasterxml.jackson.databind.JsonNode now = CommandConfigs.JSON.readTree(CommandConfigs.toJson(cfg));
-        if (!was.equals(now)) {
-            List<String> differ = new ArrayList<>();
-            now.fieldNames().forEachRemaining(k -> {
-                if (!now.get(k).equals(was.get(k))) {
-                    differ.add(k + " (was " + was.get(k) + ", now " + now.get(k) + ")");
-                }
-            });
+        List<String> differ = ConfigDifferences.of(Files.readString(saved), CommandConfigs.toJson(cfg), Set.of());
+        if (!differ.isEmpty()) {
             throw new CliException("--resume: the report in " + root + " was made with another configuration: "
                     + String.join(", ", differ) + "; give the same settings (or --config " + saved
                     + "), or --force to start again");

@@ -8,6 +8,7 @@ import io.byol4j.sdk.data.LabelFractions;
 import io.byol4j.sdk.image.DecodedImage;
 import io.byol4j.sdk.image.ImageDecodeException;
 import io.byol4j.sdk.internal.io.AtomicFiles;
+import io.byol4j.sdk.internal.io.ConfigDifferences;
 import io.byol4j.trainer.checkpoint.Checkpoint;
 import io.byol4j.trainer.checkpoint.Checkpoints;
 import io.byol4j.trainer.checkpoint.LoadedEncoder;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -356,15 +358,8 @@ public final class FineTuner {
     private static void checkSameTraining(Path runDir, FineTuneConfig cfg) throws IOException {
         RunDescription run =
                 FineTuneCheckpoints.JSON.readValue(runDir.resolve(RUN_FILE).toFile(), RunDescription.class);
-        com.fasterxml.jackson.databind.JsonNode was = FineTuneCheckpoints.JSON.readTree(run.fineTuneConfig());
-        com.fasterxml.jackson.databind.JsonNode now =
-                FineTuneCheckpoints.JSON.readTree(FineTuneCheckpoints.JSON.writeValueAsString(cfg));
-        List<String> differ = new ArrayList<>();
-        now.fieldNames().forEachRemaining(key -> {
-            if (!RESUMABLE_CHANGES.contains(key) && !now.get(key).equals(was.get(key))) {
-                differ.add(key + " (was " + was.get(key) + ", now " + now.get(key) + ")");
-            }
-        });
+        List<String> differ = ConfigDifferences.of(
+                run.fineTuneConfig(), FineTuneCheckpoints.JSON.writeValueAsString(cfg), RESUMABLE_CHANGES);
         if (!differ.isEmpty()) {
             throw new IllegalArgumentException("--resume: the run in " + runDir + " was trained with other settings: "
                     + String.join(", ", differ) + "; give the same settings, or --force to start again");
@@ -372,7 +367,7 @@ public final class FineTuner {
     }
 
     /** Settings a resumed run may change: they do not change the weights it trains. */
-    private static final java.util.Set<String> RESUMABLE_CHANGES = java.util.Set.of(
+    private static final Set<String> RESUMABLE_CHANGES = Set.of(
             "out", "device", "checkpointEverySteps", "logEverySteps", "workers", "testDataset", "classNames", "export");
 
     /** Refuses to mix runs: an output folder with this command's files needs --resume or --force. */
